@@ -1,0 +1,188 @@
+package roundtable
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CircleRole is a person's role in a circle.
+type CircleRole string
+
+// Circle roles.
+const (
+	RoleMember      CircleRole = "member"
+	RoleFacilitator CircleRole = "facilitator"
+)
+
+// Label returns the role in words.
+func (r CircleRole) Label() string {
+	if r == RoleFacilitator {
+		return "Facilitator"
+	}
+	return "Member"
+}
+
+// Circle is a small group of peers in a program who meet for its duration.
+type Circle struct {
+	ID        string
+	ProgramID string
+	Name      string
+	TimeZone  string // the circle's reference zone for meeting times
+	CreatedAt time.Time
+
+	Members []*CircleMember // filled by the Find methods
+}
+
+// Validate checks a circle's fields (keys: name, time_zone).
+func (c *Circle) Validate() error {
+	var v Problems
+	c.Name = strings.TrimSpace(c.Name)
+	switch {
+	case c.Name == "":
+		v.Add("name", "Enter a name for the circle.")
+	case utf8.RuneCountInString(c.Name) > MaxNameLength:
+		v.Add("name", "Use at most 120 characters.")
+	}
+	if msg := ValidateTimeZone(c.TimeZone); msg != "" {
+		v.Add("time_zone", msg)
+	}
+	return v.Err()
+}
+
+// Facilitator returns the circle's first facilitator, or nil.
+func (c *Circle) Facilitator() *CircleMember {
+	for _, m := range c.Members {
+		if m.Role == RoleFacilitator {
+			return m
+		}
+	}
+	return nil
+}
+
+// CircleMember is a person's place in a circle.
+type CircleMember struct {
+	CircleID    string
+	UserID      string
+	ApplicantID string // empty for a facilitator who did not apply
+	Name        string
+	Email       string
+	TimeZone    string
+	Role        CircleRole
+	// Organization, Title and Sector come from the application, so members
+	// know who is who.
+	Organization string
+	Title        string
+	Sector       string
+
+	GroundRulesAcceptedAt *time.Time // nil until the member accepts
+	JoinedAt              *time.Time // nil until the invitation is accepted
+	InvitedAt             time.Time
+}
+
+// CircleSummary is what an organizer sees of a circle: its roster, never its content.
+type CircleSummary struct {
+	Circle
+	MemberCount     int
+	FacilitatorName string
+}
+
+// Goal is one of a member's 1–3 leadership goals. Goals are circle content:
+// only the circle sees them.
+type Goal struct {
+	ID        string
+	CircleID  string
+	UserID    string
+	Text      string
+	Position  int
+	CreatedAt time.Time
+}
+
+// MaxGoals is how many leadership goals a member sets at most.
+const MaxGoals = 3
+
+// ValidateGoals trims goals, drops empty ones and checks there are 1–3 of
+// sensible length (field keys goal1…goal3, or "goals").
+func ValidateGoals(goals []string) ([]string, error) {
+	var v Problems
+	var out []string
+	for i, g := range goals {
+		g = strings.TrimSpace(g)
+		if g == "" {
+			continue
+		}
+		if i >= MaxGoals {
+			v.Add("goals", "Set at most three goals.")
+			break
+		}
+		if utf8.RuneCountInString(g) > 500 {
+			v.Add("goal"+string(rune('1'+i)), "Use at most 500 characters.")
+		}
+		out = append(out, g)
+	}
+	if len(out) == 0 {
+		v.Add("goal1", "Write at least one leadership goal for this circle.")
+	}
+	return out, v.Err()
+}
+
+// CircleHome is what a member sees on a circle's page. It is confidential.
+type CircleHome struct {
+	Circle   *Circle
+	Program  *Program
+	Me       *CircleMember
+	Goals    map[string][]*Goal // by user ID
+	Upcoming []*Meeting
+	Past     []*Meeting
+}
+
+// CircleService manages circles. Organizers of the program create circles and
+// place people; only a circle's members and facilitators see its content.
+type CircleService interface {
+	// CreateCircle creates a circle in a program. Organizers only (ENOTFOUND
+	// otherwise); EINVALID for bad fields. An empty TimeZone takes the program's.
+	CreateCircle(ctx context.Context, c *Circle) error
+
+	// ListCircles returns a program's circles with member counts. Organizers only.
+	ListCircles(ctx context.Context, programID string) ([]*CircleSummary, error)
+
+	// FindCircleRoster returns a circle and its members for its program's
+	// organizers: names and roles, no content. ENOTFOUND for anyone else.
+	FindCircleRoster(ctx context.Context, id string) (*Circle, error)
+
+	// PlaceApplicant puts an accepted applicant in a circle: a user is created
+	// for them if needed, and an invitation e-mail is sent. Organizers only.
+	// Returns EINVALID if the applicant is not accepted or belongs to another
+	// program, ECONFLICT if they are placed already.
+	PlaceApplicant(ctx context.Context, circleID, applicantID string) error
+
+	// RemoveMember takes a member out of a circle (their applicant becomes
+	// unplaced). Organizers only.
+	RemoveMember(ctx context.Context, circleID, userID string) error
+
+	// SetFacilitator names a circle's facilitator by e-mail (and name for a new
+	// person): a user is created if needed and an invitation is sent. A circle
+	// has one facilitator; naming another replaces the previous one. Organizers only.
+	SetFacilitator(ctx context.Context, circleID, email, name string) error
+
+	// ListMyCircles returns the circles the caller belongs to.
+	ListMyCircles(ctx context.Context) ([]*Circle, error)
+
+	// FindCircleWelcome returns the circle with its program (for the ground
+	// rules) and the caller's membership, before they have accepted the rules.
+	// Members and facilitators only (ENOTFOUND otherwise).
+	FindCircleWelcome(ctx context.Context, id string) (*CircleHome, error)
+
+	// FindCircleHome returns the circle's page for one of its members or its
+	// facilitator. Returns ENOTFOUND for anybody else and EGROUNDRULES when the
+	// caller has not accepted the ground rules yet.
+	FindCircleHome(ctx context.Context, id string) (*CircleHome, error)
+
+	// AcceptGroundRules records that the caller accepts the ground rules now.
+	AcceptGroundRules(ctx context.Context, circleID string) error
+
+	// SetGoals replaces the caller's goals in a circle with 1–3 new ones.
+	// EGROUNDRULES before the rules are accepted; EINVALID for bad goals.
+	SetGoals(ctx context.Context, circleID string, goals []string) error
+}
