@@ -1,0 +1,31 @@
+# Roundtable's everyday commands. `make test` is what CI runs.
+
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/roundtable/roundtable.Version=$(VERSION)
+
+.PHONY: test deps build demo vet fmt
+
+## test: install what the tests need when missing, then run every test
+test: deps
+	$(GO) test -count=1 -timeout 20m ./...
+
+## deps: install Chromium (Debian) and the test tools' npm packages when missing
+deps:
+	./scripts/test-deps.sh
+
+## build: build ./roundtable with the version from git
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o roundtable ./cmd/roundtable
+
+## demo: serve http://localhost:8080 with demo data
+demo:
+	$(GO) run ./cmd/roundtable demo
+
+## vet: report suspicious code
+vet:
+	$(GO) vet ./...
+
+## fmt: format the Go code
+fmt:
+	$(GO) fmt ./...

@@ -1,0 +1,503 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/roundtable/roundtable"
+)
+
+// CircleService implements roundtable.CircleService.
+type CircleService struct{ db *DB }
+
+var _ roundtable.CircleService = (*CircleService)(nil)
+
+// NewCircleService returns the circle service.
+func NewCircleService(db *DB) *CircleService { return &CircleService{db: db} }
+
+const circleColumns = `c.id, c.program_id, c.name, c.time_zone, c.created_at`
+
+func scanCircle(row interface{ Scan(...any) error }, extra ...any) (*roundtable.Circle, error) {
+	var c roundtable.Circle
+	var created int64
+	if err := row.Scan(append([]any{&c.ID, &c.ProgramID, &c.Name, &c.TimeZone, &created}, extra...)...); err != nil {
+		return nil, err
+	}
+	c.CreatedAt = fromMS(created)
+	return &c, nil
+}
+
+// findCircle returns a circle by ID without checking who asks.
+func findCircle(ctx context.Context, tx *Tx, id string) (*roundtable.Circle, error) {
+	if !validID(id) {
+		return nil, notFound("circle")
+	}
+	c, err := scanCircle(tx.QueryRowContext(ctx, `SELECT `+circleColumns+` FROM circles c WHERE c.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("circle")
+	} else if err != nil {
+		return nil, fmt.Errorf("find circle: %w", err)
+	}
+	return c, nil
+}
+
+// organizedCircle returns a circle whose program the actor organizes, or ENOTFOUND.
+func organizedCircle(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.Circle, error) {
+	c, err := findCircle(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireOrganizer(ctx, tx, a, c.ProgramID); err != nil {
+		return nil, notFound("circle")
+	}
+	return c, nil
+}
+
+// listMembers returns a circle's people: the facilitator first, then members by name.
+func listMembers(ctx context.Context, tx *Tx, circleID string) ([]*roundtable.CircleMember, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT m.circle_id, m.user_id, COALESCE(m.applicant_id, ''), u.name, u.email, u.time_zone, m.role,
+			COALESCE(a.organization, ''), COALESCE(a.title, ''), COALESCE(a.sector, ''),
+			m.ground_rules_accepted_at, m.joined_at, m.invited_at
+		FROM circle_members m
+		JOIN users u ON u.id = m.user_id
+		LEFT JOIN applicants a ON a.id = m.applicant_id
+		WHERE m.circle_id = $1
+		ORDER BY CASE WHEN m.role = 'facilitator' THEN 0 ELSE 1 END, u.name, u.id`, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	defer rows.Close()
+	var out []*roundtable.CircleMember
+	for rows.Next() {
+		var m roundtable.CircleMember
+		var accepted, joined *int64
+		var invited int64
+		if err := rows.Scan(&m.CircleID, &m.UserID, &m.ApplicantID, &m.Name, &m.Email, &m.TimeZone, &m.Role,
+			&m.Organization, &m.Title, &m.Sector, &accepted, &joined, &invited); err != nil {
+			return nil, err
+		}
+		m.GroundRulesAcceptedAt, m.JoinedAt, m.InvitedAt = nullMS(accepted), nullMS(joined), fromMS(invited)
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}
+
+// CreateCircle creates a circle in a program the caller organizes.
+func (s *CircleService) CreateCircle(ctx context.Context, c *roundtable.Circle) error {
+	c.Name, c.TimeZone = clean(c.Name), clean(c.TimeZone)
+	return s.db.update(ctx, func(tx *Tx) error {
+		if err := requireOrganizer(ctx, tx, actorOf(ctx), c.ProgramID); err != nil {
+			return err
+		}
+		if c.TimeZone == "" {
+			p, err := findProgram(ctx, tx, c.ProgramID)
+			if err != nil {
+				return err
+			}
+			c.TimeZone = p.TimeZone
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		c.ID, c.CreatedAt = newID(), tx.now
+		_, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			c.ID, c.ProgramID, c.Name, c.TimeZone, ms(c.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("insert circle: %w", err)
+		}
+		return nil
+	})
+}
+
+// ListCircles returns a program's circles with member counts, by name.
+func (s *CircleService) ListCircles(ctx context.Context, programID string) ([]*roundtable.CircleSummary, error) {
+	var out []*roundtable.CircleSummary
+	err := s.db.view(ctx, func(tx *Tx) error {
+		if err := requireOrganizer(ctx, tx, actorOf(ctx), programID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT `+circleColumns+`,
+				(SELECT COUNT(*) FROM circle_members m WHERE m.circle_id = c.id AND m.role = 'member'),
+				COALESCE((SELECT u.name FROM circle_members m JOIN users u ON u.id = m.user_id
+					WHERE m.circle_id = c.id AND m.role = 'facilitator' ORDER BY u.name LIMIT 1), '')
+			FROM circles c WHERE c.program_id = $1
+			ORDER BY c.name, c.created_at, c.id`, programID)
+		if err != nil {
+			return fmt.Errorf("list circles: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sum roundtable.CircleSummary
+			c, err := scanCircle(rows, &sum.MemberCount, &sum.FacilitatorName)
+			if err != nil {
+				return err
+			}
+			sum.Circle = *c
+			out = append(out, &sum)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// FindCircleRoster returns a circle and its people for its program's organizers.
+func (s *CircleService) FindCircleRoster(ctx context.Context, id string) (*roundtable.Circle, error) {
+	var c *roundtable.Circle
+	err := s.db.view(ctx, func(tx *Tx) (err error) {
+		if c, err = organizedCircle(ctx, tx, actorOf(ctx), id); err != nil {
+			return err
+		}
+		c.Members, err = listMembers(ctx, tx, id)
+		return err
+	})
+	return c, err
+}
+
+// PlaceApplicant puts an accepted applicant in a circle and invites them.
+func (s *CircleService) PlaceApplicant(ctx context.Context, circleID, applicantID string) error {
+	a := actorOf(ctx)
+	return s.db.update(ctx, func(tx *Tx) error {
+		c, err := organizedCircle(ctx, tx, a, circleID)
+		if err != nil {
+			return err
+		}
+		ap, err := findApplicant(ctx, tx, a, applicantID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case ap.ProgramID != c.ProgramID:
+			return roundtable.Errorf(roundtable.EINVALID, "%s applied to another program.", ap.Name)
+		case ap.CircleID != "":
+			return roundtable.Errorf(roundtable.ECONFLICT, "%s is in a circle already.", ap.Name)
+		case ap.Status != roundtable.StatusAccepted:
+			return roundtable.Errorf(roundtable.EINVALID, "Accept %s before placing them in a circle.", ap.Name)
+		}
+		u, err := findOrCreateUser(ctx, tx, ap.Email, ap.Name, ap.TimeZone)
+		if err != nil {
+			return err
+		}
+		if err := addMember(ctx, tx, c, u, ap.ID, roundtable.RoleMember); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE applicants SET circle_id = $1 WHERE id = $2`, c.ID, ap.ID); err != nil {
+			return fmt.Errorf("place applicant: %w", err)
+		}
+		p, err := findProgram(ctx, tx, c.ProgramID)
+		if err != nil {
+			return err
+		}
+		return createInvitation(ctx, tx, u, c.ID, c.Name, p.Name, roundtable.RoleMember)
+	})
+}
+
+// addMember adds a membership, or ECONFLICT when the person is in the circle.
+func addMember(ctx context.Context, tx *Tx, c *roundtable.Circle, u *roundtable.User, applicantID string, role roundtable.CircleRole) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO circle_members (circle_id, user_id, applicant_id, role, invited_at) VALUES ($1, $2, $3, $4, $5)`,
+		c.ID, u.ID, nullable(applicantID), string(role), ms(tx.now))
+	if isUniqueViolation(err) {
+		return roundtable.Errorf(roundtable.ECONFLICT, "%s is in this circle already.", u.Name)
+	} else if err != nil {
+		return fmt.Errorf("add member: %w", err)
+	}
+	return nil
+}
+
+// removeMember deletes a membership (its goals and invitations go with it)
+// and the person's answers to the circle's meetings, and unplaces their
+// application.
+func removeMember(ctx context.Context, tx *Tx, circleID, userID string) error {
+	var applicantID *string
+	err := tx.QueryRowContext(ctx, `SELECT applicant_id FROM circle_members WHERE circle_id = $1 AND user_id = $2`, circleID, userID).Scan(&applicantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("member")
+	} else if err != nil {
+		return fmt.Errorf("find member: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rsvps WHERE user_id = $1 AND meeting_id IN (SELECT id FROM meetings WHERE circle_id = $2)`, userID, circleID); err != nil {
+		return fmt.Errorf("delete answers: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM circle_members WHERE circle_id = $1 AND user_id = $2`, circleID, userID); err != nil {
+		return fmt.Errorf("remove member: %w", err)
+	}
+	// Unplace by the membership's application, and by e-mail for safety.
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE applicants SET circle_id = NULL
+		WHERE circle_id = $1 AND (id = $2 OR email = (SELECT email FROM users WHERE id = $3))`,
+		circleID, ptrString(applicantID), userID); err != nil {
+		return fmt.Errorf("unplace applicant: %w", err)
+	}
+	return nil
+}
+
+func ptrString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// RemoveMember takes a person out of a circle.
+func (s *CircleService) RemoveMember(ctx context.Context, circleID, userID string) error {
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := organizedCircle(ctx, tx, actorOf(ctx), circleID); err != nil {
+			return err
+		}
+		if !validID(userID) {
+			return notFound("member")
+		}
+		return removeMember(ctx, tx, circleID, userID)
+	})
+}
+
+// SetFacilitator names the circle's facilitator, replacing any other, and
+// invites them.
+func (s *CircleService) SetFacilitator(ctx context.Context, circleID, email, name string) error {
+	email, name = clean(email), strings.TrimSpace(clean(name))
+	a := actorOf(ctx)
+	return s.db.update(ctx, func(tx *Tx) error {
+		c, err := organizedCircle(ctx, tx, a, circleID)
+		if err != nil {
+			return err
+		}
+		var v roundtable.Problems
+		if msg := roundtable.ValidateEmail(email); msg != "" {
+			v.Add("email", msg)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		email = roundtable.NormalizeEmail(email)
+		u, _, err := findUserByEmail(ctx, tx, email)
+		if errors.Is(err, sql.ErrNoRows) {
+			validateName(&v, name)
+			if err := v.Err(); err != nil {
+				return err
+			}
+			if u, err = findOrCreateUser(ctx, tx, email, name, c.TimeZone); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return fmt.Errorf("find user: %w", err)
+		}
+		members, err := listMembers(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			switch {
+			case m.UserID == u.ID && m.Role == roundtable.RoleMember:
+				msg := u.Name + " is a member of this circle. Remove them as a member first."
+				return &roundtable.Error{Code: roundtable.ECONFLICT, Message: msg, Fields: map[string]string{"email": msg}}
+			case m.UserID != u.ID && m.Role == roundtable.RoleFacilitator:
+				if err := removeMember(ctx, tx, c.ID, m.UserID); err != nil {
+					return err
+				}
+			}
+		}
+		already := false
+		for _, m := range members {
+			already = already || (m.UserID == u.ID && m.Role == roundtable.RoleFacilitator)
+		}
+		if !already {
+			if err := addMember(ctx, tx, c, u, "", roundtable.RoleFacilitator); err != nil {
+				return err
+			}
+		}
+		p, err := findProgram(ctx, tx, c.ProgramID)
+		if err != nil {
+			return err
+		}
+		// Naming the same facilitator again sends a fresh invitation.
+		return createInvitation(ctx, tx, u, c.ID, c.Name, p.Name, roundtable.RoleFacilitator)
+	})
+}
+
+// ListMyCircles returns the circles the caller belongs to, by name.
+func (s *CircleService) ListMyCircles(ctx context.Context) ([]*roundtable.Circle, error) {
+	a := actorOf(ctx)
+	if a.user == nil {
+		return nil, nil
+	}
+	var out []*roundtable.Circle
+	err := s.db.view(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT `+circleColumns+` FROM circles c JOIN circle_members m ON m.circle_id = c.id
+			WHERE m.user_id = $1 ORDER BY c.name, c.id`, a.user.ID)
+		if err != nil {
+			return fmt.Errorf("list my circles: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCircle(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// myMembership returns the caller's own row in a circle's members, or nil
+// (the system context has none).
+func myMembership(members []*roundtable.CircleMember, userID string) *roundtable.CircleMember {
+	for _, m := range members {
+		if m.UserID == userID {
+			return m
+		}
+	}
+	return nil
+}
+
+// FindCircleWelcome returns a circle, its program and the caller's
+// membership, with none of the circle's content: it is what a member sees
+// before accepting the ground rules.
+func (s *CircleService) FindCircleWelcome(ctx context.Context, id string) (*roundtable.CircleHome, error) {
+	a := actorOf(ctx)
+	var h roundtable.CircleHome
+	err := s.db.view(ctx, func(tx *Tx) (err error) {
+		if _, err := memberOf(ctx, tx, a, id); err != nil {
+			return err
+		}
+		if h.Circle, err = findCircle(ctx, tx, id); err != nil {
+			return err
+		}
+		if h.Program, err = findProgram(ctx, tx, h.Circle.ProgramID); err != nil {
+			return err
+		}
+		members, err := listMembers(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		h.Me = myMembership(members, a.id())
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// FindCircleHome returns a circle's page for its members and facilitator.
+func (s *CircleService) FindCircleHome(ctx context.Context, id string) (*roundtable.CircleHome, error) {
+	a := actorOf(ctx)
+	var h roundtable.CircleHome
+	err := s.db.view(ctx, func(tx *Tx) (err error) {
+		if _, err := memberWithRules(ctx, tx, a, id); err != nil {
+			return err
+		}
+		if h.Circle, err = findCircle(ctx, tx, id); err != nil {
+			return err
+		}
+		if h.Program, err = findProgram(ctx, tx, h.Circle.ProgramID); err != nil {
+			return err
+		}
+		if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
+			return err
+		}
+		h.Me = myMembership(h.Circle.Members, a.id())
+		if h.Goals, err = listGoals(ctx, tx, id); err != nil {
+			return err
+		}
+		meetings, err := listMeetings(ctx, tx, id, a.id())
+		if err != nil {
+			return err
+		}
+		for _, m := range meetings {
+			if m.EndsAt().After(tx.now) {
+				h.Upcoming = append(h.Upcoming, m)
+			} else {
+				h.Past = append(h.Past, m)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// listGoals returns a circle's goals by user, in order.
+func listGoals(ctx context.Context, tx *Tx, circleID string) (map[string][]*roundtable.Goal, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, circle_id, user_id, body, position, created_at FROM goals
+		WHERE circle_id = $1 ORDER BY user_id, position`, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("list goals: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]*roundtable.Goal{}
+	for rows.Next() {
+		var g roundtable.Goal
+		var created int64
+		if err := rows.Scan(&g.ID, &g.CircleID, &g.UserID, &g.Text, &g.Position, &created); err != nil {
+			return nil, err
+		}
+		g.CreatedAt = fromMS(created)
+		out[g.UserID] = append(out[g.UserID], &g)
+	}
+	return out, rows.Err()
+}
+
+// AcceptGroundRules records that the caller accepts the ground rules now.
+// Accepting also counts as joining, for a member who came by sign-in link.
+func (s *CircleService) AcceptGroundRules(ctx context.Context, circleID string) error {
+	a := actorOf(ctx)
+	if a.user == nil {
+		return notFound("circle")
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := memberOf(ctx, tx, a, circleID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE circle_members SET
+				ground_rules_accepted_at = COALESCE(ground_rules_accepted_at, $1),
+				joined_at = COALESCE(joined_at, $2)
+			WHERE circle_id = $3 AND user_id = $4`, ms(tx.now), ms(tx.now), circleID, a.user.ID)
+		if err != nil {
+			return fmt.Errorf("accept ground rules: %w", err)
+		}
+		return nil
+	})
+}
+
+// SetGoals replaces the caller's goals in a circle.
+func (s *CircleService) SetGoals(ctx context.Context, circleID string, goals []string) error {
+	a := actorOf(ctx)
+	if a.user == nil {
+		return notFound("circle")
+	}
+	for i := range goals {
+		goals[i] = clean(goals[i])
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := memberWithRules(ctx, tx, a, circleID); err != nil {
+			return err
+		}
+		valid, err := roundtable.ValidateGoals(goals)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM goals WHERE circle_id = $1 AND user_id = $2`, circleID, a.user.ID); err != nil {
+			return fmt.Errorf("delete goals: %w", err)
+		}
+		for i, g := range valid {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO goals (id, circle_id, user_id, body, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				newID(), circleID, a.user.ID, g, i+1, ms(tx.now)); err != nil {
+				return fmt.Errorf("insert goal: %w", err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,173 @@
+// Package sqldb implements Roundtable's services on SQL databases: SQLite
+// (embedded, pure Go) and PostgreSQL, with one SQL text for both. Dialect
+// differences live in dialect.go.
+//
+// Exported service methods own their transaction; unexported helpers take the
+// *Tx, which carries the clock reading of the transaction. Authorization is
+// decided here, from the caller in the context (roundtable.UserFromContext).
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Config is how to reach the database and what the services need around it.
+type Config struct {
+	URL     string           // "sqlite:PATH" (also a bare file path), "postgres://…" or "postgresql://…"
+	BaseURL string           // e.g. "http://localhost:8080", used to build links in e-mails
+	Now     func() time.Time // nil = time.Now; tests pass a controllable clock
+	Logger  *slog.Logger     // nil = slog.Default()
+}
+
+// DB is an open database. It is safe for concurrent use.
+type DB struct {
+	dialect dialect
+	write   *sql.DB // SQLite: one connection, so writers queue instead of failing
+	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
+
+	baseURL string
+	now     func() time.Time
+	log     *slog.Logger
+
+	// wake is signalled after a commit that enqueued e-mail, so Outbox.Run
+	// delivers at once instead of at its next poll.
+	wake chan struct{}
+}
+
+// Open connects to the database named by cfg.URL. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	db := &DB{
+		baseURL: trimSlash(cfg.BaseURL),
+		now:     cfg.Now,
+		log:     cfg.Logger,
+		wake:    make(chan struct{}, 1),
+	}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if db.log == nil {
+		db.log = slog.Default()
+	}
+	var err error
+	db.dialect, db.write, db.read, err = openDialect(ctx, cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", db.Dialect(), err)
+	}
+	if db.read != db.write {
+		if err := db.write.PingContext(ctx); err != nil {
+			return fmt.Errorf("ping %s writer: %w", db.Dialect(), err)
+		}
+	}
+	return nil
+}
+
+// clock returns the current time at millisecond precision, in UTC, because
+// times are stored as Unix milliseconds and must read back equal.
+func (db *DB) clock() time.Time { return time.UnixMilli(db.now().UnixMilli()).UTC() }
+
+// notify wakes Outbox.Run without blocking.
+func (db *DB) notify() {
+	select {
+	case db.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Tx is a transaction with the time it started, which every change in it uses.
+type Tx struct {
+	*sql.Tx
+	db       *DB
+	now      time.Time
+	enqueued bool // an e-mail was enqueued: wake the outbox after commit
+}
+
+// beginRead starts a read-only transaction (on SQLite, on a reader connection).
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.read != db.write})
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.clock()}, nil
+}
+
+// beginWrite starts a transaction that may change data.
+func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.clock()}, nil
+}
+
+// Commit commits and wakes the outbox when the transaction enqueued e-mail.
+func (tx *Tx) Commit() error {
+	if err := tx.Tx.Commit(); err != nil {
+		return translate(fmt.Errorf("commit: %w", err))
+	}
+	if tx.enqueued {
+		tx.db.notify()
+	}
+	return nil
+}
+
+// view runs fn in a read-only transaction.
+func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// update runs fn in a writing transaction and commits when it returns nil.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}

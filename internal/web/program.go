@@ -1,0 +1,239 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/roundtable/roundtable"
+)
+
+var programFields = []string{"name", "purpose", "start_date", "end_date", "cadence", "session_minutes",
+	"size_min", "size_target", "size_max", "time_zone", "ground_rules", "applications_open"}
+
+// programsPage lists the programs I organize.
+type programsPage struct {
+	layoutData
+	Programs []*roundtable.Program
+}
+
+// handleProgramIndex lists the programs the signed-in organizer runs.
+func (s *Server) handleProgramIndex(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireOrganizer(r); err != nil {
+		return err
+	}
+	programs, err := s.svc.Programs.ListPrograms(r.Context())
+	if err != nil {
+		return fmt.Errorf("list programs: %w", err)
+	}
+	s.render(w, r, http.StatusOK, "programs", &programsPage{layoutData: layoutData{Title: "Programs", Nav: "programs"}, Programs: programs})
+	return nil
+}
+
+// programFormPage is the form to create or edit a program.
+type programFormPage struct {
+	layoutData
+	Form    *form
+	Program *roundtable.Program // nil when creating
+	Action  string
+}
+
+// programValues fills a form from a program.
+func programValues(p *roundtable.Program) url.Values {
+	v := url.Values{
+		"name": {p.Name}, "purpose": {p.Purpose}, "cadence": {string(p.Cadence)},
+		"session_minutes": {strconv.Itoa(p.SessionMinutes)}, "size_min": {strconv.Itoa(p.SizeMin)},
+		"size_target": {strconv.Itoa(p.SizeTarget)}, "size_max": {strconv.Itoa(p.SizeMax)},
+		"time_zone": {p.TimeZone}, "ground_rules": {p.GroundRules},
+	}
+	if !p.StartDate.IsZero() {
+		v.Set("start_date", p.StartDate.Format(roundtable.DateLayout))
+	}
+	if !p.EndDate.IsZero() {
+		v.Set("end_date", p.EndDate.Format(roundtable.DateLayout))
+	}
+	if p.ApplicationsOpen {
+		v.Set("applications_open", "on")
+	}
+	return v
+}
+
+// programFromForm reads a program's fields, recording what cannot be read.
+func programFromForm(f *form, p *roundtable.Program) {
+	p.Name = f.text("name")
+	p.Purpose = f.text("purpose")
+	p.StartDate = dateField(f, "start_date", "Enter the start date like 2026-03-01.")
+	p.EndDate = dateField(f, "end_date", "Enter the end date like 2026-12-31.")
+	p.Cadence = roundtable.Cadence(f.text("cadence"))
+	p.SessionMinutes = f.intField("session_minutes", "Enter the session length in minutes, like 90.")
+	p.SizeMin = f.intField("size_min", "Enter a number, like 6.")
+	p.SizeTarget = f.intField("size_target", "Enter a number, like 7.")
+	p.SizeMax = f.intField("size_max", "Enter a number, like 8.")
+	p.TimeZone = f.text("time_zone")
+	p.GroundRules = f.text("ground_rules")
+	p.ApplicationsOpen = f.checked("applications_open")
+}
+
+// unreadableSizes drops the usual-size message that follows from a smallest
+// or largest size that was not a number: only the real mistake is shown.
+func unreadableSizes(f *form) {
+	notNumber := func(k string) bool { _, err := strconv.Atoi(f.text(k)); return err != nil }
+	if (notNumber("size_min") || notNumber("size_max")) && !notNumber("size_target") {
+		delete(f.Errors, "size_target")
+	}
+}
+
+// dateField reads a YYYY-MM-DD date (what date inputs send).
+func dateField(f *form, name, msg string) time.Time {
+	v := f.text(name)
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(roundtable.DateLayout, v)
+	if err != nil {
+		f.add(name, msg)
+		return time.Time{}
+	}
+	return t
+}
+
+// handleProgramNew shows the form for a new program, filled with sensible defaults.
+func (s *Server) handleProgramNew(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireOrganizer(r)
+	if err != nil {
+		return err
+	}
+	start := s.today(u.Location()).AddDate(0, 0, 28)
+	p := &roundtable.Program{
+		StartDate: start, EndDate: start.AddDate(0, 6, -1),
+		Cadence: roundtable.Monthly, SessionMinutes: 90, SizeMin: 6, SizeTarget: 7, SizeMax: 8,
+		TimeZone: u.TimeZone, GroundRules: roundtable.DefaultGroundRules, ApplicationsOpen: true,
+	}
+	if p.TimeZone == "" {
+		p.TimeZone = "UTC"
+	}
+	s.renderProgramForm(w, r, http.StatusOK, newForm(programValues(p), programFields...), nil)
+	return nil
+}
+
+func (s *Server) renderProgramForm(w http.ResponseWriter, r *http.Request, status int, f *form, p *roundtable.Program) {
+	data := &programFormPage{layoutData: layoutData{Title: "Create a program", Nav: "programs"}, Form: f, Program: p, Action: "/programs/new"}
+	if p != nil {
+		data.Title = "Edit " + p.Name
+		data.Action = "/programs/" + p.ID + "/edit"
+	}
+	s.render(w, r, status, "program_form", data)
+}
+
+// handleProgramCreate creates a program.
+func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireOrganizer(r); err != nil {
+		return err
+	}
+	f := newForm(r.PostForm, programFields...)
+	p := &roundtable.Program{}
+	programFromForm(f, p)
+	f.mergeProblems(p.Validate())
+	unreadableSizes(f)
+	var err error
+	if !f.Invalid() {
+		err = s.svc.Programs.CreateProgram(r.Context(), p)
+	}
+	if f.Invalid() || f.fail(err) {
+		f.finish("")
+		s.renderProgramForm(w, r, http.StatusUnprocessableEntity, f, nil)
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("create program: %w", err)
+	}
+	return s.notice(w, r, "/programs/"+p.ID, "Program created. Share the application link below when you are ready.")
+}
+
+// programShowPage is an organizer's view of a program: numbers, never content.
+type programShowPage struct {
+	layoutData
+	Program   *roundtable.Program
+	Stats     *roundtable.ProgramStats
+	Statuses  []roundtable.ApplicantStatus
+	Circles   []*roundtable.CircleSummary
+	ApplyLink string
+}
+
+// handleProgramShow shows a program's numbers and next steps.
+func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	p, err := s.svc.Programs.FindProgramByID(ctx, r.PathValue("programID"))
+	if err != nil {
+		return err
+	}
+	stats, err := s.svc.Programs.ProgramStats(ctx, p.ID)
+	if err != nil {
+		return fmt.Errorf("program stats: %w", err)
+	}
+	circles, err := s.svc.Circles.ListCircles(ctx, p.ID)
+	if err != nil {
+		return fmt.Errorf("list circles: %w", err)
+	}
+	if stats.ByStatus == nil {
+		stats.ByStatus = map[roundtable.ApplicantStatus]int{}
+	}
+	s.render(w, r, http.StatusOK, "program_show", &programShowPage{
+		layoutData: layoutData{Title: p.Name, Nav: "programs"},
+		Program:    p, Stats: stats, Statuses: roundtable.ApplicantStatuses, Circles: circles,
+		ApplyLink: s.absURL("/apply/" + p.ID),
+	})
+	return nil
+}
+
+// absURL returns a full link to a path on this site.
+func (s *Server) absURL(path string) string {
+	if s.cfg.BaseURL == "" {
+		return "http://localhost:8080" + path
+	}
+	return s.cfg.BaseURL + path
+}
+
+// handleProgramEdit shows the program's form.
+func (s *Server) handleProgramEdit(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	p, err := s.svc.Programs.FindProgramByID(r.Context(), r.PathValue("programID"))
+	if err != nil {
+		return err
+	}
+	s.renderProgramForm(w, r, http.StatusOK, newForm(programValues(p), programFields...), p)
+	return nil
+}
+
+// handleProgramUpdate saves the program's fields.
+func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	p, err := s.svc.Programs.FindProgramByID(r.Context(), r.PathValue("programID"))
+	if err != nil {
+		return err
+	}
+	orig := *p // the page keeps the saved name while the form is wrong
+	f := newForm(r.PostForm, programFields...)
+	programFromForm(f, p)
+	f.mergeProblems(p.Validate())
+	unreadableSizes(f)
+	if !f.Invalid() {
+		err = s.svc.Programs.UpdateProgram(r.Context(), p)
+	}
+	if f.Invalid() || f.fail(err) {
+		f.finish("")
+		s.renderProgramForm(w, r, http.StatusUnprocessableEntity, f, &orig)
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("update program: %w", err)
+	}
+	return s.notice(w, r, "/programs/"+p.ID, "Program saved.")
+}

@@ -1,0 +1,67 @@
+package web
+
+// routeList is every route of the site, in one place. Patterns are ServeMux
+// patterns; path parameters are checked by the services (a malformed ID is
+// simply not found).
+func (s *Server) routeList() []route {
+	return []route{
+		{method: "GET", pattern: "/healthz", name: "health", h: s.handleHealth},
+		{method: "GET", pattern: "/static/{file}", name: "static", h: s.handleStatic},
+		{method: "GET", pattern: "/{$}", name: "home", h: s.handleHome},
+
+		{method: "GET", pattern: "/setup", name: "setup", h: s.handleSetupShow},
+		{method: "POST", pattern: "/setup", name: "setup.create", h: s.handleSetupCreate},
+		{method: "GET", pattern: "/signin", name: "signin", h: s.handleSignInShow},
+		{method: "POST", pattern: "/signin", name: "signin.password", h: s.handleSignInPassword},
+		{method: "POST", pattern: "/signin/link", name: "signin.link.request", h: s.handleSignInLinkRequest},
+		{method: "GET", pattern: "/signin/link/{token}", name: "signin.link", h: s.handleSignInLinkShow},
+		{method: "POST", pattern: "/signin/link/{token}", name: "signin.link.redeem", h: s.handleSignInLinkRedeem},
+		{method: "POST", pattern: "/signout", name: "signout", h: s.handleSignOut},
+
+		{method: "GET", pattern: "/account", name: "account", h: s.handleAccountShow},
+		{method: "POST", pattern: "/account", name: "account.update", h: s.handleAccountUpdate},
+		{method: "POST", pattern: "/account/password", name: "account.password", h: s.handleAccountPassword},
+		{method: "GET", pattern: "/admin/users", name: "users", h: s.handleUserIndex},
+		{method: "POST", pattern: "/admin/users", name: "users.create", h: s.handleUserCreate},
+
+		{method: "GET", pattern: "/programs", name: "programs", h: s.handleProgramIndex},
+		{method: "GET", pattern: "/programs/new", name: "programs.new", h: s.handleProgramNew},
+		{method: "POST", pattern: "/programs/new", name: "programs.create", h: s.handleProgramCreate},
+		{method: "GET", pattern: "/programs/{programID}", name: "program", h: s.handleProgramShow},
+		{method: "GET", pattern: "/programs/{programID}/edit", name: "program.edit", h: s.handleProgramEdit},
+		{method: "POST", pattern: "/programs/{programID}/edit", name: "program.update", h: s.handleProgramUpdate},
+
+		{method: "GET", pattern: "/programs/{programID}/applicants", name: "applicants", h: s.handleApplicantIndex},
+		{method: "GET", pattern: "/programs/{programID}/applicants/import", name: "applicants.import", h: s.handleApplicantImportShow},
+		{method: "POST", pattern: "/programs/{programID}/applicants/import", name: "applicants.import.create", h: s.handleApplicantImport, maxBody: maxUploadBody},
+		{method: "GET", pattern: "/programs/{programID}/applicants/{applicantID}", name: "applicant", h: s.handleApplicantShow},
+		{method: "POST", pattern: "/programs/{programID}/applicants/{applicantID}/status", name: "applicant.status", h: s.handleApplicantStatus},
+
+		{method: "GET", pattern: "/apply/{programID}", name: "apply", h: s.handleApplyShow},
+		{method: "POST", pattern: "/apply/{programID}", name: "apply.create", h: s.handleApplyCreate},
+		{method: "GET", pattern: "/apply/{programID}/thanks", name: "apply.thanks", h: s.handleApplyThanks},
+
+		{method: "GET", pattern: "/programs/{programID}/circles", name: "circles", h: s.handleCircleIndex},
+		{method: "POST", pattern: "/programs/{programID}/circles", name: "circles.create", h: s.handleCircleCreate},
+		{method: "GET", pattern: "/programs/{programID}/circles/{circleID}", name: "circle.roster", h: s.handleCircleRoster},
+		{method: "POST", pattern: "/programs/{programID}/circles/{circleID}/place", name: "circle.place", h: s.handleCirclePlace},
+		{method: "POST", pattern: "/programs/{programID}/circles/{circleID}/facilitator", name: "circle.facilitator", h: s.handleCircleFacilitator},
+		{method: "POST", pattern: "/programs/{programID}/circles/{circleID}/remove", name: "circle.remove", h: s.handleCircleRemove},
+
+		{method: "GET", pattern: "/invite/{token}", name: "invite", h: s.handleInviteShow},
+		{method: "POST", pattern: "/invite/{token}", name: "invite.accept", h: s.handleInviteAccept},
+
+		{method: "GET", pattern: "/circles/{circleID}/welcome", name: "circle.welcome", h: s.handleCircleWelcome},
+		{method: "POST", pattern: "/circles/{circleID}/welcome", name: "circle.accept", h: s.handleCircleAccept},
+		{method: "GET", pattern: "/circles/{circleID}", name: "circle", h: s.handleCircleShow},
+		{method: "GET", pattern: "/circles/{circleID}/goals", name: "goals", h: s.handleGoalsEdit},
+		{method: "POST", pattern: "/circles/{circleID}/goals", name: "goals.update", h: s.handleGoalsUpdate},
+		{method: "GET", pattern: "/circles/{circleID}/meetings/new", name: "meetings.new", h: s.handleMeetingNew},
+		{method: "POST", pattern: "/circles/{circleID}/meetings/new", name: "meetings.create", h: s.handleMeetingCreate},
+		{method: "GET", pattern: "/meetings/{meetingID}", name: "meeting", h: s.handleMeetingShow},
+		{method: "POST", pattern: "/meetings/{meetingID}/rsvp", name: "meeting.rsvp", h: s.handleMeetingRSVP},
+
+		// Everything else, and known paths with another method: a friendly 404.
+		{method: "", pattern: "/", name: "notfound", h: s.handleNotFound},
+	}
+}

@@ -1,0 +1,239 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roundtable/roundtable"
+)
+
+// Markers planted in circle A's confidential content. No response to anyone
+// outside circle A may contain them.
+const (
+	markerGoal   = "MARKER-GOAL-7f3e1a"
+	markerAgenda = "MARKER-AGENDA-9c1b2d"
+	markerVideo  = "MARKER-VIDEO-4d2c8e"
+	markerPlace  = "MARKER-PLACE-0a9f5b"
+)
+
+var markers = []string{markerGoal, markerAgenda, markerVideo, markerPlace}
+
+// walkBody is a plausible body for a POST route.
+type walkBody struct {
+	form url.Values
+	csv  string // when set, the body is a multipart upload of this file
+}
+
+// TestRouteWalk requests every registered route, with circle A's IDs in the
+// path and plausible bodies, as an anonymous visitor, a member of another
+// circle of the same program and the program's organizer. None of them may
+// see circle A's content or change it. A route the walk cannot fill fails
+// the test, so new routes are walked too.
+func TestRouteWalk(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+
+	org := a.user("org@example.org", "Olga Organizer", true)
+	p := a.program(org, "Walk Program")
+	circleA := a.circle(org, p, "Circle A")
+	circleB := a.circle(org, p, "Circle B")
+	ap1 := a.applicant(org, p, "anchor@example.org", "Anna Anchor", "Application text one.", true)
+	ap2 := a.applicant(org, p, "mover@example.org", "Max Mover", "Application text two.", true)
+	apB := a.applicant(org, p, "bea@example.org", "Bea Other", "Application text three.", true)
+	spare := a.applicant(org, p, "spare@example.org", "Sam Spare", "Application text four.", true)
+	anchor := a.member(org, circleA, ap1, "Asia/Tokyo")
+	mover := a.member(org, circleA, ap2, "Europe/Paris")
+	memberB := a.member(org, circleB, apB, "Europe/Paris")
+	facA := a.facilitator(org, circleA, "fac@example.org", "Fiona Fac")
+
+	// Circle A's content: goals, a meeting with agenda, link and place, RSVPs.
+	if err := a.svc.Circles.SetGoals(as(anchor), circleA.ID, []string{"Grow " + markerGoal}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.Circles.SetGoals(as(mover), circleA.ID, []string{"Lead " + markerGoal}); err != nil {
+		t.Fatal(err)
+	}
+	meeting := &roundtable.Meeting{
+		CircleID: circleA.ID, StartsAt: time.Now().Add(72 * time.Hour).Truncate(time.Minute), Minutes: 90,
+		VideoURL: "https://video.example/" + markerVideo, Place: "Room " + markerPlace, Agenda: "Case clinic " + markerAgenda,
+	}
+	if err := a.svc.Meetings.CreateMeeting(as(facA), meeting); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.Meetings.SetRSVP(as(anchor), meeting.ID, roundtable.RSVPYes); err != nil {
+		t.Fatal(err)
+	}
+	a.deliver() // invitations and notices out of the way
+
+	params := map[string]string{
+		"programID":   p.ID,
+		"circleID":    circleA.ID,
+		"meetingID":   meeting.ID,
+		"applicantID": ap1.ID,
+		"token":       "Q2lyY2xlQUludml0YXRpb25Ub2tlbkZvclRoZVdhbGs",
+		"file":        "style.css",
+	}
+	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
+	bodies := map[string]walkBody{
+		"setup.create":        {form: url.Values{"name": {"Eve"}, "email": {"eve@example.org"}, "password": {testPassword}, "time_zone": {"UTC"}}},
+		"signin.password":     {form: url.Values{"email": {"bea@example.org"}, "password": {testPassword}, "next": {"/circles/" + circleA.ID}}},
+		"signin.link.request": {form: url.Values{"link_email": {"bea@example.org"}}},
+		"signin.link.redeem":  {},
+		"signout":             {},
+		"account.update":      {form: url.Values{"name": {"Renamed Person"}, "time_zone": {"UTC"}}},
+		"account.password":    {form: url.Values{"password": {testPassword}}},
+		"users.create":        {form: url.Values{"name": {"New Person"}, "email": {"new.person@example.org"}, "time_zone": {"UTC"}, "can_organize": {"on"}}},
+		"programs.create":     {form: programForm()},
+		"program.update":      {form: programForm()},
+		"applicants.import.create": {csv: roundtable.ApplicantsCSVHeader + "\n" +
+			"Ivy Import,ivy@example.org,Lead,Imports Inc,Private,,,2,UTC,Mon 09:00-12:00,Grow,,\n"},
+		"applicant.status": {form: url.Values{"status": {"accepted"}}},
+		"apply.create": {form: url.Values{"name": {"Late Applicant"}, "email": {"late@example.org"}, "organization": {"Late Co"},
+			"sector": {"Public"}, "level": {"2"}, "time_zone": {"UTC"}, "slot": {"Mon 09:00-12:00"}, "goals": {"Learn"}}},
+		"circles.create":     {form: url.Values{"name": {"Circle C"}, "time_zone": {"UTC"}}},
+		"circle.place":       {form: url.Values{"applicant_id": {spare.ID}}},
+		"circle.facilitator": {form: url.Values{"facilitator_email": {"fac@example.org"}, "facilitator_name": {"Fiona Fac"}}},
+		"circle.remove":      {form: url.Values{"user_id": {mover.ID}}},
+		"invite.accept":      {form: url.Values{"name": {"Intruder"}, "time_zone": {"UTC"}, "password": {testPassword}}},
+		"circle.accept":      {},
+		"goals.update":       {form: url.Values{"goal1": {"Intruder goal"}}},
+		"meetings.create": {form: url.Values{"date": {day}, "time": {"10:00"}, "minutes": {"60"},
+			"video_url": {"https://intruder.example/"}, "agenda": {"Intruder agenda"}}},
+		"meeting.rsvp": {form: url.Values{"answer": {"no"}}},
+		"notfound":     {},
+	}
+
+	// snapshot is circle A's content as its anchor member sees it.
+	snapshot := func() string {
+		home, err := a.svc.Circles.FindCircleHome(as(anchor), circleA.ID)
+		if err != nil {
+			t.Fatalf("snapshot of circle A: %v", err)
+		}
+		var b strings.Builder
+		for _, uid := range []string{anchor.ID, facA.ID} {
+			for _, g := range home.Goals[uid] {
+				fmt.Fprintf(&b, "goal %s %s\n", uid, g.Text)
+			}
+		}
+		for _, m := range append(append([]*roundtable.Meeting{}, home.Upcoming...), home.Past...) {
+			full, err := a.svc.Meetings.FindMeetingByID(as(anchor), m.ID)
+			if err != nil {
+				t.Fatalf("snapshot meeting: %v", err)
+			}
+			keys := make([]string, 0, len(full.RSVPs))
+			for k, v := range full.RSVPs {
+				keys = append(keys, k+"="+string(v))
+			}
+			sort.Strings(keys)
+			fmt.Fprintf(&b, "meeting %s %s %d %q %q %q %v\n", full.ID, full.StartsAt.UTC(), full.Minutes, full.VideoURL, full.Place, full.Agenda, keys)
+		}
+		for _, m := range home.Circle.Members {
+			if m.UserID == anchor.ID || m.UserID == facA.ID {
+				fmt.Fprintf(&b, "member %s %s %v\n", m.UserID, m.Role, m.GroundRulesAcceptedAt != nil)
+			}
+		}
+		return b.String()
+	}
+	before := snapshot()
+	for _, m := range markers {
+		if !strings.Contains(before, m) {
+			t.Fatalf("marker %s is not in circle A's content; the walk would prove nothing", m)
+		}
+	}
+	// A member of A sees the markers through the pages: the check below can fire.
+	a.browser().signInAs(anchor).get("/circles/"+circleA.ID).want(t, http.StatusOK).contains(t, markerGoal, markerVideo)
+	a.browser().signInAs(anchor).get("/meetings/"+meeting.ID).want(t, http.StatusOK).contains(t, markerAgenda, markerPlace)
+
+	identities := []struct {
+		name string
+		user *roundtable.User
+		ip   string
+	}{
+		{"anonymous", nil, "192.0.2.21"},
+		{"member of circle B", memberB, "192.0.2.22"},
+		{"organizer", org, "192.0.2.23"},
+	}
+	paramRE := regexp.MustCompile(`\{([A-Za-z]+)(\.\.\.)?\}`)
+	routes := a.srv.Routes()
+	walked := 0
+	for _, id := range identities {
+		for _, rt := range routes {
+			path := strings.ReplaceAll(rt.Pattern, "{$}", "")
+			missing := ""
+			path = paramRE.ReplaceAllStringFunc(path, func(s string) string {
+				name := paramRE.FindStringSubmatch(s)[1]
+				v, ok := params[name]
+				if !ok {
+					missing = name
+				}
+				return url.PathEscape(v)
+			})
+			if missing != "" {
+				t.Errorf("route %s %s: the walk has no value for {%s}; add one to params", rt.Method, rt.Pattern, missing)
+				continue
+			}
+			methods := []string{rt.Method}
+			if rt.Method == "" {
+				methods = []string{http.MethodGet, http.MethodPost}
+			}
+			for _, method := range methods {
+				b := a.browser()
+				b.ip = id.ip
+				if id.user != nil {
+					b.signInAs(id.user)
+				}
+				var r *response
+				switch method {
+				case http.MethodGet:
+					r = b.get(path)
+				case http.MethodPost:
+					body, ok := bodies[rt.Name]
+					if !ok {
+						t.Errorf("route %s %s (%s): the walk has no plausible body; add one to bodies", rt.Method, rt.Pattern, rt.Name)
+						continue
+					}
+					if body.csv != "" {
+						var buf bytes.Buffer
+						w := multipart.NewWriter(&buf)
+						fw, _ := w.CreateFormFile("file", "applicants.csv")
+						fw.Write([]byte(body.csv))
+						w.Close()
+						r = b.do(method, path, &buf, w.FormDataContentType())
+					} else {
+						r = b.post(path, body.form)
+					}
+				default:
+					t.Errorf("route %s %s: the walk does not know method %s", rt.Method, rt.Pattern, method)
+					continue
+				}
+				walked++
+				where := fmt.Sprintf("%s: %s %s", id.name, method, path)
+				if r.Code >= 500 {
+					t.Errorf("%s: got status %d, want no server error", where, r.Code)
+				}
+				for _, m := range markers {
+					if strings.Contains(r.Body, m) || strings.Contains(r.Location, m) {
+						t.Errorf("%s: the response holds circle A's content %q", where, m)
+					}
+				}
+				if after := snapshot(); after != before {
+					t.Fatalf("%s changed circle A:\nbefore:\n%s\nafter:\n%s", where, before, after)
+				}
+			}
+		}
+	}
+	if want := len(routes) * len(identities); walked < want {
+		t.Errorf("walked %d requests, want at least %d", walked, want)
+	}
+	t.Logf("walked %d routes × %d identities = %d requests", len(routes), len(identities), walked)
+	_ = ctx
+}

@@ -1,0 +1,47 @@
+// Small enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // Preset time zone selects to the browser's zone on a fresh form.
+  var zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (e) {}
+  if (zone) {
+    document.querySelectorAll("select[data-browser-zone]").forEach(function (sel) {
+      var found = Array.prototype.some.call(sel.options, function (o) { return o.value === zone; });
+      if (!found) {
+        var opt = document.createElement("option");
+        opt.value = zone;
+        opt.textContent = zone.replace(/_/g, " ");
+        sel.insertBefore(opt, sel.firstChild);
+      }
+      sel.value = zone;
+      var note = document.getElementById(sel.id + "-detected");
+      if (note) {
+        note.textContent = "We picked " + zone.replace(/_/g, " ") + " from your browser. Change it if it is not right.";
+        note.hidden = false;
+      }
+    });
+  }
+
+  // A "Copy" button beside read-only links.
+  document.querySelectorAll("input[data-copy]").forEach(function (input) {
+    if (!navigator.clipboard) return;
+    var btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "button button-secondary";
+    btn.textContent = "Copy link";
+    btn.addEventListener("click", function () {
+      navigator.clipboard.writeText(input.value).then(function () {
+        btn.textContent = "Copied";
+        setTimeout(function () { btn.textContent = "Copy link"; }, 2000);
+      });
+    });
+    input.insertAdjacentElement("afterend", btn);
+  });
+
+  // Move focus to the error summary so keyboard and screen reader users hear it.
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+})();
