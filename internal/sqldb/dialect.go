@@ -62,6 +62,7 @@ func openDialect(ctx context.Context, rawURL string) (dialect, *sql.DB, *sql.DB,
 	}
 	path := strings.TrimPrefix(rawURL, "sqlite:")
 	path = strings.TrimPrefix(path, "//")
+	path = strings.TrimPrefix(path, "file:")
 	if path == "" || strings.Contains(path, "://") {
 		return nil, nil, nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor postgres://…", rawURL)
 	}

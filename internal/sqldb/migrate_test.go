@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -28,7 +29,7 @@ func TestDB_Migrate(t *testing.T) {
 	for _, engine := range sqldbtest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			url := "sqlite:" + filepath.Join(t.TempDir(), "sub", "dir", "rt.db")
+			url := "sqlite:" + filepath.Join(t.TempDir(), "sub dir", "née", "rt#1.db")
 			if engine == "postgres" {
 				url = sqldbtest.CreatePostgresDatabase(t)
 			}
@@ -39,6 +40,11 @@ func TestDB_Migrate(t *testing.T) {
 				t.Fatalf("got dialect %q, want %q", got, engine)
 			}
 			must(t, db.Ping(ctx))
+			if engine == "sqlite" {
+				if _, err := os.Stat(strings.TrimPrefix(url, "sqlite:")); err != nil {
+					t.Fatalf("got %v, want the database file at its path", err)
+				}
+			}
 
 			err = db.CheckSchema(ctx)
 			if err == nil || !strings.Contains(err.Error(), "at version 0") || !strings.Contains(err.Error(), "roundtable migrate") {

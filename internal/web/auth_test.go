@@ -206,8 +206,6 @@ func TestAccount(t *testing.T) {
 
 func TestAdminUsers(t *testing.T) {
 	a := newApp(t)
-	admin := &struct{}{}
-	_ = admin
 	b := a.browser()
 	r := b.post("/setup", url.Values{"name": {"Ada Admin"}, "email": {"ada@example.org"}, "password": {testPassword}, "time_zone": {"Europe/Paris"}})
 	r.want(t, http.StatusSeeOther)

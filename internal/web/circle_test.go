@@ -57,7 +57,7 @@ func TestCircle_Journey(t *testing.T) {
 
 	// Nothing of the circle before the ground rules.
 	mb.get("/").want(t, http.StatusOK).contains(t, "Read and accept the ground rules of Circle Aurora")
-	r = mb.get("/circles/" + circleID).want(t, http.StatusSeeOther)
+	r = mb.get("/circles/"+circleID).want(t, http.StatusSeeOther)
 	if r.Location != "/circles/"+circleID+"/welcome" {
 		t.Fatalf("got redirect %q, want the welcome page", r.Location)
 	}
@@ -110,7 +110,7 @@ func TestCircle_Journey(t *testing.T) {
 	// The organizer sees the roster but never goals or meetings.
 	ro := ob.get(roster).want(t, http.StatusOK)
 	ro.contains(t, "Ana A.", "Fay Facilitator", "Accepted").lacks(t, "Coach my team leads", "Check-in, then a case clinic.", "meet.example.org")
-	ob.get("/circles/" + circleID).want(t, http.StatusNotFound)
+	ob.get("/circles/"+circleID).want(t, http.StatusNotFound)
 	ob.get(meetingPath).want(t, http.StatusNotFound)
 	ob.get("/programs/"+p.ID).want(t, http.StatusOK).contains(t, "Circle Aurora").lacks(t, "Coach my team leads")
 
@@ -127,7 +127,7 @@ func TestCircle_Journey(t *testing.T) {
 	}
 	r = ob.post(roster+"/remove", url.Values{"user_id": {anaID}}).want(t, http.StatusSeeOther)
 	ob.follow(r).contains(t, "Ana A. is no longer in Circle Aurora")
-	mb.get("/circles/" + circleID).want(t, http.StatusNotFound)
+	mb.get("/circles/"+circleID).want(t, http.StatusNotFound)
 	ob.post(roster+"/remove", url.Values{"user_id": {"nobody"}}).want(t, http.StatusSeeOther)
 }
 

@@ -55,12 +55,12 @@ func TestPrograms(t *testing.T) {
 	f.Del("applications_open")
 	r = b.post("/programs/"+id+"/edit", f).want(t, http.StatusSeeOther)
 	b.follow(r).contains(t, "Program saved", "Spring Leaders 2027", "Applications are closed")
-	a.browser().get("/apply/" + id).want(t, http.StatusNotFound)
+	a.browser().get("/apply/"+id).want(t, http.StatusNotFound)
 
 	// Someone who does not organize it cannot tell it exists.
 	other := a.user("other@example.org", "Otto Other", true)
 	ob := a.browser().signInAs(other)
-	ob.get("/programs/" + id).want(t, http.StatusNotFound)
+	ob.get("/programs/"+id).want(t, http.StatusNotFound)
 	ob.post("/programs/"+id+"/edit", programForm()).want(t, http.StatusNotFound)
 	member := a.user("mia@example.org", "Mia Member", false)
 	a.browser().signInAs(member).get("/programs/new").want(t, http.StatusForbidden)
@@ -136,7 +136,7 @@ func TestApplicants(t *testing.T) {
 
 	// The applicant of one program is not found under another.
 	other := a.program(org, "Other Program")
-	b.get("/programs/" + other.ID + "/applicants/" + ap.ID).want(t, http.StatusNotFound)
+	b.get("/programs/"+other.ID+"/applicants/"+ap.ID).want(t, http.StatusNotFound)
 }
 
 // uploadCSV posts a CSV file to the import form.

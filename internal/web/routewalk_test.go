@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -40,7 +39,6 @@ type walkBody struct {
 // the test, so new routes are walked too.
 func TestRouteWalk(t *testing.T) {
 	a := newApp(t)
-	ctx := context.Background()
 
 	org := a.user("org@example.org", "Olga Organizer", true)
 	p := a.program(org, "Walk Program")
@@ -235,5 +233,4 @@ func TestRouteWalk(t *testing.T) {
 		t.Errorf("walked %d requests, want at least %d", walked, want)
 	}
 	t.Logf("walked %d routes × %d identities = %d requests", len(routes), len(identities), walked)
-	_ = ctx
 }

@@ -124,7 +124,7 @@ func TestCSRF_CrossSitePostRefused(t *testing.T) {
 	u := a.user("member@example.org", "Mia Member", false)
 	b := a.browser().signInAs(u)
 	for name, hdr := range map[string]map[string]string{
-		"SecFetchSite": {"Sec-Fetch-Site": "cross-site"},
+		"SecFetchSite":  {"Sec-Fetch-Site": "cross-site"},
 		"ForeignOrigin": {"Origin": "https://evil.example"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -155,4 +155,13 @@ func TestBodyLimit(t *testing.T) {
 	big := url.Values{"email": {"someone@example.org"}, "password": {strings.Repeat("x", 100<<10)}}
 	r := a.browser().post("/signin", big).want(t, http.StatusRequestEntityTooLarge)
 	r.contains(t, "That was too much to send")
+}
+
+func TestNew_MissingTemplateFailsAtBoot(t *testing.T) {
+	saved := pageNames
+	defer func() { pageNames = saved }()
+	pageNames = append(append([]string{}, saved...), "no_such_page")
+	if _, err := parsePages((&Server{}).templateFuncs()); err == nil {
+		t.Fatalf("got no error for a missing page template, want New to fail at boot")
+	}
 }
