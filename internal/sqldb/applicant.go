@@ -187,7 +187,7 @@ func (s *ApplicantService) ListApplicants(ctx context.Context, programID string,
 			return fmt.Sprintf("$%d", len(args))
 		}
 		if f.Status != "" {
-			where = append(where, "a.status = "+arg(string(f.Status)))
+			where = append(where, "a.status = "+arg(clean(string(f.Status))))
 		}
 		if f.Sector != "" {
 			where = append(where, "a.sector = "+arg(clean(f.Sector)))

@@ -92,6 +92,7 @@ func TestApplicantService_ListApplicants(t *testing.T) {
 			"Unplaced":  {roundtable.ApplicantFilter{Placed: &unplaced, Status: roundtable.StatusAccepted}, []string{"anna@example.org"}},
 			"NoneMatch": {roundtable.ApplicantFilter{Query: "zzz"}, nil},
 			"OddQuery":  {roundtable.ApplicantFilter{Query: "\x00'\\"}, nil},
+			"OddStatus": {roundtable.ApplicantFilter{Status: "\x00\xff", Sector: "\xfe"}, nil},
 		} {
 			t.Run(name, func(t *testing.T) {
 				list, err := e.applicants.ListApplicants(as(org), p.ID, tc.f)

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,7 +34,7 @@ func TestDB_Migrate(t *testing.T) {
 			if engine == "postgres" {
 				url = sqldbtest.CreatePostgresDatabase(t)
 			}
-			db, err := sqldb.Open(ctx, sqldb.Config{URL: url})
+			db, err := sqldb.Open(ctx, sqldb.Config{URL: url, Logger: slog.New(slog.DiscardHandler)})
 			must(t, err)
 			defer db.Close()
 			if got := db.Dialect(); got != engine {

@@ -1,0 +1,30 @@
+// Command mdgprun is a throwaway development driver for package mdgpbench.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+	"time"
+
+	"github.com/roundtable/roundtable/internal/mdgpbench"
+)
+
+func main() {
+	filter := flag.String("filter", "RanReal_n120_ss_01", "")
+	seeds := flag.Int("seeds", 1, "")
+	secs := flag.Float64("seconds", 0, "")
+	iters := flag.Int64("iterations", 0, "")
+	workers := flag.Int("workers", 0, "")
+	flag.Parse()
+	rs, err := mdgpbench.Run(context.Background(), mdgpbench.Config{
+		Dir: "/work/shared/bench/mdgp", Filter: *filter, Seeds: *seeds,
+		Time: time.Duration(*secs * float64(time.Second)), Iterations: *iters, Workers: *workers,
+		Progress: os.Stderr,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mdgpbench.WriteTable(os.Stdout, rs)
+}
