@@ -100,10 +100,25 @@ func (s *UserService) CreateFirstAdmin(ctx context.Context, u *roundtable.User, 
 			return fmt.Errorf("count users: %w", err)
 		}
 		if n > 0 {
-			return roundtable.Errorf(roundtable.ECONFLICT, "Roundtable has been set up already. Please sign in.")
+			return errSetUpAlready()
 		}
-		return insertUser(ctx, tx, u, password)
+		if err := insertUser(ctx, tx, u, password); err != nil {
+			return err
+		}
+		// The count above does not stop a concurrent first visitor on
+		// PostgreSQL; the single row of installation does.
+		_, err := tx.ExecContext(ctx, `INSERT INTO installation (id, first_admin_id, created_at) VALUES (1, $1, $2)`, u.ID, ms(tx.now))
+		if roundtable.ErrorCode(translate(err)) == roundtable.ECONFLICT {
+			return errSetUpAlready()
+		} else if err != nil {
+			return fmt.Errorf("claim installation: %w", err)
+		}
+		return nil
 	})
+}
+
+func errSetUpAlready() error {
+	return roundtable.Errorf(roundtable.ECONFLICT, "Roundtable has been set up already. Please sign in.")
 }
 
 // CreateUser creates a user. Administrators and the system only.

@@ -1,6 +1,8 @@
 package sqldb_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/roundtable/roundtable"
@@ -102,5 +104,39 @@ func TestUserService_UpdateProfile(t *testing.T) {
 		}
 		_, err = e.auth.Authenticate(anon, "paul@example.org", "correct horse battery")
 		wantCode(t, err, roundtable.EUNAUTHORIZED)
+	})
+}
+
+// TestUserService_CreateFirstAdmin_Race lets several first visitors set up
+// the installation at once: exactly one becomes administrator.
+func TestUserService_CreateFirstAdmin_Race(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		const visitors = 6
+		errs := make(chan error, visitors)
+		var start sync.WaitGroup
+		start.Add(1)
+		for i := range visitors {
+			go func() {
+				start.Wait()
+				u := &roundtable.User{Name: fmt.Sprintf("Visitor %d", i), Email: fmt.Sprintf("v%d@example.org", i), TimeZone: "UTC"}
+				errs <- e.users.CreateFirstAdmin(anon, u, "a very good password")
+			}()
+		}
+		start.Done()
+		ok := 0
+		for range visitors {
+			switch err := <-errs; roundtable.ErrorCode(err) {
+			case "":
+				ok++
+			case roundtable.ECONFLICT:
+			default:
+				t.Errorf("got %v, want success or ECONFLICT", err)
+			}
+		}
+		n, err := e.users.CountUsers(anon)
+		must(t, err)
+		if ok != 1 || n != 1 {
+			t.Fatalf("got %d administrators created and %d users, want 1 and 1", ok, n)
+		}
 	})
 }

@@ -3,7 +3,10 @@ package main
 
 import (
 	"context"
+	"fmt"
+
 	"flag"
+	"github.com/roundtable/roundtable/grouping"
 	"log"
 	"os"
 	"time"
@@ -27,4 +30,18 @@ func main() {
 		log.Fatal(err)
 	}
 	mdgpbench.WriteTable(os.Stdout, rs)
+}
+
+func init() {
+	if len(os.Args) > 2 && os.Args[1] == "one" {
+		a, v, err := mdgpbench.SolveFile(context.Background(), os.Args[2], grouping.Options{Seed: 1, Time: 3 * time.Second})
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, g := range a {
+			fmt.Println(g)
+		}
+		fmt.Fprintf(os.Stderr, "objective=%.3f\n", v)
+		os.Exit(0)
+	}
 }

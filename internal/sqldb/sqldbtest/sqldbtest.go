@@ -200,6 +200,7 @@ func buildTemplate() (string, error) {
 	if n > 0 {
 		return name, nil
 	}
+	dropStaleTemplates(ctx, admin)
 	build := "rt_tmpl_build_" + randomHex()
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+build); err != nil {
 		return "", err
@@ -229,6 +230,27 @@ func buildTemplate() (string, error) {
 	}
 	admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)")
 	return name, nil
+}
+
+// dropStaleTemplates removes templates of earlier schemas, so the server keeps
+// one template at most. A template in use by another test process is left
+// alone (DROP DATABASE without FORCE refuses it).
+func dropStaleTemplates(ctx context.Context, admin *sql.DB) {
+	rows, err := admin.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'rt\_tmpl\_%' AND datname NOT LIKE 'rt\_tmpl\_build\_%'`)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) == nil {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name)
+	}
 }
 
 // redact hides a password in a URL for messages.

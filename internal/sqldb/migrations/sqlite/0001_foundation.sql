@@ -13,6 +13,14 @@ CREATE TABLE users (
 	created_at    INTEGER NOT NULL
 );
 
+-- installation has at most one row: the first administrator claims it, so two
+-- visitors racing through the set-up page cannot both become administrator.
+CREATE TABLE installation (
+	id             INTEGER PRIMARY KEY CHECK (id = 1),
+	first_admin_id TEXT NOT NULL REFERENCES users (id),
+	created_at     BIGINT NOT NULL
+);
+
 CREATE TABLE sessions (
 	token_hash TEXT PRIMARY KEY,
 	user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
