@@ -31,9 +31,13 @@ type State interface {
 	// Gains sets out[h] to the change in Value if element i moved to (or, when unassigned,
 	// were inserted into) group h, for every group h; out[group(i)] is 0. len(out) ≥ m.
 	Gains(i int, out []float64)
-	// SwapGains sets out[j], for every j > i, to the change in Value if i and j exchanged
-	// groups. It needs every element assigned; entries for j in i's group are meaningless.
-	SwapGains(i int, out []float64)
+	// SwapDelta returns the change in Value if i and j, assigned to different groups,
+	// exchanged them.
+	SwapDelta(i, j int) float64
+	// SwapSlack returns an upper bound, over all pairs i, j in different groups, on
+	// SwapDelta(i, j) − (gain of i to j's group) − (gain of j to i's group). For a pairwise sum
+	// this is −2·min d_ij. The search uses it to skip pairs that cannot be the best swap.
+	SwapSlack() float64
 	// Move puts element i into group h (h = -1 unassigns it).
 	Move(i, h int)
 }

@@ -9,6 +9,7 @@ type matrixState struct {
 	group []int
 	w     []float64
 	value float64
+	slack float64 // −2·min d_ij, computed once
 }
 
 func (s *matrixState) Reset(assign []int) {
@@ -48,20 +49,14 @@ func (s *matrixState) Gains(i int, out []float64) {
 	}
 }
 
-func (s *matrixState) SwapGains(i int, out []float64) {
-	n, m := s.in.N, s.in.M
-	gi := s.group[i]
-	wi := s.w[i*m : (i+1)*m]
-	wii := wi[gi]
-	row := s.in.D[i*n : (i+1)*n]
-	grp := s.group
-	w := s.w
-	for j := i + 1; j < n; j++ {
-		gj := grp[j]
-		wj := w[j*m : j*m+m]
-		out[j] = (wi[gj] - wii) + (wj[gi] - wj[gj]) - 2*row[j]
-	}
+func (s *matrixState) SwapDelta(i, j int) float64 {
+	m := s.in.M
+	gi, gj := s.group[i], s.group[j]
+	wi, wj := s.w[i*m:(i+1)*m], s.w[j*m:(j+1)*m]
+	return (wi[gj] - wi[gi]) + (wj[gi] - wj[gj]) - 2*s.in.D[i*s.in.N+j]
 }
+
+func (s *matrixState) SwapSlack() float64 { return s.slack }
 
 func (s *matrixState) Move(i, h int) {
 	n, m := s.in.N, s.in.M

@@ -27,6 +27,20 @@ type MDGPInstance struct {
 	D []float64
 }
 
+// minDist returns the smallest distance between two distinct elements (0 when n < 2).
+func (in *MDGPInstance) minDist() float64 {
+	if in.N < 2 {
+		return 0
+	}
+	d := math.Inf(1)
+	for i := 0; i < in.N; i++ {
+		for j := i + 1; j < in.N; j++ {
+			d = min(d, in.D[i*in.N+j])
+		}
+	}
+	return d
+}
+
 // Dist returns d_ij.
 func (in *MDGPInstance) Dist(i, j int) float64 { return in.D[i*in.N+j] }
 
@@ -219,7 +233,7 @@ func (in *MDGPInstance) Bounds(g int) (lo, hi int) { return in.Lo[g], in.Hi[g] }
 
 // NewState implements Problem with a matrixState.
 func (in *MDGPInstance) NewState() State {
-	s := &matrixState{in: in, group: make([]int, in.N), w: make([]float64, in.N*in.M)}
+	s := &matrixState{in: in, group: make([]int, in.N), w: make([]float64, in.N*in.M), slack: -2 * in.minDist()}
 	for i := range s.group {
 		s.group[i] = -1
 	}

@@ -11,7 +11,7 @@ import (
 func (k *worker) run() workerResult {
 	popSize := k.opt.PopSize
 	if popSize <= 0 {
-		popSize = 10
+		popSize = int(devf("POP", 10))
 	}
 	depth := k.opt.Depth
 	if depth <= 0 {
@@ -49,7 +49,7 @@ func (k *worker) run() workerResult {
 }
 
 // defaultDepth is the number of non-improving tabu steps that ends one local search.
-func defaultDepth(n, m int) int { return max(200, 5*n) }
+func defaultDepth(n, m int) int { return max(200, int(devf("DEPTH", 5)*float64(n))) }
 
 // crossover builds child from parents a and b group by group: taking turns, a parent offers
 // the still-unused label whose group keeps the most still-unplaced elements, and those elements

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strconv"
 )
 
 // worker is one independent search with its own State, random stream and scratch buffers.
@@ -16,12 +18,16 @@ type worker struct {
 	st     State
 	rng    *rand.Rand
 
-	group []int     // current assignment inside tabuSearch
-	size  []int     // current group sizes
-	tabu  []int64   // tabu[i·m+g]: step until which i may not enter g
-	gain  []float64 // scratch for Gains
-	sw    []float64 // scratch for SwapGains
-	cand  []int     // scratch
+	group   []int       // current assignment inside tabuSearch
+	size    []int       // current group sizes
+	tabu    []int64     // tabu[i·m+g]: step until which i may not enter g
+	members [][]int     // members[g]: the elements of group g, in no order
+	pos     []int       // pos[i]: index of i in members[group[i]]
+	gains   []float64   // gains[i·m+h]: gain of moving i to h, refreshed each step
+	mx      []float64   // mx[g·m+h]: max over i in g of gains[i·m+h]
+	pairs   []groupPair // scratch
+	gain    []float64   // scratch for Gains, length m
+	cand    []int       // scratch
 
 	iters   int64 // tabu steps done
 	halted  bool
@@ -37,7 +43,9 @@ func newWorker(ctx context.Context, p Problem, opt Options, w int) *worker {
 		st:    p.NewState(),
 		rng:   rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15*uint64(w+1))),
 		group: make([]int, n), size: make([]int, m),
-		tabu: make([]int64, n*m), gain: make([]float64, m), sw: make([]float64, n),
+		tabu: make([]int64, n*m), gain: make([]float64, m),
+		members: make([][]int, m), pos: make([]int, n),
+		gains: make([]float64, n*m), mx: make([]float64, m*m),
 		cand:    make([]int, 0, n),
 		bestVal: math.Inf(-1),
 	}
@@ -105,20 +113,21 @@ func (k *worker) randomSolution(sol []int) {
 // move (one element to another group, within the bounds) and swap neighbourhoods, taking the
 // best admissible neighbour each step, until depth steps pass without a new best. It returns
 // the value of sol, which holds the best assignment met.
+//
+// A step first asks the State for every gain G[i][h] (O(n·m)). A swap of i∈g with j∈h is worth
+// at most G[i][h] + G[j][g] + slack, so group pairs are visited by decreasing bound and pairs
+// whose bound cannot beat the best admissible neighbour found so far are never evaluated.
 func (k *worker) tabuSearch(sol []int, depth int) float64 {
 	n, m := k.n, k.m
 	st := k.st
 	st.Reset(sol)
-	copy(k.group, sol)
-	clear(k.size)
-	for _, g := range sol {
-		k.size[g]++
-	}
+	k.load(sol)
 	clear(k.tabu)
 	cur := st.Value()
 	best := cur
 	k.record(sol, best)
-	group, size, tabu := k.group, k.size, k.tabu
+	group, size, tabu, gain, mx := k.group, k.size, k.tabu, k.gains, k.mx
+	slack := st.SwapSlack() + 1e-9 // the margin absorbs rounding between bound and delta
 	tmin, tspan := tenure(n, m)
 	movable := false
 	for g := 0; g < m; g++ {
@@ -129,10 +138,29 @@ func (k *worker) tabuSearch(sol []int, depth int) float64 {
 	for idle := 0; idle < depth && !k.stopped(); idle++ {
 		k.iters++
 		step++
+		for x := range mx {
+			mx[x] = math.Inf(-1)
+		}
+		for i := 0; i < n; i++ {
+			gi := gain[i*m : (i+1)*m]
+			st.Gains(i, gi)
+			row := mx[group[i]*m : (group[i]+1)*m]
+			for h, d := range gi {
+				row[h] = max(row[h], d)
+			}
+		}
+
 		bestD := math.Inf(-1)
 		bi, bj, bh := -1, -1, -1 // a move sets bj = -1; a swap sets bh = -1
 		ties := 0
 		aspire := best - cur + epsilon // a tabu neighbour beating the best is allowed
+		consider := func(d float64, i, j, h int) {
+			if d > bestD {
+				bestD, bi, bj, bh, ties = d, i, j, h, 1
+			} else if ties++; k.rng.IntN(ties) == 0 {
+				bi, bj, bh = i, j, h
+			}
+		}
 
 		if movable {
 			for i := 0; i < n; i++ {
@@ -140,42 +168,59 @@ func (k *worker) tabuSearch(sol []int, depth int) float64 {
 				if size[g] <= k.lo[g] {
 					continue
 				}
-				st.Gains(i, k.gain)
-				for h, d := range k.gain[:m] {
+				for h, d := range gain[i*m : (i+1)*m] {
 					if h == g || size[h] >= k.hi[h] || d < bestD {
 						continue
 					}
 					if tabu[i*m+h] > step && d <= aspire {
 						continue
 					}
-					if d > bestD {
-						bestD, bi, bj, bh, ties = d, i, -1, h, 1
-					} else if ties++; k.rng.IntN(ties) == 0 {
-						bi, bj, bh = i, -1, h
-					}
+					consider(d, i, -1, h)
 				}
 			}
 		}
-		sw := k.sw
-		for i := 0; i < n-1; i++ {
-			gi := group[i]
-			st.SwapGains(i, sw)
-			for j := i + 1; j < n; j++ {
-				d := sw[j]
-				if d < bestD {
+
+		pairs := k.pairs[:0]
+		for g := 0; g < m; g++ {
+			for h := g + 1; h < m; h++ {
+				if size[g] > 0 && size[h] > 0 {
+					pairs = append(pairs, groupPair{mx[g*m+h] + mx[h*m+g] + slack, g, h})
+				}
+			}
+		}
+		// Select pairs by decreasing bound lazily: usually only a few are ever opened.
+		for len(pairs) > 0 {
+			top := 0
+			for x := range pairs {
+				if pairs[x].bound > pairs[top].bound {
+					top = x
+				}
+			}
+			p := pairs[top]
+			if p.bound < bestD {
+				break
+			}
+			pairs[top] = pairs[len(pairs)-1]
+			pairs = pairs[:len(pairs)-1]
+			g, h := p.g, p.h
+			mhg := mx[h*m+g] + slack
+			for _, i := range k.members[g] {
+				gih := gain[i*m+h]
+				if gih+mhg < bestD {
 					continue
 				}
-				gj := group[j]
-				if gj == gi {
-					continue
-				}
-				if (tabu[i*m+gj] > step || tabu[j*m+gi] > step) && d <= aspire {
-					continue
-				}
-				if d > bestD {
-					bestD, bi, bj, bh, ties = d, i, j, -1, 1
-				} else if ties++; k.rng.IntN(ties) == 0 {
-					bi, bj, bh = i, j, -1
+				for _, j := range k.members[h] {
+					if gih+gain[j*m+g]+slack < bestD {
+						continue
+					}
+					d := st.SwapDelta(i, j)
+					if d < bestD {
+						continue
+					}
+					if (tabu[i*m+h] > step || tabu[j*m+g] > step) && d <= aspire {
+						continue
+					}
+					consider(d, i, j, -1)
 				}
 			}
 		}
@@ -184,16 +229,12 @@ func (k *worker) tabuSearch(sol []int, depth int) float64 {
 		}
 		if bj < 0 {
 			g := group[bi]
-			st.Move(bi, bh)
-			group[bi] = bh
-			size[g]--
-			size[bh]++
+			k.move(bi, bh)
 			tabu[bi*m+g] = step + int64(tmin+k.rng.IntN(tspan))
 		} else {
 			gi, gj := group[bi], group[bj]
-			st.Move(bi, gj)
-			st.Move(bj, gi)
-			group[bi], group[bj] = gj, gi
+			k.move(bi, gj)
+			k.move(bj, gi)
 			tabu[bi*m+gi] = step + int64(tmin+k.rng.IntN(tspan))
 			tabu[bj*m+gj] = step + int64(tmin+k.rng.IntN(tspan))
 		}
@@ -208,9 +249,52 @@ func (k *worker) tabuSearch(sol []int, depth int) float64 {
 	return best
 }
 
+// groupPair is a pair of groups with an upper bound on the best swap between them.
+type groupPair struct {
+	bound float64
+	g, h  int
+}
+
+// load makes sol the current assignment of the search bookkeeping (not of the State).
+func (k *worker) load(sol []int) {
+	copy(k.group, sol)
+	clear(k.size)
+	for g := range k.members {
+		k.members[g] = k.members[g][:0]
+	}
+	for i, g := range sol {
+		k.size[g]++
+		k.pos[i] = len(k.members[g])
+		k.members[g] = append(k.members[g], i)
+	}
+}
+
+// move moves i to group h in the State and the search bookkeeping.
+func (k *worker) move(i, h int) {
+	g := k.group[i]
+	k.st.Move(i, h)
+	mg := k.members[g]
+	last := mg[len(mg)-1]
+	mg[k.pos[i]] = last
+	k.pos[last] = k.pos[i]
+	k.members[g] = mg[:len(mg)-1]
+	k.pos[i] = len(k.members[h])
+	k.members[h] = append(k.members[h], i)
+	k.group[i] = h
+	k.size[g]--
+	k.size[h]++
+}
+
 // tenure returns the range [tmin, tmin+tspan) of tabu tenures for an instance of n elements in
 // m groups.
 func tenure(n, m int) (tmin, tspan int) {
-	tmin = max(3, n/(2*m)+m/2)
-	return tmin, max(1, tmin)
+	tmin = max(3, int(devf("TMIN", 1)*float64(n/(2*m)+m/2)))
+	return tmin, max(1, int(devf("TSPAN", 1)*float64(tmin)))
+}
+
+func devf(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv("DEV_"+name), 64); err == nil {
+		return v
+	}
+	return def
 }

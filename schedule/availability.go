@@ -1,5 +1,16 @@
 // Package schedule holds pure time logic: weekly availability in a person's
-// own time zone, and (later) common slots and recurrence across zones.
+// own time zone (Week), the weekly meeting slots that fit everyone on every
+// week of a program across time zones and daylight-saving changes (Plan,
+// SlotSet, Rank), and the meetings of a slot over a date range (Occurrences,
+// LocalTimes).
+//
+// Slots are named in a circle's reference zone on a 15-minute grid. A
+// reference wall time that a clock change skips moves later by the jump; one
+// that it repeats is its first occurrence (RFC 5545, see WallTime). Feasibility
+// for a member is computed per "era" — a stretch of the range over which the
+// difference between the member's and the reference zone's UTC offsets is
+// constant — rather than week by week; the tests check it against a
+// week-by-week evaluation.
 package schedule
 
 import (

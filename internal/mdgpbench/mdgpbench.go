@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +24,8 @@ import (
 type Config struct {
 	// Dir holds bkv.tsv and instances/.
 	Dir string
-	// Filter keeps the instances whose name contains it ("" keeps all with a file and a BKV).
+	// Filter is a regular expression; the instances whose name it matches are run ("" runs all
+	// with a file and a best-known value). A plain name part like "RanReal_n120" works as is.
 	Filter string
 	// Seeds is the number of runs per instance, seeds 1..Seeds (default 5).
 	Seeds int
@@ -174,9 +176,13 @@ func Run(ctx context.Context, cfg Config) ([]InstanceResult, error) {
 	if seeds <= 0 {
 		seeds = 5
 	}
+	re, err := regexp.Compile(cfg.Filter)
+	if err != nil {
+		return nil, fmt.Errorf("filter: %w", err)
+	}
 	var names []string
 	for name := range bkv {
-		if strings.Contains(name, cfg.Filter) && instanceFile(cfg.Dir, name) != "" {
+		if re.MatchString(name) && instanceFile(cfg.Dir, name) != "" {
 			names = append(names, name)
 		}
 	}
