@@ -30,6 +30,9 @@ type Circle struct {
 	ProgramID string
 	Name      string
 	TimeZone  string // the circle's reference zone for meeting times
+	// Slot is the weekly meeting start chosen when the circle was formed,
+	// like "Tue 15:00" in TimeZone; empty when none was chosen.
+	Slot      string
 	CreatedAt time.Time
 
 	Members []*CircleMember // filled by the Find methods

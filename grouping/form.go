@@ -2,7 +2,9 @@ package grouping
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/roundtable/roundtable/schedule"
@@ -81,6 +83,10 @@ type Formation struct {
 	Unplaced []Unplaced
 	Score    float64 // the program's total, 0…100 (the mean of circle totals)
 	Worst    float64 // the lowest circle total, 0…100
+	// Moved lists the people Backfill moved from one existing circle to another to make room.
+	Moved []int
+
+	plan *schedule.Plan // the plan the slots were found with, reused by Explain
 }
 
 // Circle is one proposed circle.
@@ -121,34 +127,109 @@ type SettingsError struct{ Message string }
 
 func (e *SettingsError) Error() string { return e.Message }
 
-// errNotBuilt marks the parts of the contract still being written.
-var errNotBuilt = errors.New("grouping: circle formation is not built yet")
-
 // Form partitions people into circles that meet every hard constraint and
 // score as well as the time budget allows. People who cannot be placed are
 // listed in Unplaced with a reason, never dropped. Settings that admit no
 // formation return a *SettingsError.
 func Form(ctx context.Context, people []Person, s Settings) (*Formation, error) {
-	return nil, errNotBuilt
+	return form(ctx, people, s, modeSearch)
 }
 
 // Evaluate scores a given partition (after an organizer moved people by
 // hand): scores, common slots and Problems for every circle. Indices not in
 // any circle are listed as unplaced with the reason "Not placed by hand".
 func Evaluate(people []Person, s Settings, circles [][]int) (*Formation, error) {
-	return nil, errNotBuilt
+	if err := validate(&s); err != nil {
+		return nil, err
+	}
+	md, err := newModel(people, s)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := md.parts(circles)
+	if err != nil {
+		return nil, err
+	}
+	placed := make([]bool, len(people))
+	for _, p := range parts {
+		for _, x := range p {
+			placed[x] = true
+		}
+	}
+	var un []Unplaced
+	for i, ok := range placed {
+		if !ok {
+			un = append(un, Unplaced{Person: i, Reason: "Not placed by hand"})
+		}
+	}
+	return md.formation(md.load(parts), un), nil
+}
+
+// parts checks a partition given by index and converts it.
+func (md *model) parts(circles [][]int) ([][]int32, error) {
+	seen := make([]bool, md.n)
+	parts := make([][]int32, len(circles))
+	for g, c := range circles {
+		for _, x := range c {
+			if x < 0 || x >= md.n {
+				return nil, fmt.Errorf("grouping: person %d of circle %d is out of range", x, g+1)
+			}
+			if seen[x] {
+				return nil, fmt.Errorf("grouping: %s is in two circles", md.name(x))
+			}
+			seen[x] = true
+			parts[g] = append(parts[g], int32(x))
+		}
+	}
+	return parts, nil
 }
 
 // Explain returns a one-line explanation for a member of a circle of f that
 // people can read, e.g. "levels 3–4; 6 sectors; meets Tue 15:00 Europe/London —
-// 10:00 your time".
+// 10:00 your time". member is the person's index in people (a position in
+// the circle's Members is accepted too when it names nobody in the circle).
 func (f *Formation) Explain(people []Person, s Settings, circle, member int) string {
-	return ""
+	if f == nil || circle < 0 || circle >= len(f.Circles) {
+		return ""
+	}
+	c := &f.Circles[circle]
+	if !slices.Contains(c.Members, member) && member >= 0 && member < len(c.Members) {
+		member = c.Members[member]
+	}
+	var b strings.Builder
+	sc := &c.Scores
+	if sc.LevelMin == sc.LevelMax {
+		fmt.Fprintf(&b, "level %d", sc.LevelMin)
+	} else {
+		fmt.Fprintf(&b, "levels %d–%d", sc.LevelMin, sc.LevelMax)
+	}
+	fmt.Fprintf(&b, "; %s; %s", plural(sc.Sectors, "sector"), plural(sc.Organizations, "organization"))
+	if len(sc.Alone) > 0 {
+		fmt.Fprintf(&b, "; only one of %s", strings.Join(sc.Alone, ", "))
+	}
+	if len(c.Slots) == 0 {
+		b.WriteString("; no weekly time suits every member")
+		return b.String()
+	}
+	plan := f.plan
+	if plan == nil || plan.Minutes() != s.Minutes || plan.Range() != s.Range || plan.Ref() != s.Reference && s.Reference != nil {
+		var err error
+		if plan, err = schedule.NewPlan(s.Reference, s.Range, s.Minutes); err != nil {
+			return b.String()
+		}
+	}
+	var zone *time.Location
+	if member >= 0 && member < len(people) {
+		zone = people[member].Zone
+	}
+	b.WriteString("; meets ")
+	b.WriteString(plan.Explain(c.Slots[0], zone))
+	return b.String()
 }
 
-// Backfill places newcomers (indices into people) into the existing circles
-// with as few moves of others as possible, keeping every hard constraint;
-// those who fit nowhere are Unplaced with a reason.
-func Backfill(ctx context.Context, people []Person, s Settings, current [][]int, newcomers []int) (*Formation, error) {
-	return nil, errNotBuilt
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

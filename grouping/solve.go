@@ -22,11 +22,41 @@ type Options struct {
 	// runtime.GOMAXPROCS(0). Worker w derives its seed from Seed and w, so results do not
 	// depend on scheduling.
 	Workers int
-	// PopSize is the population size of each worker's memetic search (default 10).
+	// PopSize is the population size of each worker's memetic search (default 10, at least 2).
 	PopSize int
 	// Depth is the number of non-improving tabu steps after which one local search ends; 0
 	// picks a default from the instance size.
 	Depth int
+	// Progress, if set, is called whenever the best value so far improves, one call at a time,
+	// from the worker goroutines. It must return quickly.
+	Progress func(Progress)
+}
+
+// Progress is a new best value met during Solve.
+type Progress struct {
+	Value      float64
+	Iterations int64 // tabu steps of the worker that found it
+	Elapsed    time.Duration
+}
+
+// tracker forwards the improvements of all workers to Options.Progress.
+type tracker struct {
+	fn    func(Progress)
+	start time.Time
+	mu    sync.Mutex
+	best  float64
+}
+
+func (t *tracker) offer(v float64, iters int64) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v > t.best+epsilon {
+		t.best = v
+		t.fn(Progress{Value: v, Iterations: iters, Elapsed: time.Since(t.start)})
+	}
 }
 
 // Result is the best assignment found.
@@ -56,13 +86,19 @@ func Solve(ctx context.Context, p Problem, opt Options) (Result, error) {
 		ctx, cancel = context.WithTimeout(ctx, opt.Time)
 		defer cancel()
 	}
+	var tr *tracker
+	if opt.Progress != nil {
+		tr = &tracker{fn: opt.Progress, start: time.Now(), best: math.Inf(-1)}
+	}
 	results := make([]workerResult, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[w] = newWorker(ctx, p, opt, w).run()
+			k := newWorker(ctx, p, opt, w)
+			k.progress = tr
+			results[w] = k.run()
 		}()
 	}
 	wg.Wait()

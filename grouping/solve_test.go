@@ -238,3 +238,36 @@ func BenchmarkSolve_RanReal_n120_ds(b *testing.B) { benchmarkSolve(b, "RanReal_n
 func BenchmarkSolve_Geo_n120_ss(b *testing.B)     { benchmarkSolve(b, "Geo_n120_ss_01") }
 func BenchmarkSolve_RanReal_n240_ss(b *testing.B) { benchmarkSolve(b, "RanReal_n240_ss_01") }
 func BenchmarkSolve_RanReal_n480_ss(b *testing.B) { benchmarkSolve(b, "RanReal_n480_ss_01") }
+
+func TestSolve_Progress(t *testing.T) {
+	in := randomInstance(rand.New(rand.NewPCG(8, 9)), 40, 4)
+	var calls []float64
+	res, err := Solve(context.Background(), in, Options{Seed: 1, Iterations: 2000, Workers: 2, Progress: func(p Progress) {
+		calls = append(calls, p.Value) // calls are serialised, so no lock is needed
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) == 0 || !slices.IsSorted(calls) {
+		t.Fatalf("got progress %v, want a rising sequence", calls)
+	}
+	if last := calls[len(calls)-1]; math.Abs(last-res.Value) > 1e-6 {
+		t.Fatalf("got last progress %v, want the result %v", last, res.Value)
+	}
+}
+
+func TestPartitionDistance(t *testing.T) {
+	tests := []struct {
+		a, b []int
+		want int
+	}{
+		{[]int{0, 0, 1, 1}, []int{1, 1, 0, 0}, 0}, // relabelled
+		{[]int{0, 0, 1, 1}, []int{0, 1, 0, 1}, 2},
+		{[]int{0, 0, 0, 1, 1, 1}, []int{0, 0, 1, 1, 1, 1}, 1},
+	}
+	for _, tt := range tests {
+		if got := partitionDistance(tt.a, tt.b, 2); got != tt.want {
+			t.Errorf("partitionDistance(%v, %v) got %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

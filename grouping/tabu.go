@@ -1,11 +1,11 @@
 package grouping
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
+	"slices"
 )
 
 // worker is one independent search with its own State, random stream and scratch buffers.
@@ -29,10 +29,11 @@ type worker struct {
 	gain    []float64   // scratch for Gains, length m
 	cand    []int       // scratch
 
-	iters   int64 // tabu steps done
-	halted  bool
-	best    []int
-	bestVal float64
+	progress *tracker // nil when nobody listens
+	iters    int64    // tabu steps done
+	halted   bool
+	best     []int
+	bestVal  float64
 }
 
 func newWorker(ctx context.Context, p Problem, opt Options, w int) *worker {
@@ -73,11 +74,12 @@ func (k *worker) record(sol []int, v float64) {
 	if v > k.bestVal+epsilon || k.best == nil {
 		k.best = append(k.best[:0], sol...)
 		k.bestVal = v
+		k.progress.offer(v, k.iters)
 	}
 }
 
-// randomSolution fills sol with a uniformly shuffled feasible assignment: sizes start at the
-// lower bounds and the slack goes one element at a time to random groups with room.
+// randomSolution fills sol with a random feasible assignment: a size profile that fills some
+// groups to their upper bounds (see below), then a uniform shuffle of the elements.
 func (k *worker) randomSolution(sol []int) {
 	size := k.size
 	copy(size, k.lo)
@@ -85,18 +87,23 @@ func (k *worker) randomSolution(sol []int) {
 	for _, s := range size {
 		rest -= s
 	}
-	open := k.cand[:0]
-	for g := 0; g < k.m; g++ {
-		if size[g] < k.hi[g] {
-			open = append(open, g)
+	// The number of pairs in a group grows with the square of its size, so good assignments
+	// fill whole groups to their upper bounds: hand out the slack that way, groups with larger
+	// bounds first, with noise so that different starts try different profiles.
+	{
+		order := k.cand[:0]
+		for g := 0; g < k.m; g++ {
+			order = append(order, g)
 		}
-	}
-	for ; rest > 0; rest-- {
-		x := k.rng.IntN(len(open))
-		g := open[x]
-		if size[g]++; size[g] == k.hi[g] {
-			open[x] = open[len(open)-1]
-			open = open[:len(open)-1]
+		key := make([]float64, k.m)
+		for g := range key {
+			key[g] = float64(k.hi[g]) + 3*k.rng.Float64()
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(key[b], key[a]) })
+		for _, g := range order {
+			add := min(rest, k.hi[g]-size[g])
+			size[g] += add
+			rest -= add
 		}
 	}
 	i := 0
@@ -188,20 +195,21 @@ func (k *worker) tabuSearch(sol []int, depth int) float64 {
 				}
 			}
 		}
-		// Select pairs by decreasing bound lazily: usually only a few are ever opened.
-		for len(pairs) > 0 {
-			top := 0
-			for x := range pairs {
-				if pairs[x].bound > pairs[top].bound {
-					top = x
-				}
+		// Open the pair with the highest bound first, so that the best delta found there prunes
+		// most of the others in one pass.
+		top := 0
+		for x := range pairs {
+			if pairs[x].bound > pairs[top].bound {
+				top = x
 			}
-			p := pairs[top]
+		}
+		if len(pairs) > 0 {
+			pairs[0], pairs[top] = pairs[top], pairs[0]
+		}
+		for _, p := range pairs {
 			if p.bound < bestD {
-				break
+				continue
 			}
-			pairs[top] = pairs[len(pairs)-1]
-			pairs = pairs[:len(pairs)-1]
 			g, h := p.g, p.h
 			mhg := mx[h*m+g] + slack
 			for _, i := range k.members[g] {
@@ -288,13 +296,7 @@ func (k *worker) move(i, h int) {
 // tenure returns the range [tmin, tmin+tspan) of tabu tenures for an instance of n elements in
 // m groups.
 func tenure(n, m int) (tmin, tspan int) {
-	tmin = max(3, int(devf("TMIN", 1)*float64(n/(2*m)+m/2)))
-	return tmin, max(1, int(devf("TSPAN", 1)*float64(tmin)))
-}
-
-func devf(name string, def float64) float64 {
-	if v, err := strconv.ParseFloat(os.Getenv("DEV_"+name), 64); err == nil {
-		return v
-	}
-	return def
+	// Tuned on RanReal n = 120…480: short tenures work best; twice as long is clearly worse.
+	tmin = max(3, (n/(2*m)+m/2)/2)
+	return tmin, tmin
 }

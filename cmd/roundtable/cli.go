@@ -27,6 +27,10 @@ Usage:
   roundtable migrate  [flags]   bring the database schema up to date
   roundtable demo     [flags]   serve with demo data (added to an empty database only)
   roundtable user create --email ADDRESS --name NAME [--admin] [--organizer] [--password-stdin] [flags]
+  roundtable form --in applicants.csv --min 6 --max 8 --from DATE --to DATE --duration 90m [flags]
+                                form circles from a participants CSV ("roundtable form -h")
+  roundtable form --mdgp FILE   solve an MDGPLIB instance
+  roundtable bench mdgp|form    benchmark circle formation ("roundtable bench help")
   roundtable version            print the version
 
 Every flag has an environment variable: --smtp-host is ROUNDTABLE_SMTP_HOST.
@@ -55,6 +59,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, io stdi
 			return 2
 		}
 		err = runUserCreate(ctx, rest[1:], getenv, io)
+	case "form":
+		err = runForm(ctx, rest, io)
+	case "bench":
+		err = runBench(ctx, rest, io)
 	case "version", "--version", "-version":
 		fmt.Fprintln(io.Out, "roundtable", roundtable.Version)
 		return 0

@@ -59,6 +59,7 @@ type Main struct {
 
 	baseURL    string
 	stopOutbox context.CancelFunc
+	formations *sqldb.FormationService // owns background runs of circle formation
 	outboxDone chan struct{}
 	serveErr   chan error
 	closeOnce  sync.Once
@@ -163,6 +164,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 	}
 
+	m.formations = sqldb.NewFormationService(m.DB)
 	handler, err := web.New(web.Services{
 		Users:      users,
 		Auth:       sqldb.NewAuthService(m.DB),
@@ -170,6 +172,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Applicants: sqldb.NewApplicantService(m.DB),
 		Circles:    sqldb.NewCircleService(m.DB),
 		Meetings:   sqldb.NewMeetingService(m.DB),
+		Formations: m.formations,
 		Health:     m.DB.Ping,
 	}, web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now})
 	if err != nil {
@@ -217,6 +220,9 @@ func (m *Main) Close() error {
 			cancel()
 		} else if m.Listener != nil {
 			errs = append(errs, m.Listener.Close())
+		}
+		if m.formations != nil {
+			m.formations.Close()
 		}
 		if m.stopOutbox != nil {
 			m.stopOutbox()

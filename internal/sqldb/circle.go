@@ -17,12 +17,12 @@ var _ roundtable.CircleService = (*CircleService)(nil)
 // NewCircleService returns the circle service.
 func NewCircleService(db *DB) *CircleService { return &CircleService{db: db} }
 
-const circleColumns = `c.id, c.program_id, c.name, c.time_zone, c.created_at`
+const circleColumns = `c.id, c.program_id, c.name, c.time_zone, c.slot, c.created_at`
 
 func scanCircle(row interface{ Scan(...any) error }, extra ...any) (*roundtable.Circle, error) {
 	var c roundtable.Circle
 	var created int64
-	if err := row.Scan(append([]any{&c.ID, &c.ProgramID, &c.Name, &c.TimeZone, &created}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&c.ID, &c.ProgramID, &c.Name, &c.TimeZone, &c.Slot, &created}, extra...)...); err != nil {
 		return nil, err
 	}
 	c.CreatedAt = fromMS(created)
@@ -73,8 +73,8 @@ func (s *CircleService) CreateCircle(ctx context.Context, c *roundtable.Circle) 
 			return err
 		}
 		c.ID, c.CreatedAt = newID(), tx.now
-		_, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			c.ID, c.ProgramID, c.Name, c.TimeZone, ms(c.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, slot, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			c.ID, c.ProgramID, c.Name, c.TimeZone, c.Slot, ms(c.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert circle: %w", err)
 		}

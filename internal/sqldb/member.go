@@ -52,30 +52,44 @@ func (s *CircleService) PlaceApplicant(ctx context.Context, circleID, applicantI
 		if err != nil {
 			return err
 		}
-		switch {
-		case ap.ProgramID != c.ProgramID:
-			return roundtable.Errorf(roundtable.EINVALID, "%s applied to another program.", ap.Name)
-		case ap.CircleID != "":
-			return roundtable.Errorf(roundtable.ECONFLICT, "%s is in a circle already.", ap.Name)
-		case ap.Status != roundtable.StatusAccepted:
-			return roundtable.Errorf(roundtable.EINVALID, "Accept %s before placing them in a circle.", ap.Name)
-		}
-		u, err := findOrCreateUser(ctx, tx, ap.Email, ap.Name, ap.TimeZone)
-		if err != nil {
-			return err
-		}
-		if err := addMember(ctx, tx, c, u, ap.ID, roundtable.RoleMember); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applicants SET circle_id = $1 WHERE id = $2`, c.ID, ap.ID); err != nil {
-			return fmt.Errorf("place applicant: %w", err)
-		}
 		p, err := findProgram(ctx, tx, c.ProgramID)
 		if err != nil {
 			return err
 		}
-		return createInvitation(ctx, tx, u, c.ID, c.Name, p.Name, roundtable.RoleMember)
+		return placeApplicant(ctx, tx, c, p, ap)
 	})
+}
+
+// placeApplicant puts an accepted, unplaced applicant of c's program in c and
+// enqueues their invitation in tx. PlaceApplicant and publishing a formation
+// both place people through it.
+func placeApplicant(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable.Program, ap *roundtable.Applicant) error {
+	switch {
+	case ap.ProgramID != c.ProgramID:
+		return roundtable.Errorf(roundtable.EINVALID, "%s applied to another program.", ap.Name)
+	case ap.CircleID != "":
+		return roundtable.Errorf(roundtable.ECONFLICT, "%s is in a circle already.", ap.Name)
+	case ap.Status != roundtable.StatusAccepted:
+		return roundtable.Errorf(roundtable.EINVALID, "Accept %s before placing them in a circle.", ap.Name)
+	}
+	u, err := findOrCreateUser(ctx, tx, ap.Email, ap.Name, ap.TimeZone)
+	if err != nil {
+		return err
+	}
+	if err := addMember(ctx, tx, c, u, ap.ID, roundtable.RoleMember); err != nil {
+		return err
+	}
+	// The condition guards against a placement that committed after ap was read.
+	res, err := tx.ExecContext(ctx, `UPDATE applicants SET circle_id = $1 WHERE id = $2 AND circle_id IS NULL`, c.ID, ap.ID)
+	if err != nil {
+		return fmt.Errorf("place applicant: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("place applicant: %w", err)
+	} else if n != 1 {
+		return roundtable.Errorf(roundtable.ECONFLICT, "%s is in a circle already.", ap.Name)
+	}
+	return createInvitation(ctx, tx, u, c.ID, c.Name, p.Name, roundtable.RoleMember)
 }
 
 // addMember adds a membership, or ECONFLICT when the person is in the circle.

@@ -14,6 +14,7 @@ type circlesPage struct {
 	Program *roundtable.Program
 	Circles []*roundtable.CircleSummary
 	Form    *form
+	Drafts  []*roundtable.FormationDraft // proposals of circle formation, newest first
 }
 
 func (s *Server) renderCircles(w http.ResponseWriter, r *http.Request, status int, p *roundtable.Program, f *form) error {
@@ -21,9 +22,16 @@ func (s *Server) renderCircles(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return fmt.Errorf("list circles: %w", err)
 	}
+	drafts, err := s.svc.Formations.ListFormationDrafts(r.Context(), p.ID)
+	if err != nil {
+		return fmt.Errorf("list drafts: %w", err)
+	}
+	if len(drafts) > 5 {
+		drafts = drafts[:5]
+	}
 	s.render(w, r, status, "circles", &circlesPage{
 		layoutData: layoutData{Title: "Circles of " + p.Name, Nav: "programs"},
-		Program:    p, Circles: circles, Form: f,
+		Program:    p, Circles: circles, Form: f, Drafts: drafts,
 	})
 	return nil
 }

@@ -63,10 +63,12 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	db := sqldbtest.OpenWith(t, "sqlite", sqldb.Config{BaseURL: base, Logger: logger})
+	formations := sqldb.NewFormationService(db)
+	t.Cleanup(formations.Close) // runs before the database closes
 	svc := Services{
 		Users: sqldb.NewUserService(db), Auth: sqldb.NewAuthService(db), Programs: sqldb.NewProgramService(db),
 		Applicants: sqldb.NewApplicantService(db), Circles: sqldb.NewCircleService(db), Meetings: sqldb.NewMeetingService(db),
-		Health: db.Ping,
+		Formations: formations, Health: db.Ping,
 	}
 	if health != nil {
 		svc.Health = health

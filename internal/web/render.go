@@ -27,7 +27,7 @@ var pageNames = []string{
 	"message", "home", "home_anon", "setup", "signin", "signin_link", "account", "users",
 	"programs", "program_form", "program_show", "applicants", "applicant_show", "applicant_import",
 	"apply", "apply_thanks", "circles", "circle_roster", "invite", "welcome", "circle_home", "goals",
-	"meeting_form", "meeting_show",
+	"meeting_form", "meeting_show", "formation", "formation_draft",
 }
 
 // sharedTemplates are parsed into every page.
@@ -82,11 +82,14 @@ func parsePages(funcs template.FuncMap) (map[string]pageTemplate, error) {
 
 // layoutData is what the layout needs on every page. Page data structs embed it.
 type layoutData struct {
-	Title  string
-	User   *roundtable.User
-	Flash  *flash
-	Nav    string // the navigation entry to mark as current
-	Static map[string]string
+	Title string
+	User  *roundtable.User
+	Flash *flash
+	Nav   string // the navigation entry to mark as current
+	// Refresh, when positive, reloads the page after that many seconds
+	// (progress pages that must work without JavaScript).
+	Refresh int
+	Static  map[string]string
 }
 
 func (l *layoutData) layout() *layoutData { return l }

@@ -48,6 +48,12 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/programs/{programID}/circles/{circleID}/facilitator", name: "circle.facilitator", h: s.handleCircleFacilitator},
 		{method: "POST", pattern: "/programs/{programID}/circles/{circleID}/remove", name: "circle.remove", h: s.handleCircleRemove},
 
+		{method: "GET", pattern: "/programs/{programID}/formation", name: "formation", h: s.handleFormationShow},
+		{method: "POST", pattern: "/programs/{programID}/formation", name: "formation.start", h: s.handleFormationStart},
+		{method: "GET", pattern: "/programs/{programID}/formation/{draftID}", name: "formation.draft", h: s.handleFormationDraft},
+		{method: "POST", pattern: "/programs/{programID}/formation/{draftID}/move", name: "formation.move", h: s.handleFormationMove},
+		{method: "POST", pattern: "/programs/{programID}/formation/{draftID}/publish", name: "formation.publish", h: s.handleFormationPublish},
+
 		{method: "GET", pattern: "/invite/{token}", name: "invite", h: s.handleInviteShow},
 		{method: "POST", pattern: "/invite/{token}", name: "invite.accept", h: s.handleInviteAccept},
 

@@ -70,6 +70,11 @@ func TestRouteWalk(t *testing.T) {
 	if err := a.svc.Meetings.SetRSVP(as(anchor), meeting.ID, roundtable.RSVPYes); err != nil {
 		t.Fatal(err)
 	}
+	// A proposal of circle formation from the accepted people not in a circle.
+	for i := range 3 {
+		a.applicant(org, p, fmt.Sprintf("waiting%d@example.org", i), fmt.Sprintf("Wendy Waiting %d", i), "Application text.", true)
+	}
+	draft := a.readyDraft(org, p)
 	a.deliver() // invitations and notices out of the way
 
 	params := map[string]string{
@@ -77,6 +82,7 @@ func TestRouteWalk(t *testing.T) {
 		"circleID":    circleA.ID,
 		"meetingID":   meeting.ID,
 		"applicantID": ap1.ID,
+		"draftID":     draft.Draft.ID,
 		"token":       "Q2lyY2xlQUludml0YXRpb25Ub2tlbkZvclRoZVdhbGs",
 		"file":        "style.css",
 	}
@@ -106,8 +112,11 @@ func TestRouteWalk(t *testing.T) {
 		"goals.update":       {form: url.Values{"goal1": {"Intruder goal"}}},
 		"meetings.create": {form: url.Values{"date": {day}, "time": {"10:00"}, "minutes": {"60"},
 			"video_url": {"https://intruder.example/"}, "agenda": {"Intruder agenda"}}},
-		"meeting.rsvp": {form: url.Values{"answer": {"no"}}},
-		"notfound":     {},
+		"meeting.rsvp":      {form: url.Values{"answer": {"no"}}},
+		"formation.start":   {form: formationForm()},
+		"formation.move":    {form: url.Values{"applicant_id": {spare.ID}, "to": {"1"}}},
+		"formation.publish": {},
+		"notfound":          {},
 	}
 
 	// snapshot is circle A's content as its anchor member sees it.

@@ -34,7 +34,7 @@ func main() {
 
 func init() {
 	if len(os.Args) > 2 && os.Args[1] == "one" {
-		a, v, err := mdgpbench.SolveFile(context.Background(), os.Args[2], grouping.Options{Seed: 1, Time: 3 * time.Second})
+		a, v, err := mdgpbench.SolveFile(context.Background(), os.Args[2], grouping.Options{Seed: 1, Time: time.Duration(secs()) * time.Second})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -44,4 +44,13 @@ func init() {
 		fmt.Fprintf(os.Stderr, "objective=%.3f\n", v)
 		os.Exit(0)
 	}
+}
+
+func secs() int {
+	if len(os.Args) > 3 {
+		var s int
+		fmt.Sscan(os.Args[3], &s)
+		return s
+	}
+	return 3
 }
