@@ -181,12 +181,12 @@ func (md *model) after(c *circle, out, in int32) stats {
 			st.noSlot = md.commonWithout(c, out).IsEmpty()
 		}
 	default:
-		if !c.common.And(md.slots[in]).IsEmpty() {
+		if meets(&c.common, &md.slots[in]) {
 			st.noSlot = false
 		} else if out < 0 {
 			st.noSlot = true
 		} else {
-			st.noSlot = md.commonWithout(c, out).And(md.slots[in]).IsEmpty()
+			st.noSlot = !meets(md.withoutPtr(c, out), &md.slots[in])
 		}
 	}
 	if st.size == 0 {
@@ -203,6 +203,26 @@ func (md *model) commonWithout(c *circle, skip int32) schedule.SlotSet {
 		}
 	}
 	return c.common
+}
+
+// withoutPtr is commonWithout without copying the set.
+func (md *model) withoutPtr(c *circle, skip int32) *schedule.SlotSet {
+	for k, y := range c.mem {
+		if y == skip {
+			return &c.without[k]
+		}
+	}
+	return &c.common
+}
+
+// meets reports whether two slot sets share a slot (without building their AND).
+func meets(a, b *schedule.SlotSet) bool {
+	for k := range a {
+		if a[k]&b[k] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // refresh recomputes c.common and c.without from the members, with prefix and suffix ANDs.
@@ -361,8 +381,8 @@ func (md *model) swapDelta(c, d *circle, x, y int32) float64 {
 	// Most swaps between circles that both have a meeting time lose it for one of them:
 	// reject those before counting attributes.
 	if !c.st.noSlot && !d.st.noSlot &&
-		(c.common.And(md.slots[y]).IsEmpty() && md.commonWithout(c, x).And(md.slots[y]).IsEmpty() ||
-			d.common.And(md.slots[x]).IsEmpty() && md.commonWithout(d, y).And(md.slots[x]).IsEmpty()) {
+		(!meets(&c.common, &md.slots[y]) && !meets(md.withoutPtr(c, x), &md.slots[y]) ||
+			!meets(&d.common, &md.slots[x]) && !meets(md.withoutPtr(d, y), &md.slots[x])) {
 		return -hardPenalty
 	}
 	sc := md.after(c, x, y)

@@ -186,15 +186,15 @@ func (md *model) parts(circles [][]int) ([][]int32, error) {
 
 // Explain returns a one-line explanation for a member of a circle of f that
 // people can read, e.g. "levels 3–4; 6 sectors; meets Tue 15:00 Europe/London —
-// 10:00 your time". member is the person's index in people (a position in
-// the circle's Members is accepted too when it names nobody in the circle).
+// 10:00 your time". member is the person's index in people; a person who is
+// not in the circle gets "".
 func (f *Formation) Explain(people []Person, s Settings, circle, member int) string {
 	if f == nil || circle < 0 || circle >= len(f.Circles) {
 		return ""
 	}
 	c := &f.Circles[circle]
-	if !slices.Contains(c.Members, member) && member >= 0 && member < len(c.Members) {
-		member = c.Members[member]
+	if !slices.Contains(c.Members, member) {
+		return ""
 	}
 	var b strings.Builder
 	sc := &c.Scores

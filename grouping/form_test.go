@@ -159,8 +159,16 @@ func TestForm_PropertiesOnRandomCohorts(t *testing.T) {
 	}
 }
 
+// TestForm_Deterministic covers both parallel modes: replicas (400 people, 57 circles) and
+// blocks of circles searched side by side (1,500 people).
 func TestForm_Deterministic(t *testing.T) {
-	people, s := Synthetic(400, 3)
+	for _, n := range []int{400, 1500} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) { testDeterministic(t, n) })
+	}
+}
+
+func testDeterministic(t *testing.T, n int) {
+	people, s := Synthetic(n, 3)
 	s.Iterations = 200000
 	a, err := Form(context.Background(), people, s)
 	if err != nil {

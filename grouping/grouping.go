@@ -42,6 +42,15 @@ type State interface {
 	Move(i, h int)
 }
 
+// PairwiseState is an optional extension of State for objectives that are a sum over the pairs
+// inside each group, d_ij: then SwapDelta(i, j) equals the two move gains minus 2·d_ij, and the
+// search scores swaps inline from PairRow instead of calling SwapDelta for each pair.
+type PairwiseState interface {
+	State
+	// PairRow returns d_i·, indexed by element; the caller does not modify it.
+	PairRow(i int) []float64
+}
+
 // feasibleSizes reports whether the bounds of p admit a complete assignment.
 func feasibleSizes(p Problem) bool {
 	n, m := p.Size()

@@ -58,6 +58,8 @@ func (s *matrixState) SwapDelta(i, j int) float64 {
 
 func (s *matrixState) SwapSlack() float64 { return s.slack }
 
+func (s *matrixState) PairRow(i int) []float64 { return s.in.D[i*s.in.N : (i+1)*s.in.N] }
+
 func (s *matrixState) Move(i, h int) {
 	n, m := s.in.N, s.in.M
 	g := s.group[i]

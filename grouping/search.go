@@ -333,23 +333,27 @@ func (s *state) annealBlock(ids []int, r *rand.Rand, temp float64) {
 	if len(live) < 2 {
 		return
 	}
+	nl := uint64(len(live))
 	for t := 0; t < steps; t++ {
-		g := live[r.IntN(len(live))]
-		h := live[r.IntN(len(live)-1)]
+		// One draw of 64 bits picks both circles, both members and the kind of step; the
+		// slight bias of taking remainders is immaterial with these small ranges.
+		bits := r.Uint64()
+		g := live[(bits&0xffff)%nl]
+		h := live[(bits>>16&0xffff)%(nl-1)]
 		if h == g {
-			h = live[len(live)-1]
+			h = live[nl-1]
 		}
 		c, d := s.cs[g], s.cs[h]
-		x := c.mem[r.IntN(len(c.mem))]
+		x := c.mem[(bits>>32&0xff)%uint64(len(c.mem))]
 		var delta float64
 		var y int32 = -1
-		if r.IntN(4) == 0 && len(c.mem) > lo && len(d.mem) < hi {
-			if d.common.And(md.slots[x]).IsEmpty() && !d.st.noSlot {
+		if bits>>56&3 == 0 && len(c.mem) > lo && len(d.mem) < hi {
+			if !d.st.noSlot && !meets(&d.common, &md.slots[x]) {
 				continue
 			}
 			delta = md.moveDelta(c, d, x)
 		} else {
-			y = d.mem[r.IntN(len(d.mem))]
+			y = d.mem[(bits>>40&0xff)%uint64(len(d.mem))]
 			delta = md.swapDelta(c, d, x, y)
 		}
 		if delta < 0 && (delta < -20*temp || r.Float64() >= math.Exp(delta/temp)) {

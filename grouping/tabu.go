@@ -135,6 +135,7 @@ func (k *worker) tabuSearch(sol []int, depth int) float64 {
 	k.record(sol, best)
 	group, size, tabu, gain, mx := k.group, k.size, k.tabu, k.gains, k.mx
 	slack := st.SwapSlack() + 1e-9 // the margin absorbs rounding between bound and delta
+	pw, _ := st.(PairwiseState)
 	tmin, tspan := tenure(n, m)
 	movable := false
 	for g := 0; g < m; g++ {
@@ -217,11 +218,20 @@ func (k *worker) tabuSearch(sol []int, depth int) float64 {
 				if gih+mhg < bestD {
 					continue
 				}
+				var row []float64
+				if pw != nil {
+					row = pw.PairRow(i)
+				}
 				for _, j := range k.members[h] {
-					if gih+gain[j*m+g]+slack < bestD {
+					d := gih + gain[j*m+g]
+					if d+slack < bestD {
 						continue
 					}
-					d := st.SwapDelta(i, j)
+					if row != nil {
+						d -= 2 * row[j]
+					} else {
+						d = st.SwapDelta(i, j)
+					}
 					if d < bestD {
 						continue
 					}

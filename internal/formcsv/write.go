@@ -31,12 +31,12 @@ func Write(w io.Writer, people []grouping.Person, s grouping.Settings, f *groupi
 		if len(circle.Slots) > 0 {
 			slot = circle.Slots[0].String() + " " + ref
 		}
-		for k, m := range circle.Members {
+		for _, m := range circle.Members {
 			if m < 0 || m >= len(people) || written[m] {
 				continue
 			}
 			written[m] = true
-			reason := f.Explain(people, s, c, k)
+			reason := f.Explain(people, s, c, m)
 			if err := cw.Write([]string{strconv.Itoa(c + 1), people[m].ID, slot, reason}); err != nil {
 				return err
 			}

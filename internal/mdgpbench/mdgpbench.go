@@ -62,6 +62,9 @@ func (r InstanceResult) Gap(f float64) float64 { return 100 * (r.BKV.Value - f) 
 // Best returns the best value over the seeds.
 func (r InstanceResult) Best() float64 { return slices.Max(r.Values) }
 
+// Worst returns the worst value over the seeds.
+func (r InstanceResult) Worst() float64 { return slices.Min(r.Values) }
+
 // Mean returns the mean value over the seeds.
 func (r InstanceResult) Mean() float64 {
 	var s float64
@@ -224,7 +227,7 @@ func Run(ctx context.Context, cfg Config) ([]InstanceResult, error) {
 		r.Time = time.Since(start)
 		out = append(out, r)
 		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, "%-22s best %8.4f%%  mean %8.4f%%\n", name, r.Gap(r.Best()), r.Gap(r.Mean()))
+			fmt.Fprintf(cfg.Progress, "%-22s best %8.4f%%  mean %8.4f%%  worst %8.4f%%  %s\n", name, r.Gap(r.Best()), r.Gap(r.Mean()), r.Gap(r.Worst()), r.Time.Round(time.Millisecond))
 		}
 		if ctx.Err() != nil {
 			break
