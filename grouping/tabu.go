@@ -90,21 +90,19 @@ func (k *worker) randomSolution(sol []int) {
 	// The number of pairs in a group grows with the square of its size, so good assignments
 	// fill whole groups to their upper bounds: hand out the slack that way, groups with larger
 	// bounds first, with noise so that different starts try different profiles.
-	{
-		order := k.cand[:0]
-		for g := 0; g < k.m; g++ {
-			order = append(order, g)
-		}
-		key := make([]float64, k.m)
-		for g := range key {
-			key[g] = float64(k.hi[g]) + 3*k.rng.Float64()
-		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(key[b], key[a]) })
-		for _, g := range order {
-			add := min(rest, k.hi[g]-size[g])
-			size[g] += add
-			rest -= add
-		}
+	order := k.cand[:0]
+	for g := 0; g < k.m; g++ {
+		order = append(order, g)
+	}
+	key := make([]float64, k.m)
+	for g := range key {
+		key[g] = float64(k.hi[g]) + 3*k.rng.Float64()
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(key[b], key[a]) })
+	for _, g := range order {
+		add := min(rest, k.hi[g]-size[g])
+		size[g] += add
+		rest -= add
 	}
 	i := 0
 	for g := 0; g < k.m; g++ {

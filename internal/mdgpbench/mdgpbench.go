@@ -33,8 +33,8 @@ type Config struct {
 	Time time.Duration
 	// Iterations, when set, bounds each run by tabu steps per worker instead of time.
 	Iterations int64
-	// Workers is passed to grouping.Options (0: every core).
-	Workers int
+	// Workers, PopSize and Depth are passed to grouping.Options (0: the defaults).
+	Workers, PopSize, Depth int
 	// Progress, if set, receives a line per finished instance.
 	Progress io.Writer
 }
@@ -211,7 +211,8 @@ func Run(ctx context.Context, cfg Config) ([]InstanceResult, error) {
 		start := time.Now()
 		for s := 1; s <= seeds; s++ {
 			res, err := grouping.Solve(ctx, in, grouping.Options{
-				Seed: uint64(s), Time: limit, Iterations: cfg.Iterations, Workers: cfg.Workers,
+				Seed: uint64(s), Time: limit, Iterations: cfg.Iterations,
+				Workers: cfg.Workers, PopSize: cfg.PopSize, Depth: cfg.Depth,
 			})
 			if err != nil {
 				return out, fmt.Errorf("%s: %w", name, err)
