@@ -33,7 +33,7 @@ Usage:
   roundtable bench mdgp|form    benchmark circle formation ("roundtable bench help")
   roundtable version            print the version
 
-Every flag has an environment variable: --smtp-host is ROUNDTABLE_SMTP_HOST.
+The flags of serve, migrate, demo and user have environment variables: --smtp-host is ROUNDTABLE_SMTP_HOST.
 A flag wins over its variable. "roundtable serve -h" lists the flags.
 `
 
