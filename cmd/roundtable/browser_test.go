@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/roundtable/roundtable/internal/mail/mailtest"
 )
 
 // chromiumPath is Debian's Chromium, which `make test` installs when it is missing.
@@ -281,4 +282,23 @@ func selectOptionContaining(sel, text string) chromedp.Action[chromedp.Void] {
 		s.dispatchEvent(new Event("change", {bubbles: true}));
 	})()`, sel, sel, text, text)
 	return chromedp.Evaluate[chromedp.Void](js)
+}
+
+// startDemo boots Roundtable on a free port with a fresh SQLite database
+// filled with the demo data, sending e-mail to the test's SMTP server.
+func startDemo(t *testing.T, smtp *mailtest.Server) *Main {
+	t.Helper()
+	m := NewMain()
+	m.Config.Addr = "127.0.0.1:0"
+	m.Config.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
+	m.Config.LogLevel = "warn"
+	m.Mailer = smtp.Mailer(t)
+	m.SeedDemo = true
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := m.Run(ctx); err != nil {
+		t.Fatalf("start Roundtable: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,18 +19,7 @@ func TestBrowser_ProgramToCircle(t *testing.T) {
 	root := startChromium(t)
 	smtp := mailtest.StartServer(t)
 
-	m := NewMain()
-	m.Config.Addr = "127.0.0.1:0"
-	m.Config.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
-	m.Config.LogLevel = "warn"
-	m.Mailer = smtp.Mailer(t)
-	m.SeedDemo = true
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := m.Run(ctx); err != nil {
-		t.Fatalf("start Roundtable: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
+	m := startDemo(t, smtp)
 	base := m.URL()
 	const password = "roundtable-demo"
 
