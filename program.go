@@ -144,9 +144,10 @@ func (p *Program) Validate() error {
 }
 
 // GroundRuleLines returns the ground rules one rule per non-empty line.
-func (p *Program) GroundRuleLines() []string { return nonEmptyLines(p.GroundRules) }
+func (p *Program) GroundRuleLines() []string { return NonEmptyLines(p.GroundRules) }
 
-func nonEmptyLines(s string) []string {
+// NonEmptyLines splits text into its non-empty, trimmed lines.
+func NonEmptyLines(s string) []string {
 	var out []string
 	for _, l := range strings.Split(s, "\n") {
 		if l = strings.TrimSpace(l); l != "" {

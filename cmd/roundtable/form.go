@@ -95,14 +95,8 @@ func runForm(ctx context.Context, args []string, std stdio) error {
 		fmt.Fprint(fs.Output(), formUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	fl.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { fl.set[f.Name] = true })

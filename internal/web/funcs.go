@@ -106,7 +106,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 			}
 			return v, nil
 		},
-		"lines":     nonEmptyLines,
+		"lines":     roundtable.NonEmptyLines,
 		"lower":     strings.ToLower,
 		"date":      func(t time.Time) string { return t.Format("2 January 2006") },
 		"dateIn":    func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") },
@@ -125,17 +125,6 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return out
 		},
 	}
-}
-
-// nonEmptyLines splits text into its non-empty, trimmed lines.
-func nonEmptyLines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // plural writes "1 applicant" or "3 applicants".
