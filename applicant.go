@@ -99,9 +99,12 @@ type Applicant struct {
 	Goals        string // leadership goals, free text
 	Topics       string
 	Avoid        string // people not to be grouped with, free text
-	Status       ApplicantStatus
-	CircleID     string // set once placed in a circle
-	CreatedAt    time.Time
+	// Answers holds the answers to the program's questions, by question
+	// key; a question left out was not answered ("prefer not to say").
+	Answers   map[string]string
+	Status    ApplicantStatus
+	CircleID  string // set once placed in a circle
+	CreatedAt time.Time
 }
 
 // Week returns the parsed availability (nil when unset or unreadable).
@@ -174,6 +177,17 @@ func matchSector(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// ValidateFor checks an application to program p: its fields as Validate
+// does and its answers to the program's questions, which must name one of
+// each question's choices (required questions must be answered). Answers are
+// normalized to the choice's spelling; answers to questions p does not ask
+// are dropped. Answer problems are keyed "answer_" + the question's key.
+func (a *Applicant) ValidateFor(p *Program) error {
+	v := Problems(ErrorFields(a.Validate()))
+	a.Answers = checkAnswers(a.Answers, p.Questions, &v)
+	return v.Err()
 }
 
 // ApplicantFilter narrows a list of applicants. Empty fields match all.

@@ -48,7 +48,11 @@ type ApplicantRow struct {
 //	name,email,title,organization,sector,industry,function,level,timezone,availability,goals,topics,avoid
 //
 // Columns may come in any order; unknown columns are refused, columns without
-// a name must be empty. The columns
+// a name must be empty. A further column may hold the answers to one of the
+// program's questions qs: its header is the question's key or its label (any
+// case), and each value is one of the question's choices (any case) or empty.
+// A required question needs an answer in every row only when the file has
+// its column. The columns
 // name, email, organization, sector, level, timezone and availability are
 // required, and so are their values in every row:
 //
@@ -62,8 +66,8 @@ type ApplicantRow struct {
 // is wrong, the error is an *ImportError that names every bad line and why
 // ("line 7: email: Enter an e-mail address like name@example.org."); an empty
 // file, or one with only a header, is an error too.
-func ParseApplicantsCSV(r io.Reader) ([]*Applicant, error) {
-	rows, err := ReadApplicantsCSV(r)
+func ParseApplicantsCSV(r io.Reader, qs ...Question) ([]*Applicant, error) {
+	rows, err := ReadApplicantsCSV(r, qs...)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +81,7 @@ func ParseApplicantsCSV(r io.Reader) ([]*Applicant, error) {
 // ReadApplicantsCSV is ParseApplicantsCSV that also tells the line of each
 // applicant, so callers can report further problems (an e-mail already in a
 // program) by line.
-func ReadApplicantsCSV(r io.Reader) ([]ApplicantRow, error) {
+func ReadApplicantsCSV(r io.Reader, qs ...Question) ([]ApplicantRow, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read applicants file: %w", err)
@@ -109,21 +113,30 @@ func ReadApplicantsCSV(r io.Reader) ([]ApplicantRow, error) {
 	}
 	cols := make([]string, len(header))
 	seen := map[string]bool{}
+	var asked []Question // the questions this file answers
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if h == "time_zone" {
 			h = "timezone"
 		}
 		cols[i] = h
+		q := questionColumn(qs, h)
 		switch {
 		case h == "":
 			continue // spreadsheets add empty columns; rows must leave them empty
-		case csvColumns[h] == "":
-			add(1, "unknown column %q; the columns are %s", header[i], ApplicantsCSVHeader)
+		case csvColumns[h] == "" && q == nil:
+			add(1, "unknown column %q; the columns are %s%s", header[i], ApplicantsCSVHeader, questionColumns(qs))
+		case q != nil:
+			cols[i] = answerColumn + q.Key
+			if !seen[cols[i]] {
+				asked = append(asked, *q)
+			} else {
+				add(1, "the question %q has two columns", q.Label)
+			}
 		case seen[h]:
 			add(1, "the column %q appears twice", h)
 		}
-		seen[h] = true
+		seen[cols[i]] = true
 	}
 	for _, c := range csvRequired {
 		if !seen[c] {
@@ -161,7 +174,7 @@ func ReadApplicantsCSV(r io.Reader) ([]ApplicantRow, error) {
 			add(line, "this row has %d values but the header has %d columns", len(rec), len(cols))
 			continue
 		}
-		a, bad := applicantFromRecord(cols, rec)
+		a, bad := applicantFromRecord(cols, rec, asked)
 		for _, b := range bad {
 			add(line, "%s", b)
 		}
@@ -186,14 +199,53 @@ func ReadApplicantsCSV(r io.Reader) ([]ApplicantRow, error) {
 	return rows, nil
 }
 
+// answerColumn marks a column that answers a question: "answer:" + its key.
+const answerColumn = "answer:"
+
+// questionColumn returns the question a header (lower-cased) names by key
+// or label, or nil. The applicant's own columns come first: a header that
+// is one of them never names a question.
+func questionColumn(qs []Question, h string) *Question {
+	if h == "" || csvColumns[h] != "" {
+		return nil
+	}
+	h = strings.Join(strings.Fields(h), " ")
+	for i := range qs {
+		if qs[i].Key == h || strings.EqualFold(strings.Join(strings.Fields(qs[i].Label), " "), h) {
+			return &qs[i]
+		}
+	}
+	return nil
+}
+
+// questionColumns lists the question columns for an error message.
+func questionColumns(qs []Question) string {
+	if len(qs) == 0 {
+		return ""
+	}
+	keys := make([]string, len(qs))
+	for i, q := range qs {
+		keys[i] = q.Key
+	}
+	return ", and for the program's questions " + strings.Join(keys, ",")
+}
+
 // applicantFromRecord builds and validates one applicant, returning the
-// problems as "column: message", in the order of the columns.
-func applicantFromRecord(cols, rec []string) (*Applicant, []string) {
+// problems as "column: message", in the order of the columns. asked are the
+// questions the file has columns for.
+func applicantFromRecord(cols, rec []string, asked []Question) (*Applicant, []string) {
 	a := &Applicant{}
 	var bad []string
 	levelText := ""
 	for i, c := range cols {
 		v := rec[i]
+		if key, ok := strings.CutPrefix(c, answerColumn); ok {
+			if a.Answers == nil {
+				a.Answers = map[string]string{}
+			}
+			a.Answers[key] = v
+			continue
+		}
 		switch c {
 		case "":
 			if strings.TrimSpace(v) != "" {
@@ -235,12 +287,16 @@ func applicantFromRecord(cols, rec []string) (*Applicant, []string) {
 		bad = append(bad, fmt.Sprintf("level: %q is not a level from 1 to 6", truncate(levelText, 20)))
 	}
 	var e *Error
-	if err := a.Validate(); errors.As(err, &e) {
+	if err := a.ValidateFor(&Program{Questions: asked}); errors.As(err, &e) {
 		// Report in the column order of the file.
 		for _, c := range cols {
 			key := csvColumns[c]
+			name := c
+			if k, ok := strings.CutPrefix(c, answerColumn); ok {
+				key, name = AnswerField(k), k
+			}
 			if msg, ok := e.Fields[key]; ok && key != "level" {
-				bad = append(bad, c+": "+strings.TrimPrefix(msg, "Availability: "))
+				bad = append(bad, name+": "+strings.TrimPrefix(msg, "Availability: "))
 			}
 		}
 	}

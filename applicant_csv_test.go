@@ -157,14 +157,18 @@ func FuzzParseApplicantsCSV(f *testing.F) {
 	f.Add("\xef\xbb\xbfemail,name,organization,sector,level,timezone,availability\na@b.co,A,B,Other,6,UTC,Sun 00:00-24:00\n")
 	f.Add(header + "a,\"b\"\"c\",,,,,,,,,,,\n")
 	f.Add("")
+	f.Add("name,email,organization,sector,level,timezone,availability,Gender\nA,a@b.co,B,Other,6,UTC,Sun 00:00-24:00,woman\n")
+	p := &roundtable.Program{Questions: []roundtable.Question{
+		{Key: "gender", Label: "Gender", Choices: []string{"Woman", "Man"}, Required: true}}}
 	f.Fuzz(func(t *testing.T, data string) {
-		rows, err := roundtable.ParseApplicantsCSV(strings.NewReader(data))
+		rows, err := roundtable.ParseApplicantsCSV(strings.NewReader(data), p.Questions...)
 		if err == nil {
 			if len(rows) == 0 {
 				t.Fatal("got no rows and no error")
 			}
 			for _, a := range rows {
-				if a.Validate() != nil {
+				// Without the question's column a row need not answer it.
+				if a.Validate() != nil || a.Answers != nil && a.ValidateFor(p) != nil {
 					t.Fatalf("got an invalid applicant %+v without an error", a)
 				}
 			}
@@ -184,4 +188,57 @@ func TestParseApplicantsCSV_EmptyColumnsFromSpreadsheets(t *testing.T) {
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("got (%d, %v), want one applicant", len(rows), err)
 	}
+}
+
+func TestParseApplicantsCSV_Questions(t *testing.T) {
+	qs := []roundtable.Question{
+		{Key: "gender", Label: "Gender", Choices: []string{"Woman", "Man", "Non-binary"}, NeverAlone: true},
+		{Key: "career_stage", Label: "Career stage", Choices: []string{"Early", "Late"}, Required: true},
+	}
+	row := "Ann One,ann@example.org,Acme,Private,4,Europe/Paris,Mon 09:00-12:00"
+	t.Run("ByKeyAndLabel", func(t *testing.T) {
+		data := "name,email,organization,sector,level,timezone,availability,GENDER,Career  Stage\n" +
+			row + ",woman,late\n" +
+			strings.Replace(row, "ann", "ben", 1) + ",,Early\n"
+		list, err := roundtable.ParseApplicantsCSV(strings.NewReader(data), qs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(list[0].Answers, list[1].Answers); got != "map[career_stage:Late gender:Woman] map[career_stage:Early]" {
+			t.Errorf("got answers %s, want the choices' spelling and no answer for an empty value", got)
+		}
+	})
+	t.Run("OldHeader", func(t *testing.T) {
+		// A file without the questions' columns still imports: required
+		// answers are asked for only when the file has the column.
+		data := header + "Ann One,ann@example.org,,Acme,Private,,,4,Europe/Paris,Mon 09:00-12:00,,,\n"
+		if _, err := roundtable.ParseApplicantsCSV(strings.NewReader(data), qs...); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrBadAnswer", func(t *testing.T) {
+		data := "name,email,organization,sector,level,timezone,availability,gender,career_stage\n" +
+			row + ",Woman,Late\n" +
+			strings.Replace(row, "ann", "ben", 1) + ",Robot,\n"
+		_, err := roundtable.ParseApplicantsCSV(strings.NewReader(data), qs...)
+		var ie *roundtable.ImportError
+		if !errors.As(err, &ie) {
+			t.Fatalf("got %v, want an *ImportError", err)
+		}
+		wantLines(t, ie, "line 3: gender: Choose one of the answers to “Gender”: Woman, Man, Non-binary", "line 3: career_stage: Choose an answer")
+	})
+	t.Run("ErrUnknownColumn", func(t *testing.T) {
+		ie := parseErr(t, "name,email,organization,sector,level,timezone,availability,gender\n"+row+",Woman\n")
+		wantLines(t, ie, `line 1: unknown column "gender"`)
+		_, err := roundtable.ParseApplicantsCSV(strings.NewReader("name,email,organization,sector,level,timezone,availability,shoe size\n"+row+",44\n"), qs...)
+		if err == nil || !strings.Contains(err.Error(), "for the program's questions gender,career_stage") {
+			t.Errorf("got %v, want the questions' columns named", err)
+		}
+	})
+	t.Run("ErrTwoColumns", func(t *testing.T) {
+		_, err := roundtable.ParseApplicantsCSV(strings.NewReader("name,email,organization,sector,level,timezone,availability,gender,Gender\n"+row+",Woman,Woman\n"), qs...)
+		if err == nil || !strings.Contains(err.Error(), `the question "Gender" has two columns`) {
+			t.Errorf("got %v, want two columns for one question refused", err)
+		}
+	})
 }

@@ -72,6 +72,7 @@ var FormationGoals = []struct{ Field, Label, Hint string }{
 	{"weight_industry", "Mix of industries", ""},
 	{"weight_organization", "Mix of organizations", "Counts even when organizations are not kept apart."},
 	{"weight_function", "Mix of functions", "Finance, operations, people and so on."},
+	{"weight_never_alone", "Nobody the only one", "Nobody is the only one of an answer to the application questions marked so, such as gender."},
 	{"weight_balance", "Fairness across circles", "Lift the weakest circle, not only the average."},
 }
 
@@ -92,6 +93,10 @@ type FormationSettings struct {
 	SessionMinutes int
 	StartDate      time.Time
 	EndDate        time.Time
+	// NeverAlone holds the keys of the program's questions marked "nobody
+	// the only one" (see Program.NeverAloneKeys); drafts made before
+	// questions existed have none.
+	NeverAlone []string `json:",omitempty"`
 }
 
 // Formation settings bounds.
@@ -109,7 +114,18 @@ func DefaultFormationSettings(p *Program) *FormationSettings {
 	return &FormationSettings{
 		SizeMin: p.SizeMin, SizeMax: p.SizeMax, Weights: w, Seconds: DefaultFormationSeconds,
 		TimeZone: p.TimeZone, SessionMinutes: p.SessionMinutes, StartDate: p.StartDate, EndDate: p.EndDate,
+		NeverAlone: p.NeverAloneKeys(),
 	}
+}
+
+// NeverAloneHint describes the "nobody the only one" goal for a program,
+// naming its marked questions.
+func NeverAloneHint(p *Program) string {
+	labels := p.NeverAloneLabels()
+	if len(labels) == 0 {
+		return "No application question is marked for this yet: mark one, such as gender, when you edit the program."
+	}
+	return "Nobody is the only one of an answer to: " + strings.Join(labels, ", ") + "."
 }
 
 // Validate checks the settings. Field keys: size_min, size_max, circles,
@@ -142,7 +158,8 @@ func (s *FormationSettings) Validate() error {
 }
 
 // Grouping returns the engine's settings (no progress callback, no seed
-// override). Call it on validated settings.
+// override). Call it on validated settings. A goal without a weight (a
+// draft saved before the goal existed) counts as normal.
 func (s *FormationSettings) Grouping() grouping.Settings {
 	ref, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
@@ -159,9 +176,11 @@ func (s *FormationSettings) Grouping() grouping.Settings {
 			Level: d.Level * f("weight_level"), Sector: d.Sector * f("weight_sector"),
 			Industry: d.Industry * f("weight_industry"), Organization: d.Organization * f("weight_organization"),
 			Function: d.Function * f("weight_function"), Balance: d.Balance * f("weight_balance"),
+			NeverAlone: d.NeverAlone * f("weight_never_alone"),
 		},
-		Seed: s.Seed,
-		Time: time.Duration(s.Seconds) * time.Second,
+		NeverAlone: s.NeverAlone,
+		Seed:       s.Seed,
+		Time:       time.Duration(s.Seconds) * time.Second,
 	}
 }
 

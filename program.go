@@ -72,6 +72,9 @@ type Program struct {
 	TimeZone         string // the organizer's reference zone
 	GroundRules      string
 	ApplicationsOpen bool
+	// Questions are the program's own application questions, in the order
+	// the form asks them.
+	Questions []Question
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -86,7 +89,8 @@ const (
 // Validate checks a program's fields and returns an EINVALID *Error whose
 // Fields are keyed by form field name (name, purpose, start_date, end_date,
 // cadence, session_minutes, size_min, size_target, size_max, time_zone,
-// ground_rules).
+// ground_rules, and q1_label, q1_choices … for the questions, numbered from 1,
+// or questions). It gives every question a key.
 func (p *Program) Validate() error {
 	var v Problems
 	p.Name = strings.TrimSpace(p.Name)
@@ -140,6 +144,7 @@ func (p *Program) Validate() error {
 	case utf8.RuneCountInString(p.GroundRules) > MaxTextLength:
 		v.Add("ground_rules", "Use at most 10,000 characters.")
 	}
+	validateQuestions(p.Questions, &v)
 	return v.Err()
 }
 

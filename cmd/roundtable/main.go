@@ -173,6 +173,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Circles:    sqldb.NewCircleService(m.DB),
 		Meetings:   sqldb.NewMeetingService(m.DB),
 		Formations: m.formations,
+		Backfill:   sqldb.NewBackfillService(m.DB),
 		Health:     m.DB.Ping,
 	}, web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now})
 	if err != nil {

@@ -155,6 +155,7 @@ func (s *seeder) seed(ctx context.Context) error {
 		TimeZone:         "Europe/London",
 		GroundRules:      roundtable.DefaultGroundRules,
 		ApplicationsOpen: true,
+		Questions:        []roundtable.Question{genderQuestion},
 	}
 	if err := s.programs.CreateProgram(orgCtx, p); err != nil {
 		return fmt.Errorf("create program: %w", err)
@@ -229,6 +230,9 @@ func (s *seeder) apply(ctx, orgCtx context.Context) error {
 			Goals:        strings.Join(p.goals, "\n"),
 			Topics:       p.topics,
 			Avoid:        p.avoid,
+		}
+		if g := genders[p.email]; g != "" {
+			a.Answers = map[string]string{"gender": g}
 		}
 		if err := s.applicants.Apply(ctx, a); err != nil {
 			return fmt.Errorf("apply as %s: %w", p.email, err)

@@ -144,10 +144,20 @@ func checkDemo(t *testing.T, ctx context.Context, db *sqldb.DB, d *demo.Demo) {
 			t.Fatal(err)
 		}
 		levels, sectors, zones := map[roundtable.Level]bool{}, map[string]bool{}, map[string]bool{}
+		genders := map[string]int{}
 		for _, a := range list {
 			levels[a.Level], sectors[a.Sector] = true, true
 			region, _, _ := strings.Cut(a.TimeZone, "/")
 			zones[region] = true
+			genders[a.Answers["gender"]]++
+		}
+		// The program asks for gender, and nobody should be the only one of
+		// an answer in a circle; one person preferred not to say.
+		if p, err := sqldb.NewProgramService(db).FindProgramByID(octx, d.ProgramID); err != nil || len(p.NeverAloneKeys()) != 1 {
+			t.Errorf("got program %+v (%v), want a gender question marked never-alone", p, err)
+		}
+		if genders["Woman"] < 10 || genders["Man"] < 10 || genders[""] != 1 {
+			t.Errorf("got genders %v, want a mix and one not answered", genders)
 		}
 		if len(levels) < 4 || len(sectors) < 5 || !zones["Europe"] || !zones["America"] || !zones["Asia"] {
 			t.Errorf("applicants are not mixed: levels %v, sectors %v, regions %v", levels, sectors, zones)

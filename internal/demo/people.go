@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/roundtable/roundtable"
 )
 
 // person is one applicant of the demo program.
@@ -142,6 +144,24 @@ var unplaced = []struct {
 		[]string{"Lead our return-to-office decision fairly."}, "hybrid work, fairness", ""}, "pending"},
 	{person{"Noah Fischer", "noah.fischer@example.org", "Team Lead", "Alpenblick Tourism", "Private", "Tourism", "Sales", 2, "Europe/Zurich",
 		[]string{"Become a better listener."}, "listening", ""}, "declined"},
+}
+
+// genderQuestion is the demo program's own application question: gender,
+// with nobody the only one of an answer in a circle.
+var genderQuestion = roundtable.Question{Label: "Gender", Choices: []string{"Woman", "Man", "Non-binary"}, NeverAlone: true}
+
+// genders are the demo people's answers to genderQuestion, by e-mail; Rachel
+// Kim preferred not to say.
+var genders = map[string]string{
+	MemberEmail: "Woman", "tomasz.nowak@example.org": "Man", "aoife.brennan@example.org": "Woman",
+	"jb.morel@example.org": "Man", "sofia.esposito@example.org": "Woman", "lukas.becker@example.org": "Man",
+	"hannah.okafor@example.org":  "Woman",
+	"carlos.mendoza@example.org": "Man", "grace.whitfield@example.org": "Woman", "marcus.reed@example.org": "Man",
+	"ana.souza@example.org": "Woman", "diego.hernandez@example.org": "Man", "jamal.carter@example.org": "Man",
+	"priya.nair@example.org": "Woman", "weiling.tan@example.org": "Woman", "hiroshi.sato@example.org": "Man",
+	"olivia.harrington@example.org": "Woman", "mere.parata@example.org": "Woman", "rafael.santos@example.org": "Man",
+	"elena.petrova@example.org": "Woman", "samuel.mensah@example.org": "Man", "isabella.rossi@example.org": "Woman",
+	"noah.fischer@example.org": "Non-binary",
 }
 
 const programPurpose = `Emerging Leaders Circle brings together people who lead teams and organizations in very different settings, so they can learn from each other's real challenges.

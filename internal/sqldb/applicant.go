@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,16 +23,22 @@ func NewApplicantService(db *DB) *ApplicantService { return &ApplicantService{db
 
 const applicantColumns = `a.id, a.program_id, a.name, a.email, a.title, a.organization, a.sector, a.industry,
 	a.job_function, a.level, a.time_zone, a.availability, a.goals, a.topics, a.avoid, a.status,
-	COALESCE(a.circle_id, ''), a.created_at`
+	COALESCE(a.circle_id, ''), a.created_at, a.answers`
 
 func scanApplicant(row interface{ Scan(...any) error }) (*roundtable.Applicant, error) {
 	var a roundtable.Applicant
 	var created int64
+	var answers string
 	err := row.Scan(&a.ID, &a.ProgramID, &a.Name, &a.Email, &a.Title, &a.Organization, &a.Sector, &a.Industry,
 		&a.Function, &a.Level, &a.TimeZone, &a.Availability, &a.Goals, &a.Topics, &a.Avoid, &a.Status,
-		&a.CircleID, &created)
+		&a.CircleID, &created, &answers)
 	if err != nil {
 		return nil, err
+	}
+	if answers != "" {
+		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
+			return nil, fmt.Errorf("read answers of applicant %s: %w", a.ID, err)
+		}
 	}
 	a.CreatedAt = fromMS(created)
 	return &a, nil
@@ -43,18 +50,42 @@ func cleanApplicant(a *roundtable.Applicant) {
 		&a.Function, &a.TimeZone, &a.Availability, &a.Goals, &a.Topics, &a.Avoid} {
 		*s = clean(*s)
 	}
+	if a.Answers != nil {
+		answers := make(map[string]string, len(a.Answers))
+		for k, v := range a.Answers {
+			answers[clean(k)] = clean(v)
+		}
+		a.Answers = answers
+	}
+}
+
+// answersText encodes validated answers for the answers column: JSON, or ""
+// for none.
+func answersText(answers map[string]string) (string, error) {
+	if len(answers) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(answers)
+	if err != nil {
+		return "", fmt.Errorf("encode answers: %w", err)
+	}
+	return string(b), nil
 }
 
 // insertApplicant stores a validated applicant, setting ID and CreatedAt.
 func insertApplicant(ctx context.Context, tx *Tx, a *roundtable.Applicant) error {
+	answers, err := answersText(a.Answers)
+	if err != nil {
+		return err
+	}
 	a.ID, a.CreatedAt = newID(), tx.now
-	_, err := tx.ExecContext(ctx, `
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO applicants (id, program_id, name, email, title, organization, sector, industry,
-			job_function, level, time_zone, availability, goals, topics, avoid, status, circle_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+			job_function, level, time_zone, availability, goals, topics, avoid, status, circle_id, created_at, answers)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		a.ID, a.ProgramID, a.Name, a.Email, a.Title, a.Organization, a.Sector, a.Industry,
 		a.Function, int(a.Level), a.TimeZone, a.Availability, a.Goals, a.Topics, a.Avoid, string(a.Status),
-		nullable(a.CircleID), ms(a.CreatedAt))
+		nullable(a.CircleID), ms(a.CreatedAt), answers)
 	if isUniqueViolation(err) {
 		return errAppliedAlready()
 	} else if err != nil {
@@ -80,7 +111,7 @@ func (s *ApplicantService) Apply(ctx context.Context, a *roundtable.Applicant) e
 		if !p.ApplicationsOpen {
 			return notFound("program")
 		}
-		if err := a.Validate(); err != nil {
+		if err := a.ValidateFor(p); err != nil {
 			return err
 		}
 		if err := insertApplicant(ctx, tx, a); err != nil {
@@ -113,10 +144,18 @@ func wrapImportError(ie *roundtable.ImportError) error {
 func (s *ApplicantService) ImportApplicants(ctx context.Context, programID string, r io.Reader) (int, error) {
 	a := actorOf(ctx)
 	// Check access before reading the file, so a stranger learns nothing from it.
-	if err := s.db.view(ctx, func(tx *Tx) error { return requireOrganizer(ctx, tx, a, programID) }); err != nil {
+	var p *roundtable.Program
+	err := s.db.view(ctx, func(tx *Tx) (err error) {
+		if err := requireOrganizer(ctx, tx, a, programID); err != nil {
+			return err
+		}
+		p, err = findProgram(ctx, tx, programID)
+		return err
+	})
+	if err != nil {
 		return 0, err
 	}
-	rows, err := roundtable.ReadApplicantsCSV(r)
+	rows, err := roundtable.ReadApplicantsCSV(r, p.Questions...)
 	var ie *roundtable.ImportError
 	if errors.As(err, &ie) {
 		return 0, wrapImportError(ie)

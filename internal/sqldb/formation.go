@@ -140,6 +140,7 @@ func (s *FormationService) FormationDefaults(ctx context.Context, programID stri
 			var last roundtable.FormationSettings
 			if json.Unmarshal([]byte(raw), &last) == nil {
 				last.SessionMinutes, last.StartDate, last.EndDate, last.Seed = p.SessionMinutes, p.StartDate, p.EndDate, 0
+				last.NeverAlone = p.NeverAloneKeys()
 				out = &last
 			}
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -168,6 +169,7 @@ func (s *FormationService) StartFormation(ctx context.Context, programID string,
 			return err
 		}
 		set.SessionMinutes, set.StartDate, set.EndDate = p.SessionMinutes, p.StartDate, p.EndDate
+		set.NeverAlone = p.NeverAloneKeys()
 		if set.Seed == 0 {
 			set.Seed = rand.Uint64()>>1 | 1
 		}

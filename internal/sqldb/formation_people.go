@@ -15,7 +15,8 @@ import (
 // free-text "not with" answer becomes Avoid: each entry (see
 // roundtable.SplitAvoid) that equals another applicant's full name or e-mail,
 // ignoring case, names that applicant. It also returns the pairs found and
-// the entries that matched nobody here.
+// the entries that matched nobody here. Answers to the program's questions
+// become Attrs; the engine reads only those its settings mark never-alone.
 func peopleOf(applicants []*roundtable.Applicant) ([]grouping.Person, []roundtable.AvoidPair, []string) {
 	byKey := map[string][]int{}
 	for i, a := range applicants {
@@ -37,6 +38,7 @@ func peopleOf(applicants []*roundtable.Applicant) ([]grouping.Person, []roundtab
 		p := grouping.Person{
 			ID: a.ID, Name: a.Name, Level: int(a.Level), Organization: a.Organization, Sector: a.Sector,
 			Industry: a.Industry, Function: a.Function, Zone: zone, Week: week,
+			Attrs: a.Answers,
 		}
 		for _, entry := range roundtable.SplitAvoid(a.Avoid) {
 			found := false
@@ -135,6 +137,11 @@ func buildPreview(ctx context.Context, tx *Tx, pv *roundtable.FormationPreview) 
 	if err != nil {
 		return fmt.Errorf("evaluate draft: %w", err)
 	}
+	p, err := findProgram(ctx, tx, d.ProgramID)
+	if err != nil {
+		return err
+	}
+	labelAlone(f, p)
 	pv.Score, pv.Worst = f.Score, f.Worst
 	rng := gs.Range
 	for ci, c := range f.Circles {
@@ -171,6 +178,21 @@ func buildPreview(ctx context.Context, tx *Tx, pv *roundtable.FormationPreview) 
 		}
 	}
 	return nil
+}
+
+// labelAlone names the questions in the circles' "only one of" facts by
+// their labels ("Gender: Woman") rather than their keys, for the preview and
+// the explanations made from them. Keys of questions since removed stay.
+func labelAlone(f *grouping.Formation, p *roundtable.Program) {
+	for ci := range f.Circles {
+		alone := f.Circles[ci].Scores.Alone
+		for i, fact := range alone {
+			key, value, ok := strings.Cut(fact, ": ")
+			if q := p.Question(key); ok && q != nil {
+				alone[i] = q.Label + ": " + value
+			}
+		}
+	}
 }
 
 // unavailable says why an applicant of a draft's circle can no longer be

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -19,16 +20,21 @@ var _ roundtable.ProgramService = (*ProgramService)(nil)
 func NewProgramService(db *DB) *ProgramService { return &ProgramService{db: db} }
 
 const programColumns = `p.id, p.name, p.purpose, p.start_date, p.end_date, p.cadence, p.session_minutes,
-	p.size_min, p.size_target, p.size_max, p.time_zone, p.ground_rules, p.applications_open, p.created_at, p.updated_at`
+	p.size_min, p.size_target, p.size_max, p.time_zone, p.ground_rules, p.applications_open, p.questions, p.created_at, p.updated_at`
 
 func scanProgram(row interface{ Scan(...any) error }) (*roundtable.Program, error) {
 	var p roundtable.Program
-	var start, end string
+	var start, end, questions string
 	var created, updated int64
 	err := row.Scan(&p.ID, &p.Name, &p.Purpose, &start, &end, &p.Cadence, &p.SessionMinutes,
-		&p.SizeMin, &p.SizeTarget, &p.SizeMax, &p.TimeZone, &p.GroundRules, &p.ApplicationsOpen, &created, &updated)
+		&p.SizeMin, &p.SizeTarget, &p.SizeMax, &p.TimeZone, &p.GroundRules, &p.ApplicationsOpen, &questions, &created, &updated)
 	if err != nil {
 		return nil, err
+	}
+	if questions != "" {
+		if err := json.Unmarshal([]byte(questions), &p.Questions); err != nil {
+			return nil, fmt.Errorf("read questions of program %s: %w", p.ID, err)
+		}
 	}
 	p.StartDate, _ = time.Parse(roundtable.DateLayout, start)
 	p.EndDate, _ = time.Parse(roundtable.DateLayout, end)
@@ -114,6 +120,26 @@ func cleanProgram(p *roundtable.Program) {
 	p.Name, p.Purpose, p.GroundRules, p.TimeZone = clean(p.Name), clean(p.Purpose), clean(p.GroundRules), clean(p.TimeZone)
 	p.StartDate = dateOnly(p.StartDate)
 	p.EndDate = dateOnly(p.EndDate)
+	for i := range p.Questions {
+		q := &p.Questions[i]
+		q.Key, q.Label = clean(q.Key), clean(q.Label)
+		for j := range q.Choices {
+			q.Choices[j] = clean(q.Choices[j])
+		}
+	}
+}
+
+// questionsText encodes validated questions for the questions column: JSON,
+// or "" for none.
+func questionsText(qs []roundtable.Question) (string, error) {
+	if len(qs) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(qs)
+	if err != nil {
+		return "", fmt.Errorf("encode questions: %w", err)
+	}
+	return string(b), nil
 }
 
 // dateOnly keeps the calendar date of t, at midnight UTC.
@@ -138,15 +164,19 @@ func (s *ProgramService) CreateProgram(ctx context.Context, p *roundtable.Progra
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	questions, err := questionsText(p.Questions)
+	if err != nil {
+		return err
+	}
 	return s.db.update(ctx, func(tx *Tx) error {
 		p.ID, p.CreatedAt, p.UpdatedAt = newID(), tx.now, tx.now
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO programs (id, name, purpose, start_date, end_date, cadence, session_minutes,
-				size_min, size_target, size_max, time_zone, ground_rules, applications_open, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+				size_min, size_target, size_max, time_zone, ground_rules, applications_open, questions, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			p.ID, p.Name, p.Purpose, p.StartDate.Format(roundtable.DateLayout), p.EndDate.Format(roundtable.DateLayout),
 			string(p.Cadence), p.SessionMinutes, p.SizeMin, p.SizeTarget, p.SizeMax, p.TimeZone, p.GroundRules,
-			flag(p.ApplicationsOpen), ms(p.CreatedAt), ms(p.UpdatedAt))
+			flag(p.ApplicationsOpen), questions, ms(p.CreatedAt), ms(p.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("insert program: %w", err)
 		}
@@ -201,15 +231,19 @@ func (s *ProgramService) UpdateProgram(ctx context.Context, p *roundtable.Progra
 		if err != nil {
 			return err
 		}
+		questions, err := questionsText(p.Questions)
+		if err != nil {
+			return err
+		}
 		p.CreatedAt, p.UpdatedAt = old.CreatedAt, tx.now
 		_, err = tx.ExecContext(ctx, `
 			UPDATE programs SET name = $1, purpose = $2, start_date = $3, end_date = $4, cadence = $5,
 				session_minutes = $6, size_min = $7, size_target = $8, size_max = $9, time_zone = $10,
-				ground_rules = $11, applications_open = $12, updated_at = $13
-			WHERE id = $14`,
+				ground_rules = $11, applications_open = $12, questions = $13, updated_at = $14
+			WHERE id = $15`,
 			p.Name, p.Purpose, p.StartDate.Format(roundtable.DateLayout), p.EndDate.Format(roundtable.DateLayout),
 			string(p.Cadence), p.SessionMinutes, p.SizeMin, p.SizeTarget, p.SizeMax, p.TimeZone, p.GroundRules,
-			flag(p.ApplicationsOpen), ms(p.UpdatedAt), p.ID)
+			flag(p.ApplicationsOpen), questions, ms(p.UpdatedAt), p.ID)
 		if err != nil {
 			return fmt.Errorf("update program: %w", err)
 		}

@@ -11,8 +11,15 @@ import (
 	"github.com/roundtable/roundtable"
 )
 
-var applyFields = []string{"name", "email", "title", "organization", "sector", "industry", "function",
-	"level", "time_zone", "availability", "goals", "topics", "avoid"}
+// applyFields are the application form's fields in page order: the
+// program's questions come after the level.
+func applyFields(p *roundtable.Program) []string {
+	out := []string{"name", "email", "title", "organization", "sector", "industry", "function", "level"}
+	for _, q := range p.Questions {
+		out = append(out, roundtable.AnswerField(q.Key))
+	}
+	return append(out, "time_zone", "availability", "goals", "topics", "avoid")
+}
 
 // gridBlock is one row of the availability grid: a block of hours.
 type gridBlock struct {
@@ -76,11 +83,12 @@ func validGridValue(v string) bool {
 // applyPage is the public application form.
 type applyPage struct {
 	layoutData
-	Program *roundtable.Program
-	Form    *form
-	Grid    []gridRow
-	Days    []string
-	Fresh   bool // first view: JavaScript may preset the browser's time zone
+	Program   *roundtable.Program
+	Form      *form
+	Questions []*answerView
+	Grid      []gridRow
+	Days      []string
+	Fresh     bool // first view: JavaScript may preset the browser's time zone
 }
 
 func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int, p *roundtable.Program, f *form, fresh bool) {
@@ -90,7 +98,7 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 	}
 	s.render(w, r, status, "apply", &applyPage{
 		layoutData: layoutData{Title: "Apply to " + p.Name},
-		Program:    p, Form: f, Grid: availabilityGrid(), Days: days, Fresh: fresh,
+		Program:    p, Form: f, Questions: answerViews(f, p), Grid: availabilityGrid(), Days: days, Fresh: fresh,
 	})
 }
 
@@ -100,7 +108,7 @@ func (s *Server) handleApplyShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.renderApply(w, r, http.StatusOK, p, newForm(url.Values{"time_zone": {p.TimeZone}}, applyFields...), true)
+	s.renderApply(w, r, http.StatusOK, p, newForm(url.Values{"time_zone": {p.TimeZone}}, applyFields(p)...), true)
 	return nil
 }
 
@@ -110,12 +118,12 @@ func (s *Server) handleApplyCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f := newForm(r.PostForm, applyFields...)
+	f := newForm(r.PostForm, applyFields(p)...)
 	a := &roundtable.Applicant{
 		ProgramID: p.ID, Name: f.text("name"), Email: f.text("email"), Title: f.text("title"),
 		Organization: f.text("organization"), Sector: f.text("sector"), Industry: f.text("industry"),
 		Function: f.text("function"), TimeZone: f.text("time_zone"), Goals: f.text("goals"),
-		Topics: f.text("topics"), Avoid: f.text("avoid"),
+		Topics: f.text("topics"), Avoid: f.text("avoid"), Answers: answersFromForm(f, p),
 	}
 	if n, err := strconv.Atoi(f.text("level")); err == nil {
 		a.Level = roundtable.Level(n)
@@ -133,7 +141,7 @@ func (s *Server) handleApplyCreate(w http.ResponseWriter, r *http.Request) error
 		windows = append(windows, extra)
 	}
 	a.Availability = strings.Join(windows, "\n")
-	f.mergeProblems(a.Validate())
+	f.mergeProblems(a.ValidateFor(p))
 	if !f.Invalid() {
 		err = s.svc.Applicants.Apply(r.Context(), a)
 	}

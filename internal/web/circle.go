@@ -15,6 +15,7 @@ type circlesPage struct {
 	Circles []*roundtable.CircleSummary
 	Form    *form
 	Drafts  []*roundtable.FormationDraft // proposals of circle formation, newest first
+	Waiting int                          // accepted people in no circle, for "Fill open seats"
 }
 
 func (s *Server) renderCircles(w http.ResponseWriter, r *http.Request, status int, p *roundtable.Program, f *form) error {
@@ -29,9 +30,13 @@ func (s *Server) renderCircles(w http.ResponseWriter, r *http.Request, status in
 	if len(drafts) > 5 {
 		drafts = drafts[:5]
 	}
+	waiting, err := s.svc.Applicants.ListApplicants(r.Context(), p.ID, roundtable.ApplicantFilter{Status: roundtable.StatusAccepted, Placed: ptr(false)})
+	if err != nil {
+		return fmt.Errorf("list unplaced applicants: %w", err)
+	}
 	s.render(w, r, status, "circles", &circlesPage{
 		layoutData: layoutData{Title: "Circles of " + p.Name, Nav: "programs"},
-		Program:    p, Circles: circles, Form: f, Drafts: drafts,
+		Program:    p, Circles: circles, Form: f, Drafts: drafts, Waiting: len(waiting),
 	})
 	return nil
 }

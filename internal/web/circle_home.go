@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/schedule"
 )
 
 // welcomePage shows a circle's ground rules before anything else of it.
@@ -68,6 +70,31 @@ type circleHomePage struct {
 	MyGoals       []*roundtable.Goal
 	IsFacilitator bool
 	RSVPs         []roundtable.RSVP
+	// Rhythm is the circle's weekly time when it has one, like "Tue 15:00
+	// Europe/London — Tue 16:00 your time", so members know it before the
+	// meetings are scheduled.
+	Rhythm string
+}
+
+// circleRhythm describes a circle's weekly slot for a reader in loc over the
+// program's dates, or "" when the circle has no slot.
+func circleRhythm(c *roundtable.Circle, p *roundtable.Program, loc *time.Location) string {
+	if c.Slot == "" || p == nil {
+		return ""
+	}
+	slot, err := schedule.ParseSlot(c.Slot)
+	if err != nil {
+		return ""
+	}
+	ref, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return ""
+	}
+	plan, err := schedule.NewPlan(ref, schedule.NewRange(p.StartDate, p.EndDate), 1)
+	if err != nil {
+		return ""
+	}
+	return plan.Explain(slot, loc)
 }
 
 // handleCircleShow shows a circle to its members: people, ground rules,
@@ -91,6 +118,7 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 		data.Members = append(data.Members, memberView{CircleMember: m, Goals: home.Goals[m.UserID], IsMe: m.UserID == u.ID})
 	}
 	data.MyGoals = home.Goals[u.ID]
+	data.Rhythm = circleRhythm(home.Circle, home.Program, loc)
 	for _, m := range home.Upcoming {
 		data.Upcoming = append(data.Upcoming, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})
 	}

@@ -70,15 +70,20 @@ func readSettings(f *form) *roundtable.FormationSettings {
 	return s
 }
 
-// weightFields builds the select of each soft goal.
-func weightFields(f *form) []*fieldView {
+// weightFields builds the select of each soft goal; the "nobody the only
+// one" goal names the program's marked questions.
+func weightFields(f *form, p *roundtable.Program) []*fieldView {
 	var opts []option
 	for _, w := range roundtable.WeightChoices {
 		opts = append(opts, option{string(w), w.Label()})
 	}
 	var out []*fieldView
 	for _, g := range roundtable.FormationGoals {
-		out = append(out, &fieldView{Form: f, Name: g.Field, Label: g.Label, Hint: g.Hint, Type: "select", Options: opts})
+		hint := g.Hint
+		if g.Field == "weight_never_alone" {
+			hint = roundtable.NeverAloneHint(p)
+		}
+		out = append(out, &fieldView{Form: f, Name: g.Field, Label: g.Label, Hint: hint, Type: "select", Options: opts})
 	}
 	return out
 }
@@ -94,7 +99,7 @@ func (s *Server) renderFormation(w http.ResponseWriter, r *http.Request, status 
 	}
 	s.render(w, r, status, "formation", &formationPage{
 		layoutData: layoutData{Title: "Form circles for " + p.Name, Nav: "programs"},
-		Program:    p, Form: f, Weights: weightFields(f), Waiting: waiting, Drafts: drafts,
+		Program:    p, Form: f, Weights: weightFields(f, p), Waiting: waiting, Drafts: drafts,
 	})
 	return nil
 }

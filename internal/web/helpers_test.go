@@ -68,7 +68,7 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 	svc := Services{
 		Users: sqldb.NewUserService(db), Auth: sqldb.NewAuthService(db), Programs: sqldb.NewProgramService(db),
 		Applicants: sqldb.NewApplicantService(db), Circles: sqldb.NewCircleService(db), Meetings: sqldb.NewMeetingService(db),
-		Formations: formations, Health: db.Ping,
+		Formations: formations, Backfill: sqldb.NewBackfillService(db), Health: db.Ping,
 	}
 	if health != nil {
 		svc.Health = health

@@ -5,13 +5,24 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/roundtable/roundtable"
 )
 
-var programFields = []string{"name", "purpose", "start_date", "end_date", "cadence", "session_minutes",
-	"size_min", "size_target", "size_max", "time_zone", "ground_rules", "applications_open"}
+// programFields are the program form's fields in page order, the
+// questions' rows after the ground rules.
+var programFields = func() []string {
+	out := []string{"name", "purpose", "start_date", "end_date", "cadence", "session_minutes",
+		"size_min", "size_target", "size_max", "time_zone", "ground_rules"}
+	for i := 1; i <= roundtable.MaxQuestions; i++ {
+		for _, part := range questionParts {
+			out = append(out, roundtable.QuestionField(i, part))
+		}
+	}
+	return append(out, "questions", "applications_open")
+}()
 
 // programsPage lists the programs I organize.
 type programsPage struct {
@@ -35,9 +46,10 @@ func (s *Server) handleProgramIndex(w http.ResponseWriter, r *http.Request) erro
 // programFormPage is the form to create or edit a program.
 type programFormPage struct {
 	layoutData
-	Form    *form
-	Program *roundtable.Program // nil when creating
-	Action  string
+	Form      *form
+	Program   *roundtable.Program // nil when creating
+	Action    string
+	Questions []*questionRow
 }
 
 // programValues fills a form from a program.
@@ -57,6 +69,9 @@ func programValues(p *roundtable.Program) url.Values {
 	if p.ApplicationsOpen {
 		v.Set("applications_open", "on")
 	}
+	for i, q := range p.Questions {
+		setQuestionValues(v, i+1, q.Key, q.Label, strings.Join(q.Choices, "\n"), q.Required, q.NeverAlone)
+	}
 	return v
 }
 
@@ -74,6 +89,7 @@ func programFromForm(f *form, p *roundtable.Program) {
 	p.TimeZone = f.text("time_zone")
 	p.GroundRules = f.text("ground_rules")
 	p.ApplicationsOpen = f.checked("applications_open")
+	p.Questions = questionsFromForm(f)
 }
 
 // unreadableSizes drops the usual-size message that follows from a smallest
@@ -119,7 +135,8 @@ func (s *Server) handleProgramNew(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) renderProgramForm(w http.ResponseWriter, r *http.Request, status int, f *form, p *roundtable.Program) {
-	data := &programFormPage{layoutData: layoutData{Title: "Create a program", Nav: "programs"}, Form: f, Program: p, Action: "/programs/new"}
+	data := &programFormPage{layoutData: layoutData{Title: "Create a program", Nav: "programs"}, Form: f, Program: p,
+		Action: "/programs/new", Questions: questionRows(f)}
 	if p != nil {
 		data.Title = "Edit " + p.Name
 		data.Action = "/programs/" + p.ID + "/edit"

@@ -27,7 +27,7 @@ var pageNames = []string{
 	"message", "home", "home_anon", "setup", "signin", "signin_link", "account", "users",
 	"programs", "program_form", "program_show", "applicants", "applicant_show", "applicant_import",
 	"apply", "apply_thanks", "circles", "circle_roster", "invite", "welcome", "circle_home", "goals",
-	"meeting_form", "meeting_show", "formation", "formation_draft",
+	"meeting_form", "meeting_show", "formation", "formation_draft", "backfill",
 }
 
 // sharedTemplates are parsed into every page.

@@ -54,6 +54,9 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/programs/{programID}/formation/{draftID}/move", name: "formation.move", h: s.handleFormationMove},
 		{method: "POST", pattern: "/programs/{programID}/formation/{draftID}/publish", name: "formation.publish", h: s.handleFormationPublish},
 
+		{method: "GET", pattern: "/programs/{programID}/seats", name: "seats", h: s.handleSeatsShow},
+		{method: "POST", pattern: "/programs/{programID}/seats", name: "seats.place", h: s.handleSeatsPlace},
+
 		{method: "GET", pattern: "/invite/{token}", name: "invite", h: s.handleInviteShow},
 		{method: "POST", pattern: "/invite/{token}", name: "invite.accept", h: s.handleInviteAccept},
 

@@ -117,6 +117,9 @@ func TestRouteWalk(t *testing.T) {
 		"formation.move":    {form: url.Values{"applicant_id": {spare.ID}, "to": {"1"}}},
 		"formation.publish": {},
 		"notfound":          {},
+		// A proposal's version that matches nothing: a real one, with moves, could take
+		// circle A's members elsewhere.
+		"seats.place": {form: url.Values{"version": {"made-up"}, "waitlisted": {spare.ID}, "moves": {"on"}}},
 	}
 
 	// snapshot is circle A's content as its anchor member sees it.

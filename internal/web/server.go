@@ -28,6 +28,7 @@ type Services struct {
 	Circles    roundtable.CircleService
 	Meetings   roundtable.MeetingService
 	Formations roundtable.FormationService
+	Backfill   roundtable.BackfillService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
@@ -66,7 +67,7 @@ type Route struct {
 // New builds a server. It parses every embedded template and fails if a page
 // template is missing or broken, so mistakes stop the program at boot.
 func New(svc Services, cfg Config) (*Server, error) {
-	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil {
+	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil {
 		return nil, errors.New("web: every service is required")
 	}
 	if cfg.Logger == nil {

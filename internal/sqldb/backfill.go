@@ -1,0 +1,536 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/grouping"
+	"github.com/roundtable/roundtable/schedule"
+)
+
+// BackfillService implements roundtable.BackfillService. A proposal is not
+// stored: applying one computes it again from the database in the same
+// transaction and compares its version, so a proposal made from circles or
+// people that changed since is refused. The engine is deterministic, which
+// makes the two computations agree when nothing changed.
+type BackfillService struct{ db *DB }
+
+var _ roundtable.BackfillService = (*BackfillService)(nil)
+
+// NewBackfillService returns the service that fills open seats.
+func NewBackfillService(db *DB) *BackfillService { return &BackfillService{db: db} }
+
+// seatMember is a member of a circle; applicant is nil for a member who has
+// no application (it was deleted).
+type seatMember struct {
+	userID    string
+	applicant *roundtable.Applicant
+}
+
+// seatCircle is a circle with its members and its view for the page.
+type seatCircle struct {
+	circle  *roundtable.Circle
+	view    *roundtable.SeatCircle
+	members []seatMember
+}
+
+// seats is everything a proposal is computed from, read in one transaction.
+type seats struct {
+	program  *roundtable.Program
+	settings *roundtable.FormationSettings
+	circles  []*seatCircle
+	late     []*roundtable.Applicant
+	waitlist []*roundtable.Applicant
+}
+
+// view returns what the page shows of the program's seats.
+func (in *seats) view() *roundtable.OpenSeats {
+	out := &roundtable.OpenSeats{LateJoiners: in.late, Waitlist: in.waitlist}
+	for _, c := range in.circles {
+		out.Circles = append(out.Circles, c.view)
+	}
+	return out
+}
+
+// loadSeats reads a program's circles, members, late joiners and waiting
+// list for one of its organizers.
+func loadSeats(ctx context.Context, tx *Tx, a actor, programID string) (*seats, error) {
+	if err := requireOrganizer(ctx, tx, a, programID); err != nil {
+		return nil, err
+	}
+	p, err := findProgram(ctx, tx, programID)
+	if err != nil {
+		return nil, err
+	}
+	in := &seats{program: p}
+	if in.settings, err = backfillSettings(ctx, tx, p); err != nil {
+		return nil, err
+	}
+	all, err := queryApplicants(ctx, tx, `SELECT `+applicantColumns+` FROM applicants a WHERE a.program_id = $1 ORDER BY a.created_at, a.id`, programID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*roundtable.Applicant{}
+	for _, ap := range all {
+		byID[ap.ID] = ap
+	}
+	if err := loadSeatCircles(ctx, tx, in, byID); err != nil {
+		return nil, err
+	}
+	member := map[string]bool{}
+	for _, c := range in.circles {
+		for _, m := range c.members {
+			if m.applicant != nil {
+				member[m.applicant.ID] = true
+			}
+		}
+	}
+	for _, ap := range all {
+		switch {
+		case ap.Status == roundtable.StatusAccepted && ap.CircleID == "" && !member[ap.ID]:
+			in.late = append(in.late, ap)
+		case ap.Status == roundtable.StatusWaitlisted && !member[ap.ID]:
+			in.waitlist = append(in.waitlist, ap)
+		}
+	}
+	return in, nil
+}
+
+// loadSeatCircles reads the program's circles, by name, and their members.
+func loadSeatCircles(ctx context.Context, tx *Tx, in *seats, byID map[string]*roundtable.Applicant) error {
+	p := in.program
+	rows, err := tx.QueryContext(ctx, `SELECT `+circleColumns+` FROM circles c WHERE c.program_id = $1 ORDER BY c.name, c.created_at, c.id`, p.ID)
+	if err != nil {
+		return fmt.Errorf("list circles: %w", err)
+	}
+	byCircle := map[string]*seatCircle{}
+	for rows.Next() {
+		c, err := scanCircle(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		sc := &seatCircle{circle: c, view: &roundtable.SeatCircle{ID: c.ID, Name: c.Name, TimeZone: c.TimeZone, Slot: c.Slot,
+			Min: p.SizeMin, Max: p.SizeMax}}
+		in.circles = append(in.circles, sc)
+		byCircle[c.ID] = sc
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list circles: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, `
+		SELECT m.circle_id, m.user_id, COALESCE(m.applicant_id, '')
+		FROM circle_members m JOIN circles c ON c.id = m.circle_id
+		WHERE c.program_id = $1 AND m.role = 'member'
+		ORDER BY m.circle_id, m.invited_at, m.user_id`, p.ID)
+	if err != nil {
+		return fmt.Errorf("list members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var circleID, userID, applicantID string
+		if err := rows.Scan(&circleID, &userID, &applicantID); err != nil {
+			return err
+		}
+		if sc := byCircle[circleID]; sc != nil {
+			sc.members = append(sc.members, seatMember{userID: userID, applicant: byID[applicantID]})
+			sc.view.Members++
+		}
+	}
+	return rows.Err()
+}
+
+// backfillSettings returns the settings seats are filled with: those of the
+// last published formation, so late joiners meet the rules the circles were
+// formed by (organizations kept apart, weights…), with the program's sizes,
+// dates, session length and zone of today.
+func backfillSettings(ctx context.Context, tx *Tx, p *roundtable.Program) (*roundtable.FormationSettings, error) {
+	s := roundtable.DefaultFormationSettings(p)
+	var raw string
+	err := tx.QueryRowContext(ctx, `SELECT settings FROM formation_drafts WHERE program_id = $1 AND status = 'published' ORDER BY created_at DESC, id DESC LIMIT 1`, p.ID).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("last formation settings: %w", err)
+	}
+	var last roundtable.FormationSettings
+	if json.Unmarshal([]byte(raw), &last) != nil {
+		return s, nil
+	}
+	last.SizeMin, last.SizeMax, last.Circles = p.SizeMin, p.SizeMax, 0
+	last.SessionMinutes, last.StartDate, last.EndDate, last.TimeZone = p.SessionMinutes, p.StartDate, p.EndDate, p.TimeZone
+	if len(last.Weights) == 0 {
+		last.Weights = s.Weights
+	}
+	return &last, nil
+}
+
+// FindOpenSeats returns the program's circles and who could fill them.
+func (s *BackfillService) FindOpenSeats(ctx context.Context, programID string) (*roundtable.OpenSeats, error) {
+	var out *roundtable.OpenSeats
+	err := s.db.view(ctx, func(tx *Tx) error {
+		in, err := loadSeats(ctx, tx, actorOf(ctx), programID)
+		if err != nil {
+			return err
+		}
+		out = in.view()
+		return nil
+	})
+	return out, err
+}
+
+// ProposeBackfill proposes seats for the late joiners and the chosen
+// waiting-list applicants.
+func (s *BackfillService) ProposeBackfill(ctx context.Context, programID string, waitlisted []string) (*roundtable.BackfillProposal, error) {
+	var out *roundtable.BackfillProposal
+	err := s.db.view(ctx, func(tx *Tx) error {
+		in, err := loadSeats(ctx, tx, actorOf(ctx), programID)
+		if err != nil {
+			return err
+		}
+		out, err = propose(ctx, in, waitlisted)
+		return err
+	})
+	return out, err
+}
+
+// errStale is the answer to applying a proposal made from circles or people
+// that changed since.
+func errStale() error {
+	return roundtable.Errorf(roundtable.ECONFLICT, "Circles or people changed since this proposal was made, so nobody was placed. Please look at the new proposal.")
+}
+
+// ApplyBackfill makes a proposal that is still current, in one transaction.
+func (s *BackfillService) ApplyBackfill(ctx context.Context, programID string, req roundtable.BackfillRequest) (*roundtable.BackfillResult, error) {
+	out := &roundtable.BackfillResult{}
+	err := s.db.update(ctx, func(tx *Tx) error {
+		in, err := loadSeats(ctx, tx, actorOf(ctx), programID)
+		if err != nil {
+			return err
+		}
+		prop, err := propose(ctx, in, req.Waitlisted)
+		if code := roundtable.ErrorCode(err); code == roundtable.EINVALID {
+			// The proposal was valid when it was made: someone left the
+			// waiting list, or the last late joiner was placed meanwhile.
+			return errStale()
+		} else if err != nil {
+			return err
+		}
+		if req.Version == "" || prop.Version != req.Version {
+			return errStale()
+		}
+		return applyProposal(ctx, tx, in, prop, req.Moves, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// applyProposal moves members (when moves is set) and places newcomers, each
+// with the invitation placing someone by hand sends.
+func applyProposal(ctx context.Context, tx *Tx, in *seats, prop *roundtable.BackfillProposal, moves bool, out *roundtable.BackfillResult) error {
+	if prop.Direct() == 0 && (!moves || len(prop.Placements) == 0) {
+		if len(prop.Placements) == 0 {
+			return roundtable.Errorf(roundtable.EINVALID, "Nobody in this proposal can be placed.")
+		}
+		return roundtable.Errorf(roundtable.EINVALID, "Nobody was placed: every seat in this proposal needs a member to move. Tick “Also move members” to make the moves.")
+	}
+	circles := map[string]*roundtable.Circle{}
+	for _, c := range in.circles {
+		circles[c.circle.ID] = c.circle
+	}
+	if moves {
+		for _, m := range prop.Moves {
+			if err := removeMember(ctx, tx, m.From.ID, m.UserID); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+				return errStale()
+			} else if err != nil {
+				return err
+			}
+			ap := *m.Applicant
+			ap.CircleID = ""
+			if err := placeApplicant(ctx, tx, circles[m.To.ID], in.program, &ap); err != nil {
+				return err
+			}
+			out.Moved++
+		}
+	}
+	for _, pl := range prop.Placements {
+		if pl.NeedsMove && !moves {
+			continue
+		}
+		ap := *pl.Applicant
+		if pl.FromWaitlist {
+			if err := acceptWaitlisted(ctx, tx, &ap); err != nil {
+				return err
+			}
+			out.Accepted++
+		}
+		if err := placeApplicant(ctx, tx, circles[pl.Circle.ID], in.program, &ap); err != nil {
+			return err
+		}
+		out.Placed++
+	}
+	out.Invitations = out.Placed + out.Moved
+	return nil
+}
+
+// acceptWaitlisted accepts an applicant who is still on the waiting list.
+func acceptWaitlisted(ctx context.Context, tx *Tx, ap *roundtable.Applicant) error {
+	res, err := tx.ExecContext(ctx, `UPDATE applicants SET status = 'accepted' WHERE id = $1 AND status = 'waitlisted'`, ap.ID)
+	if err != nil {
+		return fmt.Errorf("accept from waiting list: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("accept from waiting list: %w", err)
+	} else if n != 1 {
+		return errStale()
+	}
+	ap.Status = roundtable.StatusAccepted
+	return nil
+}
+
+// propose runs the engine on the seats with the chosen waiting-list
+// applicants and describes its answer.
+func propose(ctx context.Context, in *seats, waitlisted []string) (*roundtable.BackfillProposal, error) {
+	chosen, err := in.chosen(waitlisted)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(in.circles, func(c *seatCircle) bool { return len(c.members) > 0 }) {
+		return nil, roundtable.Errorf(roundtable.EINVALID, "No circle has members yet, so there are no seats to fill. Form circles first.")
+	}
+	newcomers := append(slices.Clone(in.late), chosen...)
+	if len(newcomers) == 0 {
+		return nil, &roundtable.Error{Code: roundtable.EINVALID, Message: "Nobody is waiting for a seat.",
+			Fields: map[string]string{"waitlisted": "Choose people from the waiting list, or accept applicants first."}}
+	}
+	pr := newProblem(in, newcomers)
+	gs := in.settings.Grouping()
+	opt := grouping.BackfillOptions{Fixed: pr.fixed, Stay: pr.stay}
+	full, err := grouping.BackfillWith(ctx, pr.people, gs, pr.current, pr.newIdx, opt)
+	if err != nil {
+		return nil, engineError(err)
+	}
+	opt.NoMoves = true
+	direct, err := grouping.BackfillWith(ctx, pr.people, gs, pr.current, pr.newIdx, opt)
+	if err != nil {
+		return nil, engineError(err)
+	}
+	prop := pr.describe(full, direct, len(in.late))
+	prop.OpenSeats = *in.view()
+	prop.Waitlisted = make([]string, len(chosen))
+	for i, ap := range chosen {
+		prop.Waitlisted[i] = ap.ID
+	}
+	prop.Version = fingerprint(in, newcomers, prop)
+	return prop, nil
+}
+
+// engineError turns settings no engine run can meet into a message for organizers.
+func engineError(err error) error {
+	var se *grouping.SettingsError
+	if errors.As(err, &se) {
+		return roundtable.Errorf(roundtable.EINVALID, "%s", se.Message)
+	}
+	return fmt.Errorf("fill open seats: %w", err)
+}
+
+// chosen returns the waiting-list applicants of ids, in waiting-list order,
+// or EINVALID when an ID is not on the waiting list.
+func (in *seats) chosen(ids []string) ([]*roundtable.Applicant, error) {
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	var out []*roundtable.Applicant
+	for _, ap := range in.waitlist {
+		if want[ap.ID] {
+			out = append(out, ap)
+			delete(want, ap.ID)
+		}
+	}
+	if len(want) > 0 {
+		return nil, &roundtable.Error{Code: roundtable.EINVALID, Message: "Someone chosen is not on the waiting list any more.",
+			Fields: map[string]string{"waitlisted": "Choose people from the waiting list below."}}
+	}
+	return out, nil
+}
+
+// problem is the seats as the engine sees them: people are the members with
+// an application, then the newcomers, then members without one (who stay
+// where they are).
+type problem struct {
+	in      *seats
+	list    []*roundtable.Applicant // people with an application, by index
+	userOf  map[int]string          // member index → user ID
+	people  []grouping.Person
+	current [][]int
+	fixed   []*grouping.FixedSlot
+	stay    []int
+	newIdx  []int
+}
+
+func newProblem(in *seats, newcomers []*roundtable.Applicant) *problem {
+	pr := &problem{in: in, userOf: map[int]string{}}
+	var orphans [][2]int // circle, member position of members without an application
+	for g, c := range in.circles {
+		pr.current = append(pr.current, []int{})
+		for k, m := range c.members {
+			if m.applicant == nil {
+				orphans = append(orphans, [2]int{g, k})
+				continue
+			}
+			pr.userOf[len(pr.list)] = m.userID
+			pr.current[g] = append(pr.current[g], len(pr.list))
+			pr.list = append(pr.list, m.applicant)
+		}
+		pr.fixed = append(pr.fixed, fixedSlot(c.circle, in.program))
+	}
+	for _, ap := range newcomers {
+		pr.newIdx = append(pr.newIdx, len(pr.list))
+		pr.list = append(pr.list, ap)
+	}
+	pr.people, _, _ = peopleOf(pr.list)
+	// A member without an application still takes a seat; nothing is known
+	// of them, so they fit any time and stay put.
+	anytime := schedule.Week{}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		anytime = append(anytime, schedule.Window{Day: d, Start: 0, End: 24 * 60})
+	}
+	for _, o := range orphans {
+		x := len(pr.people)
+		uid := in.circles[o[0]].members[o[1]].userID
+		pr.people = append(pr.people, grouping.Person{ID: "member:" + uid, Name: "A member", Zone: time.UTC, Week: anytime})
+		pr.current[o[0]] = append(pr.current[o[0]], x)
+		pr.stay = append(pr.stay, x)
+	}
+	return pr
+}
+
+// fixedSlot returns the weekly time a circle meets at, or nil when it has
+// none (or one that cannot be read, which then counts as none).
+func fixedSlot(c *roundtable.Circle, p *roundtable.Program) *grouping.FixedSlot {
+	if c.Slot == "" {
+		return nil
+	}
+	sl, err := schedule.ParseSlot(c.Slot)
+	if err != nil {
+		return nil
+	}
+	return &grouping.FixedSlot{Slot: sl, Zone: loadZone(c.TimeZone, p.TimeZone)}
+}
+
+// loadZone loads a zone, falling back to another and then to UTC.
+func loadZone(names ...string) *time.Location {
+	for _, n := range names {
+		if loc, err := time.LoadLocation(n); err == nil && n != "" {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// describe writes the engine's answers as a proposal: full with moves, direct
+// without. The first late newcomers came from the accepted list, the rest
+// from the waiting list.
+func (pr *problem) describe(full, direct *grouping.Formation, late int) *roundtable.BackfillProposal {
+	in := pr.in
+	where := func(f *grouping.Formation) map[int]int {
+		out := map[int]int{}
+		for g, c := range f.Circles {
+			for _, x := range c.Members {
+				out[x] = g
+			}
+		}
+		return out
+	}
+	now, without := where(full), where(direct)
+	prop := &roundtable.BackfillProposal{}
+	for k, x := range pr.newIdx {
+		g, ok := now[x]
+		if !ok {
+			continue
+		}
+		dg, placed := without[x]
+		prop.Placements = append(prop.Placements, &roundtable.BackfillPlacement{
+			Applicant: pr.list[x], Circle: in.circles[g].view, LocalTime: pr.localTime(g, x),
+			FromWaitlist: k >= late, NeedsMove: !placed || dg != g,
+		})
+	}
+	was := map[int]int{}
+	for g, c := range pr.current {
+		for _, x := range c {
+			was[x] = g
+		}
+	}
+	for _, x := range full.Moved {
+		g := now[x]
+		prop.Moves = append(prop.Moves, &roundtable.BackfillMove{Applicant: pr.list[x], UserID: pr.userOf[x],
+			From: in.circles[was[x]].view, To: in.circles[g].view, LocalTime: pr.localTime(g, x)})
+	}
+	for _, u := range full.Unplaced {
+		prop.Unplaced = append(prop.Unplaced, &roundtable.PreviewUnplaced{Applicant: pr.list[u.Person], Reason: u.Reason})
+	}
+	return prop
+}
+
+// localTime is circle g's weekly time on person x's clock over the program,
+// or "" when the circle has no time yet.
+func (pr *problem) localTime(g, x int) string {
+	fx := pr.fixed[g]
+	if fx == nil {
+		return ""
+	}
+	p := pr.in.program
+	own := loadZone(pr.list[x].TimeZone)
+	return schedule.LocalTimes(fx.Slot, fx.Zone, own, schedule.NewRange(p.StartDate, p.EndDate)).String()
+}
+
+// fingerprint digests what a proposal was made from and what it proposes.
+func fingerprint(in *seats, newcomers []*roundtable.Applicant, prop *roundtable.BackfillProposal) string {
+	h := sha256.New()
+	p, st := in.program, in.settings
+	fmt.Fprintf(h, "program %q %d %d %d %s %s %q\n", p.ID, p.SizeMin, p.SizeMax, p.SessionMinutes,
+		p.StartDate.Format(time.DateOnly), p.EndDate.Format(time.DateOnly), p.TimeZone)
+	settings, _ := json.Marshal(st) // maps marshal with sorted keys
+	fmt.Fprintf(h, "settings %s", settings)
+	for _, c := range in.circles {
+		fmt.Fprintf(h, "\ncircle %q %q %q\n", c.circle.ID, c.circle.Slot, c.circle.TimeZone)
+		for _, m := range c.members {
+			fmt.Fprintf(h, "member %q ", m.userID)
+			writeApplicant(h, m.applicant)
+		}
+	}
+	for _, ap := range newcomers {
+		io.WriteString(h, "newcomer ")
+		writeApplicant(h, ap)
+	}
+	for _, pl := range prop.Placements {
+		fmt.Fprintf(h, "place %q %q %v\n", pl.Applicant.ID, pl.Circle.ID, pl.NeedsMove)
+	}
+	for _, m := range prop.Moves {
+		fmt.Fprintf(h, "move %q %q %q\n", m.Applicant.ID, m.From.ID, m.To.ID)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// writeApplicant writes the fields of an application the engine reads.
+func writeApplicant(w io.Writer, a *roundtable.Applicant) {
+	if a == nil {
+		io.WriteString(w, "-\n")
+		return
+	}
+	fmt.Fprintf(w, "%q %q %q %q %q %q %q %q %q %d %q %q\n", a.ID, a.Status, a.CircleID, a.Name, a.Email,
+		a.Organization, a.Sector, a.Industry, a.Function, a.Level, a.TimeZone, a.Availability+"|"+a.Avoid)
+}
