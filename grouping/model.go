@@ -225,6 +225,9 @@ func (md *model) computeSlots() {
 // v returns the value id of attribute k for person i.
 func (md *model) v(i, k int) int32 { return md.val[i*md.A+k] }
 
+// level is person x's level.
+func (md *model) level(x int32) int32 { return md.val[int(x)*md.A+attrLevel] }
+
 // name returns a person's display name.
 func (md *model) name(i int) string {
 	if p := &md.people[i]; p.Name != "" {
