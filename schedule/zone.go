@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -92,6 +93,41 @@ func instant(loc *time.Location, w int64) int64 {
 func WallTime(date time.Time, minute int, loc *time.Location) time.Time {
 	loc = orUTC(loc)
 	return time.Unix(instant(loc, civilSeconds(date, minute)), 0).In(loc)
+}
+
+// WallTimeNote is WallTime with a sentence for people when loc's clocks skip
+// or repeat that time on that date, like "Clocks in Europe/London go forward
+// on 28 Mar 2027: 01:30 does not exist that day, so the meeting is at 02:30."
+// The note is "" on ordinary days.
+func WallTimeNote(date time.Time, minute int, loc *time.Location) (time.Time, string) {
+	loc = orUTC(loc)
+	w := civilSeconds(date, minute)
+	t := WallTime(date, minute, loc)
+	first, chs := changes(loc, w-margin, w+margin)
+	offsets := []int{first}
+	for _, c := range chs {
+		offsets = append(offsets, c.after)
+	}
+	// Count the instants whose wall clock reads w: none when skipped, two when repeated.
+	seen := map[int64]bool{}
+	for _, o := range offsets {
+		u := w - int64(o)
+		_, off := time.Unix(u, 0).In(loc).Zone()
+		if u+int64(off) == w {
+			seen[u] = true
+		}
+	}
+	clock := fmt.Sprintf("%02d:%02d", minute/60, minute%60)
+	day := civilDate(date).Format("2 Jan 2006")
+	switch {
+	case len(seen) == 0:
+		return t, fmt.Sprintf("Clocks in %s go forward on %s: %s does not exist that day, so the meeting is at %s.",
+			loc, day, clock, t.Format("15:04"))
+	case len(seen) > 1:
+		return t, fmt.Sprintf("Clocks in %s go back on %s: %s happens twice that day; the meeting is at the first one (%s).",
+			loc, day, clock, t.Format("15:04 MST"))
+	}
+	return t, ""
 }
 
 // era is a span of reference wall-clock seconds, from its start to the next
