@@ -49,6 +49,24 @@ func changes(loc *time.Location, from, to int64) (int, []change) {
 	}
 }
 
+// Transition is a change of a zone's UTC offset, for writing the zone out
+// (calendar files carry their zones' rules).
+type Transition struct {
+	At            time.Time // the instant of the change
+	Before, After int       // offsets in seconds east of UTC
+}
+
+// Transitions returns the offset of loc in force at from and the changes of
+// offset in [from, to]. Changes of a zone's name or DST flag alone are left out.
+func Transitions(loc *time.Location, from, to time.Time) (int, []Transition) {
+	first, chs := changes(orUTC(loc), from.Unix(), to.Unix())
+	out := make([]Transition, len(chs))
+	for i, c := range chs {
+		out[i] = Transition{At: time.Unix(c.at, 0).UTC(), Before: c.before, After: c.after}
+	}
+	return first, out
+}
+
 // piece is a span of wall-clock seconds, from its start to the next piece's,
 // read with one UTC offset under the rule above.
 type piece struct {
