@@ -9,6 +9,16 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+
+	// ID, when set, is the message's Message-ID without the angle brackets.
+	// Messages about meetings derive it from their outbox key, so a message
+	// sent again after a crash is recognisably the same one.
+	ID string
+	// Calendar, when set, is an iCalendar file sent with the message as a
+	// text/calendar part with method CalendarMethod (REQUEST or CANCEL), which
+	// mail programs offer to add to the calendar.
+	Calendar       []byte
+	CalendarMethod string
 }
 
 // Mailer delivers messages. Implementations: SMTP (SMTPMailer) and, without an
