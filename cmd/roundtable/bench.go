@@ -20,10 +20,12 @@ import (
 const benchUsage = `Usage:
   roundtable bench mdgp [--dir DIR] [--filter RanReal_n120] [--seeds 5] [--seconds S]
   roundtable bench form [--n 10000] [--seconds 10] [--seed 1] [--check-longer]
+  roundtable bench mail [--n 100000] [--db sqlite|postgres] [--workers 1]
 
 bench mdgp runs the engine on the MDGPLIB instances and prints the gaps to the
 best-known values; bench form forms circles for a synthetic cohort and compares
-them with a greedy and a random assignment.
+them with a greedy and a random assignment; bench mail enqueues reminders and
+delivers them to an SMTP server in the process, counting duplicates.
 `
 
 // runBench runs one of the benchmarks.
@@ -36,6 +38,8 @@ func runBench(ctx context.Context, args []string, std stdio) error {
 		return runBenchMDGP(ctx, args[1:], std)
 	case "form":
 		return runBenchForm(ctx, args[1:], std)
+	case "mail":
+		return runBenchMail(ctx, args[1:], std)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(std.Out, benchUsage)
 		return nil

@@ -166,15 +166,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 
 	m.formations = sqldb.NewFormationService(m.DB)
 	handler, err := web.New(web.Services{
-		Users:      users,
-		Auth:       sqldb.NewAuthService(m.DB),
-		Programs:   sqldb.NewProgramService(m.DB),
-		Applicants: sqldb.NewApplicantService(m.DB),
-		Circles:    sqldb.NewCircleService(m.DB),
-		Meetings:   sqldb.NewMeetingService(m.DB),
-		Formations: m.formations,
-		Backfill:   sqldb.NewBackfillService(m.DB),
-		Health:     m.DB.Ping,
+		Users:         users,
+		Auth:          sqldb.NewAuthService(m.DB),
+		Programs:      sqldb.NewProgramService(m.DB),
+		Applicants:    sqldb.NewApplicantService(m.DB),
+		Circles:       sqldb.NewCircleService(m.DB),
+		Meetings:      sqldb.NewMeetingService(m.DB),
+		Formations:    m.formations,
+		Backfill:      sqldb.NewBackfillService(m.DB),
+		Calendar:      sqldb.NewCalendarService(m.DB),
+		Notifications: sqldb.NewNotificationService(m.DB),
+		Series:        sqldb.NewSeriesService(m.DB),
+		Polls:         sqldb.NewPollService(m.DB),
+		Health:        m.DB.Ping,
 	}, web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now})
 	if err != nil {
 		return fmt.Errorf("web: %w", err)

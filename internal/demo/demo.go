@@ -22,6 +22,7 @@ import (
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/mail"
 	"github.com/roundtable/roundtable/internal/sqldb"
+	"github.com/roundtable/roundtable/schedule"
 )
 
 // ErrNotEmpty is returned by Seed when the database has users already.
@@ -79,6 +80,7 @@ func Seed(ctx context.Context, db *sqldb.DB) (*Demo, error) {
 		applicants: sqldb.NewApplicantService(db),
 		circles:    sqldb.NewCircleService(db),
 		meetings:   sqldb.NewMeetingService(db),
+		series:     sqldb.NewSeriesService(db),
 		outbox:     sqldb.NewOutbox(db),
 		signedIn:   map[string]*roundtable.User{},
 		d: &Demo{
@@ -107,6 +109,7 @@ type seeder struct {
 	applicants *sqldb.ApplicantService
 	circles    *sqldb.CircleService
 	meetings   *sqldb.MeetingService
+	series     *sqldb.SeriesService
 	outbox     *sqldb.Outbox
 
 	now      time.Time // the database's clock at the start
@@ -178,6 +181,11 @@ func (s *seeder) seed(ctx context.Context) error {
 	// demo mail to invented people: take it out so nothing is sent.
 	if _, err := s.drain(ctx); err != nil {
 		return err
+	}
+	// The reminders of the coming meetings are due later; they too would
+	// go to invented people.
+	if _, err := s.outbox.DropUnsent(ctx, "demo data: the people are invented"); err != nil {
+		return fmt.Errorf("drop demo e-mails: %w", err)
 	}
 	return nil
 }
@@ -268,7 +276,9 @@ func (s *seeder) applicantIDs(orgCtx context.Context) (map[string]string, error)
 // circle creates a circle, names its facilitator, places its members, lets
 // them join, and schedules its meetings.
 func (s *seeder) circle(ctx, orgCtx context.Context, plan circlePlan, applicantIDs map[string]string) error {
-	c := &roundtable.Circle{ProgramID: s.d.ProgramID, Name: plan.name, TimeZone: plan.tz}
+	// The circle meets at the weekly time its members were formed around.
+	slot := schedule.Slot{Day: plan.weekday, Start: plan.hour * 60}
+	c := &roundtable.Circle{ProgramID: s.d.ProgramID, Name: plan.name, TimeZone: plan.tz, Slot: slot.String()}
 	if err := s.circles.CreateCircle(orgCtx, c); err != nil {
 		return fmt.Errorf("create circle: %w", err)
 	}
@@ -345,40 +355,61 @@ func (s *seeder) join(ctx context.Context, invitations map[string]string, email,
 	return nil
 }
 
-// schedule creates the circle's past kick-off and its next two meetings, and
-// records some answers to the next one.
+// schedule creates the circle's past kick-off, set by hand, then the
+// monthly series from the next meeting to the end of the program, prepares
+// the next two meetings and records some answers to the next one.
 func (s *seeder) schedule(fctx context.Context, c *roundtable.Circle, plan circlePlan, members []context.Context) error {
 	loc, err := time.LoadLocation(plan.tz)
 	if err != nil {
 		return err
 	}
-	next := nextSlot(s.now, loc, plan.weekday, plan.hour)
 	past := nextSlot(s.now.AddDate(0, 0, -21), loc, plan.weekday, plan.hour)
-	inLoc := next.In(loc)
-	after := time.Date(inLoc.Year(), inLoc.Month(), inLoc.Day()+28, plan.hour, 0, 0, 0, loc)
-
-	meetings := []*roundtable.Meeting{
-		{CircleID: c.ID, StartsAt: past, Minutes: 120, VideoURL: plan.video, Agenda: kickoffAgenda},
-		{CircleID: c.ID, StartsAt: next, Minutes: 120, VideoURL: plan.video, Agenda: fmt.Sprintf(caseClinicAgenda, plan.presenters[0], plan.themes[0])},
-		{CircleID: c.ID, StartsAt: after, Minutes: 120, VideoURL: plan.video, Agenda: fmt.Sprintf(peerAssistAgenda, plan.presenters[1], plan.themes[1])},
+	kickoff := &roundtable.Meeting{CircleID: c.ID, StartsAt: past, Minutes: 120, VideoURL: plan.video, Agenda: kickoffAgenda}
+	if err := s.meetings.CreateMeeting(fctx, kickoff); err != nil {
+		return fmt.Errorf("create the kick-off: %w", err)
 	}
-	for _, m := range meetings {
-		if err := s.meetings.CreateMeeting(fctx, m); err != nil {
-			return fmt.Errorf("create meeting on %s: %w", m.StartsAt.Format(time.RFC3339), err)
+	s.d.PastMeetingIDs = append(s.d.PastMeetingIDs, kickoff.ID)
+
+	// The series' weekday of the month is the one of the next meeting.
+	next := nextSlot(s.now, loc, plan.weekday, plan.hour).In(loc)
+	nth := schedule.NthOfMonth(time.Date(next.Year(), next.Month(), next.Day(), 0, 0, 0, 0, time.UTC))
+	sr := &roundtable.Series{CircleID: c.ID, Slot: c.Slot, Cadence: roundtable.Monthly, Nth: nth, Minutes: 120, VideoURL: plan.video}
+	made, err := s.series.CreateSeries(fctx, sr)
+	if err != nil {
+		return fmt.Errorf("create the series: %w", err)
+	}
+	if len(made.Dates) < 2 {
+		return fmt.Errorf("the series has %d meetings, want at least 2", len(made.Dates))
+	}
+	prepared := []struct{ agenda, readings string }{
+		{fmt.Sprintf(caseClinicAgenda, plan.presenters[0], plan.themes[0]), demoReadings},
+		{fmt.Sprintf(peerAssistAgenda, plan.presenters[1], plan.themes[1]), ""},
+	}
+	var first string
+	for i, p := range prepared {
+		m, err := s.meetings.FindMeetingByID(fctx, made.Dates[i].Existing)
+		if err != nil {
+			return fmt.Errorf("find series meeting: %w", err)
+		}
+		m.Agenda, m.Readings = p.agenda, p.readings
+		if err := s.meetings.UpdateMeeting(fctx, m); err != nil {
+			return fmt.Errorf("prepare meeting on %s: %w", m.StartsAt.Format(time.RFC3339), err)
+		}
+		if i == 0 {
+			first = m.ID
 		}
 	}
-	s.d.PastMeetingIDs = append(s.d.PastMeetingIDs, meetings[0].ID)
-	s.d.MeetingIDs = append(s.d.MeetingIDs, meetings[1].ID)
+	s.d.MeetingIDs = append(s.d.MeetingIDs, first)
 
 	answers := []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPYes, roundtable.RSVPNo}
-	if err := s.meetings.SetRSVP(fctx, meetings[1].ID, roundtable.RSVPYes); err != nil {
+	if err := s.meetings.SetRSVP(fctx, first, roundtable.RSVPYes); err != nil {
 		return fmt.Errorf("facilitator answers: %w", err)
 	}
 	for i, mctx := range members {
 		if i >= len(answers) {
 			break // the rest have not answered yet
 		}
-		if err := s.meetings.SetRSVP(mctx, meetings[1].ID, answers[i]); err != nil {
+		if err := s.meetings.SetRSVP(mctx, first, answers[i]); err != nil {
 			return fmt.Errorf("answer meeting: %w", err)
 		}
 	}
@@ -454,6 +485,9 @@ Follow-ups: what happened with last time's commitments (15 min)
 Case clinic: %s brings a challenge about %s. Questions first, no advice until the dialogue (60 min)
 Play-back: what our case giver will act on (10 min)
 Closing round and pulse (15 min)`
+
+const demoReadings = `https://library.example.org/leader-as-coach (on coaching instead of telling)
+Bring one decision from the past month that you wish you had delegated.`
 
 const peerAssistAgenda = `Opening round (20 min)
 Follow-ups on commitments (15 min)

@@ -86,8 +86,23 @@ func checkDemo(t *testing.T, ctx context.Context, db *sqldb.DB, d *demo.Demo) {
 		if len(home.Past) != 1 {
 			t.Errorf("past meetings: got %d, want 1", len(home.Past))
 		}
-		if len(home.Upcoming) != 2 {
-			t.Fatalf("upcoming meetings: got %d, want 2", len(home.Upcoming))
+		// The series: the third Tuesday of every month at 17:00 Paris, from
+		// 17 November to the end of the program in early April.
+		if len(home.Upcoming) != 5 {
+			t.Fatalf("upcoming meetings: got %d, want 5", len(home.Upcoming))
+		}
+		for i, m := range home.Upcoming {
+			local := m.StartsAt.In(roundtable.LoadLocation("Europe/Paris"))
+			if !m.InSeries || local.Weekday() != time.Tuesday || (local.Day()-1)/7 != 2 || local.Hour() != 17 {
+				t.Errorf("upcoming %d: got %v (in series %v), want the series' third Tuesday at 17:00 Paris", i, local, m.InSeries)
+			}
+		}
+		if home.Past[0].InSeries {
+			t.Error("the kick-off, set by hand, is in the series")
+		}
+		sr, err := sqldb.NewSeriesService(db).FindSeries(mctx, d.MemberCircleID)
+		if err != nil || sr.Slot != "Tue 17:00" || sr.Cadence != roundtable.Monthly || sr.Nth != 3 || home.Circle.Slot != "Tue 17:00" {
+			t.Errorf("got series %+v (%v) and circle slot %q, want the third Tuesday at 17:00", sr, err, home.Circle.Slot)
 		}
 		next := home.Upcoming[0]
 		if next.ID != d.MeetingIDs[0] {
@@ -106,8 +121,8 @@ func checkDemo(t *testing.T, ctx context.Context, db *sqldb.DB, d *demo.Demo) {
 			t.Errorf("member's answer: got %q, want yes", next.MyRSVP)
 		}
 		upcoming, err := sqldb.NewMeetingService(db).ListMyUpcomingMeetings(mctx)
-		if err != nil || len(upcoming) != 2 {
-			t.Errorf("ListMyUpcomingMeetings: got %d (%v), want 2", len(upcoming), err)
+		if err != nil || len(upcoming) != len(home.Upcoming) {
+			t.Errorf("ListMyUpcomingMeetings: got %d (%v), want %d", len(upcoming), err, len(home.Upcoming))
 		}
 	})
 
@@ -120,8 +135,8 @@ func checkDemo(t *testing.T, ctx context.Context, db *sqldb.DB, d *demo.Demo) {
 		if len(m.RSVPs) < 4 {
 			t.Errorf("answers to the next meeting: got %d, want at least 4", len(m.RSVPs))
 		}
-		if m.Agenda == "" {
-			t.Error("the next meeting has no agenda")
+		if m.Agenda == "" || m.Readings == "" || !m.InSeries || m.Sequence != 0 {
+			t.Errorf("the next meeting: got %+v, want an agenda and readings in the series, never moved", m)
 		}
 	})
 

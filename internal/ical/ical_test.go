@@ -2,68 +2,20 @@ package ical_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/roundtable/roundtable/internal/ical"
+	"github.com/roundtable/roundtable/internal/ical/icaltest"
 	"github.com/roundtable/roundtable/schedule"
 )
 
-// parsed is what tools/ical/read.mjs prints: the file as ical.js reads it.
-type parsed struct {
-	Method    string   `json:"method"`
-	Name      string   `json:"name"`
-	Timezones []string `json:"timezones"`
-	Events    []struct {
-		UID         string `json:"uid"`
-		Sequence    int    `json:"sequence"`
-		Status      string `json:"status"`
-		Summary     string `json:"summary"`
-		Description string `json:"description"`
-		Location    string `json:"location"`
-		URL         string `json:"url"`
-		Start, End  struct {
-			UTC   string            `json:"utc"`
-			TZID  string            `json:"tzid"`
-			Local map[string]string `json:"local"`
-		}
-		Organizer *struct{ Value, CN string } `json:"organizer"`
-		Attendees []struct{ Value, CN string } `json:"attendees"`
-	} `json:"events"`
-}
-
-// readICS parses a calendar file with ical.js under node, as calendar clients
-// do, and returns each event's times as instants and in zones. Node runs in
-// UTC so that a time read without its zone shows as a wrong instant.
-func readICS(t *testing.T, ics []byte, zones ...string) *parsed {
+// readICS parses a calendar file with ical.js, as calendar programs do.
+func readICS(t *testing.T, ics []byte, zones ...string) *icaltest.Calendar {
 	t.Helper()
-	script, err := filepath.Abs("../../tools/ical/read.mjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(filepath.Dir(script), "node_modules", "ical.js")); err != nil {
-		t.Fatalf("ical.js is missing (%v): run `make test`, which installs it", err)
-	}
-	cmd := exec.Command("node", append([]string{script}, zones...)...)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
-	cmd.Stdin = bytes.NewReader(ics)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ical.js could not read the file: %v\n%s\n--- file ---\n%s", err, stderr.String(), ics)
-	}
-	var p parsed
-	if err := json.Unmarshal(out, &p); err != nil {
-		t.Fatalf("read ical.js output: %v\n%s", err, out)
-	}
-	return &p
+	return icaltest.Read(t, ics, zones...)
 }
 
 func zone(t *testing.T, name string) *time.Location {
@@ -190,7 +142,7 @@ func TestFeed_SeriesAcrossDST(t *testing.T) {
 			t.Errorf("New York on %s: got %q, want %s", day, ny[day], want)
 		}
 	}
-	syd := p.Events[5].Start.Local["Australia/Sydney"] // 23 Mar: AEDT
+	syd := p.Events[5].Start.Local["Australia/Sydney"]  // 23 Mar: AEDT
 	syd2 := p.Events[7].Start.Local["Australia/Sydney"] // 20 Apr: AEST and BST
 	if syd != "2027-03-24 02:00" || syd2 != "2027-04-21 00:00" {
 		t.Errorf("Sydney: got %s and %s, want 2027-03-24 02:00 and 2027-04-21 00:00", syd, syd2)

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	gomail "github.com/wneessen/go-mail"
 )
 
 // LogMailer stands in for SMTP when none is configured (demos, trying things
@@ -42,8 +40,9 @@ func (l *LogMailer) Send(ctx context.Context, m Message) error {
 		from = "Roundtable <roundtable@localhost>"
 	}
 	// 8bit bodies keep each link whole on one line, so a person can copy it
-	// from the file in any text editor; quoted-printable would wrap it.
-	msg, err := build(from, m, gomail.WithEncoding(gomail.NoEncoding))
+	// from the file in any text editor; quoted-printable would wrap it. The
+	// calendar file, when there is one, is in the .eml as sent by SMTP.
+	msg, err := build(from, m, true)
 	if err != nil {
 		return err
 	}

@@ -90,3 +90,29 @@ func TestLogMailer_Send_BadDir(t *testing.T) {
 		t.Fatal("got no error, want one")
 	}
 }
+
+func TestLogMailer_Send_Calendar(t *testing.T) {
+	dir := t.TempDir()
+	m := mail.NewLogMailer(dir, slog.New(slog.DiscardHandler))
+	msg := testMessage()
+	msg.ID = "meeting.invitation.m1.u1.0@roundtable.example.org"
+	msg.Calendar, msg.CalendarMethod = testCalendar, "REQUEST"
+	if err := m.Send(context.Background(), msg); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if len(files) != 1 {
+		t.Fatalf("files: got %d, want 1", len(files))
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := mailtest.Parse(raw)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if got.MessageID != msg.ID || got.CalendarMethod != "REQUEST" || !strings.Contains(string(got.Calendar), "UID:meeting-1@roundtable.example.org") {
+		t.Errorf("got Message-ID %q, method %q, calendar %q", got.MessageID, got.CalendarMethod, got.Calendar)
+	}
+}

@@ -26,3 +26,14 @@ type Message struct {
 type Mailer interface {
 	Send(ctx context.Context, m Message) error
 }
+
+// BatchMailer is a Mailer that also delivers several messages over one
+// connection, which the outbox prefers: a connection per message costs a
+// TCP, TLS and authentication handshake each.
+type BatchMailer interface {
+	Mailer
+	// SendBatch delivers ms in order and returns one error per message, nil
+	// for each one delivered. When ctx ends it stops: the messages it had not
+	// yet tried get ctx's error.
+	SendBatch(ctx context.Context, ms []Message) []error
+}

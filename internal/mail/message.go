@@ -52,17 +52,22 @@ type messageData struct {
 
 // compose renders the text and HTML bodies of a message.
 func compose(name, to string, d messageData) Message {
-	m := Message{To: to, Subject: d.Subject}
+	return render(name, to, d.Subject, d.Link, htmlTemplates[name], d)
+}
+
+// render executes the text template name.txt and html's layout with d. The
+// templates are ours and tested; should one still fail, the reader gets the
+// subject and the link rather than nothing.
+func render(name, to, subject, link string, html *htmltemplate.Template, d any) Message {
+	m := Message{To: to, Subject: subject}
 	var b bytes.Buffer
 	if err := textTemplates.ExecuteTemplate(&b, name+".txt", d); err != nil {
-		// The templates are ours and tested; should one still fail, the
-		// person gets the essentials rather than nothing.
-		m.Text = fmt.Sprintf("%s\n\n%s\n", d.Subject, d.Link)
+		m.Text = fmt.Sprintf("%s\n\n%s\n", subject, link)
 	} else {
 		m.Text = b.String()
 	}
 	b.Reset()
-	if err := htmlTemplates[name].ExecuteTemplate(&b, "layout.html", d); err == nil {
+	if err := html.ExecuteTemplate(&b, "layout.html", d); err == nil {
 		m.HTML = b.String()
 	}
 	return m

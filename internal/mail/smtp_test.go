@@ -2,6 +2,8 @@ package mail_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -143,4 +145,138 @@ func TestNewSMTPMailer_Config(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testCalendar is a small invitation with CRLF line ends, as calendar files are.
+var testCalendar = []byte(strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Roundtable//Test//EN
+METHOD:REQUEST
+BEGIN:VEVENT
+UID:meeting-1@roundtable.example.org
+SEQUENCE:2
+DTSTAMP:20260302T090000Z
+DTSTART:20260310T160000Z
+DTEND:20260310T173000Z
+SUMMARY:Circle meeting – café
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n"))
+
+func TestSMTPMailer_Send_CalendarAndMessageID(t *testing.T) {
+	srv := mailtest.StartServer(t)
+	want := testMessage()
+	want.ID = "meeting.invitation.m1.u1.2@roundtable.example.org"
+	want.Calendar, want.CalendarMethod = testCalendar, "request"
+	if err := srv.Mailer(t).Send(context.Background(), want); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := srv.WaitFor(t, "ada@example.org", 5*time.Second)
+	if got.MessageID != want.ID {
+		t.Errorf("Message-ID: got %q, want %q", got.MessageID, want.ID)
+	}
+	if string(got.Calendar) != string(testCalendar) {
+		t.Errorf("calendar: got %q, want %q", got.Calendar, testCalendar)
+	}
+	if got.CalendarMethod != "REQUEST" {
+		t.Errorf("calendar method: got %q, want REQUEST", got.CalendarMethod)
+	}
+	if !strings.Contains(string(got.Raw), "text/calendar; method=REQUEST; charset=UTF-8") {
+		t.Errorf("no text/calendar part with method and charset in:\n%s", got.Raw)
+	}
+	if got.Text != want.Text || got.HTML != want.HTML {
+		t.Errorf("bodies changed beside the calendar: text %q, html %q", got.Text, got.HTML)
+	}
+
+	t.Run("Cancel", func(t *testing.T) {
+		m := testMessage()
+		m.Calendar, m.CalendarMethod = testCalendar, "CANCEL"
+		if err := srv.Mailer(t).Send(context.Background(), m); err != nil {
+			t.Fatalf("Send: %v", err)
+		}
+		if got := srv.WaitFor(t, "ada@example.org", 5*time.Second); got.CalendarMethod != "CANCEL" {
+			t.Errorf("method: got %q, want CANCEL", got.CalendarMethod)
+		}
+	})
+	t.Run("BadFields", func(t *testing.T) {
+		for _, m := range []mail.Message{
+			{To: "ada@example.org", Subject: "x", Text: "x", ID: "no-at-sign"},
+			{To: "ada@example.org", Subject: "x", Text: "x", ID: "a@b>\r\nBcc: eve@example.org"},
+			{To: "ada@example.org", Subject: "x", Text: "x", Calendar: testCalendar, CalendarMethod: "REQUEST\r\nBcc: x"},
+		} {
+			if err := srv.Mailer(t).Send(context.Background(), m); err == nil {
+				t.Errorf("got no error for %q / %q, want one", m.ID, m.CalendarMethod)
+			}
+		}
+	})
+}
+
+func TestSMTPMailer_SendBatch(t *testing.T) {
+	ctx := context.Background()
+	batch := func(n int) []mail.Message {
+		var ms []mail.Message
+		for i := range n {
+			m := testMessage()
+			m.To = fmt.Sprintf("member%d@example.org", i)
+			m.ID = fmt.Sprintf("reminder.%d@roundtable.example.org", i)
+			ms = append(ms, m)
+		}
+		return ms
+	}
+	t.Run("OneConnection", func(t *testing.T) {
+		srv := mailtest.StartServerWith(t, mailtest.Options{TLS: mail.TLSStartTLS, Username: "roundtable", Password: "s3cret-pass"})
+		ms := batch(25)
+		ms[7].To = "not an address" // fails alone; the rest go out
+		errs := srv.Mailer(t).SendBatch(ctx, ms)
+		for i, err := range errs {
+			if (err != nil) != (i == 7) {
+				t.Errorf("message %d: got error %v", i, err)
+			}
+		}
+		if got := srv.Received(); got != 24 {
+			t.Errorf("received: got %d, want 24", got)
+		}
+		if got := srv.Connections(); got != 1 {
+			t.Errorf("connections: got %d, want 1", got)
+		}
+		if d := srv.Deliveries(); len(d) != 24 || d["reminder.3@roundtable.example.org"] != 1 {
+			t.Errorf("deliveries by Message-ID: got %v", d)
+		}
+	})
+	t.Run("ServerDown", func(t *testing.T) {
+		srv := mailtest.StartServer(t)
+		mailer := srv.Mailer(t)
+		if err := srv.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		for i, err := range mailer.SendBatch(ctx, batch(3)) {
+			if err == nil {
+				t.Errorf("message %d: got no error from a stopped server", i)
+			}
+		}
+		if err := srv.Restart(); err != nil {
+			t.Fatal(err)
+		}
+		for i, err := range mailer.SendBatch(ctx, batch(3)) {
+			if err != nil {
+				t.Errorf("message %d after restart: %v", i, err)
+			}
+		}
+		if got := srv.Received(); got != 3 {
+			t.Errorf("received: got %d, want 3", got)
+		}
+	})
+	t.Run("Cancelled", func(t *testing.T) {
+		srv := mailtest.StartServer(t)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		for i, err := range srv.Mailer(t).SendBatch(cctx, batch(3)) {
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("message %d: got %v, want context.Canceled", i, err)
+			}
+		}
+		if got := srv.Received(); got != 0 {
+			t.Errorf("received: got %d, want 0", got)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/roundtable/roundtable"
 )
@@ -17,16 +18,39 @@ var _ roundtable.MeetingService = (*MeetingService)(nil)
 // NewMeetingService returns the meeting service.
 func NewMeetingService(db *DB) *MeetingService { return &MeetingService{db: db} }
 
-const meetingColumns = `x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.created_at`
+const meetingColumns = `x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.created_at,
+	x.sequence, x.in_series, x.cancelled_at, x.time_note, x.readings, COALESCE(x.presenter_id, ''), x.challenge,
+	x.notes, x.notes_sent_at, x.updated_at`
 
 func scanMeeting(row interface{ Scan(...any) error }, extra ...any) (*roundtable.Meeting, error) {
 	var m roundtable.Meeting
-	var starts, created int64
-	if err := row.Scan(append([]any{&m.ID, &m.CircleID, &starts, &m.Minutes, &m.VideoURL, &m.Place, &m.Agenda, &created}, extra...)...); err != nil {
+	var starts, created, updated int64
+	var inSeries int
+	var cancelled, notesSent *int64
+	dest := []any{&m.ID, &m.CircleID, &starts, &m.Minutes, &m.VideoURL, &m.Place, &m.Agenda, &created,
+		&m.Sequence, &inSeries, &cancelled, &m.TimeNote, &m.Readings, &m.PresenterID, &m.Challenge,
+		&m.Notes, &notesSent, &updated}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	m.StartsAt, m.CreatedAt = fromMS(starts), fromMS(created)
+	m.StartsAt, m.CreatedAt, m.UpdatedAt = fromMS(starts), fromMS(created), fromMS(updated)
+	m.InSeries, m.Cancelled, m.NotesSentAt = inSeries == 1, cancelled != nil, nullMS(notesSent)
 	return &m, nil
+}
+
+// findMeeting returns a meeting by ID without checking who asks (no RSVPs).
+// Renderers of messages read the meeting as it is when they send.
+func findMeeting(ctx context.Context, tx *Tx, id string) (*roundtable.Meeting, error) {
+	if !validID(id) {
+		return nil, notFound("meeting")
+	}
+	m, err := scanMeeting(tx.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("meeting")
+	} else if err != nil {
+		return nil, fmt.Errorf("find meeting: %w", err)
+	}
+	return m, nil
 }
 
 // listMeetings returns a circle's meetings by start, with everyone's answers
@@ -78,32 +102,232 @@ func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roun
 	return out, answers.Err()
 }
 
+// circlePeople returns the user IDs of everyone in a circle, facilitator
+// included: everyone whose calendar holds its meetings.
+func circlePeople(ctx context.Context, tx *Tx, circleID string) ([]string, error) {
+	ids, err := queryStrings(ctx, tx, `SELECT user_id FROM circle_members WHERE circle_id = $1 ORDER BY user_id`, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("list circle people: %w", err)
+	}
+	return ids, nil
+}
+
+// circleFacilitators returns the user IDs of a circle's facilitators.
+func circleFacilitators(ctx context.Context, tx *Tx, circleID string) ([]string, error) {
+	ids, err := queryStrings(ctx, tx, `SELECT user_id FROM circle_members WHERE circle_id = $1 AND role = 'facilitator' ORDER BY user_id`, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("list facilitators: %w", err)
+	}
+	return ids, nil
+}
+
+// queryStrings returns the first column of a query's rows.
+func queryStrings(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// requireFacilitator returns the actor's membership of a circle when they
+// facilitate it: ENOTFOUND outside the circle, EGROUNDRULES before the rules
+// are accepted, EFORBIDDEN for members.
+func requireFacilitator(ctx context.Context, tx *Tx, a actor, circleID, what string) (*membership, error) {
+	mb, err := memberWithRules(ctx, tx, a, circleID)
+	if err != nil {
+		return nil, err
+	}
+	if mb.role != roundtable.RoleFacilitator {
+		return nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the circle's facilitator can %s.", what)
+	}
+	return mb, nil
+}
+
+// facilitatedMeeting returns a meeting for its circle's facilitator, with
+// the errors of meetingAccess and EFORBIDDEN for members.
+func facilitatedMeeting(ctx context.Context, tx *Tx, a actor, id, what string) (*roundtable.Meeting, error) {
+	circleID, err := meetingAccess(ctx, tx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := requireFacilitator(ctx, tx, a, circleID, what); err != nil {
+		return nil, err
+	}
+	return findMeeting(ctx, tx, id)
+}
+
+// checkPresenter returns EINVALID unless the presenter ("" for none) is in the circle.
+func checkPresenter(ctx context.Context, tx *Tx, circleID, userID string) error {
+	if userID == "" {
+		return nil
+	}
+	var n int
+	if validID(userID) {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM circle_members WHERE circle_id = $1 AND user_id = $2`, circleID, userID).Scan(&n); err != nil {
+			return fmt.Errorf("check presenter: %w", err)
+		}
+	}
+	if n == 0 {
+		return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose the presenter from the circle.",
+			Fields: map[string]string{"presenter_id": "Choose the presenter from the circle."}}
+	}
+	return nil
+}
+
+// insertMeeting stores a new meeting (ID and times set here) and enqueues its
+// invitations and reminders to everyone in the circle.
+func insertMeeting(ctx context.Context, tx *Tx, m *roundtable.Meeting, createdBy string) error {
+	m.ID, m.CreatedAt, m.UpdatedAt, m.Sequence = newID(), tx.now, tx.now, 0
+	m.StartsAt = fromMS(ms(m.StartsAt))
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_by, created_at,
+			sequence, in_series, time_note, readings, presenter_id, challenge, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14, $15)`,
+		m.ID, m.CircleID, ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, nullable(createdBy), ms(m.CreatedAt),
+		flag(m.InSeries), m.TimeNote, m.Readings, nullable(m.PresenterID), m.Challenge, ms(m.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("insert meeting: %w", err)
+	}
+	people, err := circlePeople(ctx, tx, m.CircleID)
+	if err != nil {
+		return err
+	}
+	return scheduleMeetingMail(ctx, tx, m.ID, 0, m.StartsAt, people)
+}
+
+// cleanMeeting trims what people typed.
+func cleanMeeting(m *roundtable.Meeting) {
+	m.VideoURL, m.Place, m.Agenda, m.TimeNote = clean(m.VideoURL), clean(m.Place), clean(m.Agenda), clean(m.TimeNote)
+	m.Readings, m.Challenge, m.PresenterID = clean(m.Readings), clean(m.Challenge), clean(m.PresenterID)
+}
+
 // CreateMeeting creates a meeting in the caller's circle; facilitators only.
 func (s *MeetingService) CreateMeeting(ctx context.Context, m *roundtable.Meeting) error {
 	a := actorOf(ctx)
-	m.VideoURL, m.Place, m.Agenda = clean(m.VideoURL), clean(m.Place), clean(m.Agenda)
+	cleanMeeting(m)
 	return s.db.update(ctx, func(tx *Tx) error {
-		mb, err := memberWithRules(ctx, tx, a, m.CircleID)
-		if err != nil {
+		if _, err := requireFacilitator(ctx, tx, a, m.CircleID, "schedule meetings"); err != nil {
 			return err
-		}
-		if mb.role != roundtable.RoleFacilitator {
-			return roundtable.Errorf(roundtable.EFORBIDDEN, "Only the circle's facilitator can schedule meetings.")
 		}
 		if err := m.Validate(); err != nil {
 			return err
 		}
-		m.ID, m.CreatedAt = newID(), tx.now
-		m.StartsAt = fromMS(ms(m.StartsAt))
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			m.ID, m.CircleID, ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, nullable(a.id()), ms(m.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("insert meeting: %w", err)
+		if err := checkPresenter(ctx, tx, m.CircleID, m.PresenterID); err != nil {
+			return err
 		}
-		return nil
+		m.InSeries = false
+		return insertMeeting(ctx, tx, m, a.id())
 	})
+}
+
+// calendarChanged reports whether an edit changes what calendars show.
+func calendarChanged(old, m *roundtable.Meeting) bool {
+	return !old.StartsAt.Equal(m.StartsAt) || old.Minutes != m.Minutes || old.VideoURL != m.VideoURL || old.Place != m.Place
+}
+
+// checkChangeable returns EINVALID for a cancelled meeting or one that is over.
+func checkChangeable(m *roundtable.Meeting, tx *Tx) error {
+	if m.Cancelled {
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting is cancelled.")
+	}
+	if !m.EndsAt().After(tx.now) {
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting is over; write its notes instead.")
+	}
+	return nil
+}
+
+// UpdateMeeting saves a meeting's fields; a change of time or place raises
+// its sequence and sends everyone an update.
+func (s *MeetingService) UpdateMeeting(ctx context.Context, m *roundtable.Meeting) error {
+	a := actorOf(ctx)
+	cleanMeeting(m)
+	return s.db.update(ctx, func(tx *Tx) error {
+		old, err := facilitatedMeeting(ctx, tx, a, m.ID, "change meetings")
+		if err != nil {
+			return err
+		}
+		if err := checkChangeable(old, tx); err != nil {
+			return err
+		}
+		m.CircleID = old.CircleID
+		m.StartsAt = fromMS(ms(m.StartsAt))
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		moved := !old.StartsAt.Equal(m.StartsAt)
+		if moved && !m.StartsAt.After(tx.now) {
+			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose a time that is still to come.",
+				Fields: map[string]string{"starts_at": "Choose a time that is still to come."}}
+		}
+		if !moved {
+			m.TimeNote = old.TimeNote // the note belongs to the time, which stays
+		}
+		if err := checkPresenter(ctx, tx, m.CircleID, m.PresenterID); err != nil {
+			return err
+		}
+		m.Sequence = old.Sequence
+		if calendarChanged(old, m) {
+			m.Sequence++
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE meetings SET starts_at = $1, minutes = $2, video_url = $3, place = $4, agenda = $5, time_note = $6,
+				readings = $7, presenter_id = $8, challenge = $9, sequence = $10, updated_at = $11
+			WHERE id = $12`,
+			ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, m.TimeNote, m.Readings, nullable(m.PresenterID),
+			m.Challenge, m.Sequence, ms(tx.now), m.ID)
+		if err != nil {
+			return fmt.Errorf("update meeting: %w", err)
+		}
+		if m.Sequence == old.Sequence {
+			return nil
+		}
+		return rescheduleMail(ctx, tx, m.ID, m.CircleID, m.Sequence, m.StartsAt)
+	})
+}
+
+// rescheduleMail sends everyone the meeting's update at its new sequence.
+func rescheduleMail(ctx context.Context, tx *Tx, meetingID, circleID string, sequence int, startsAt time.Time) error {
+	people, err := circlePeople(ctx, tx, circleID)
+	if err != nil {
+		return err
+	}
+	return scheduleMeetingMail(ctx, tx, meetingID, sequence, startsAt, people)
+}
+
+// reviseMeeting gives a meeting the time, length, time note, link and place
+// of next; when calendars see a difference its sequence goes up and its
+// messages are re-timed. The series and polls move meetings through it.
+func reviseMeeting(ctx context.Context, tx *Tx, m, next *roundtable.Meeting) error {
+	next.StartsAt = fromMS(ms(next.StartsAt))
+	changed := calendarChanged(m, next)
+	if !changed && m.TimeNote == next.TimeNote {
+		return nil
+	}
+	m.StartsAt, m.Minutes, m.TimeNote, m.VideoURL, m.Place = next.StartsAt, next.Minutes, next.TimeNote, next.VideoURL, next.Place
+	if changed {
+		m.Sequence++
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE meetings SET starts_at = $1, minutes = $2, time_note = $3, video_url = $4, place = $5, sequence = $6, updated_at = $7
+		WHERE id = $8`,
+		ms(m.StartsAt), m.Minutes, m.TimeNote, m.VideoURL, m.Place, m.Sequence, ms(tx.now), m.ID)
+	if err != nil {
+		return fmt.Errorf("revise meeting: %w", err)
+	}
+	if !changed {
+		return nil
+	}
+	return rescheduleMail(ctx, tx, m.ID, m.CircleID, m.Sequence, m.StartsAt)
 }
 
 // meetingCircle returns the circle of a meeting, or ENOTFOUND.
@@ -163,32 +387,8 @@ func (s *MeetingService) FindMeetingByID(ctx context.Context, id string) (*round
 	return m, err
 }
 
-// SetRSVP records the caller's answer to a meeting.
-func (s *MeetingService) SetRSVP(ctx context.Context, meetingID string, r roundtable.RSVP) error {
-	a := actorOf(ctx)
-	if a.user == nil {
-		return notFound("meeting")
-	}
-	return s.db.update(ctx, func(tx *Tx) error {
-		if _, err := meetingAccess(ctx, tx, a, meetingID); err != nil {
-			return err
-		}
-		if !r.Valid() {
-			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose yes, no or maybe.", Fields: map[string]string{"rsvp": "Choose yes, no or maybe."}}
-		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO rsvps (meeting_id, user_id, answer, updated_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (meeting_id, user_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at`,
-			meetingID, a.user.ID, string(r), ms(tx.now))
-		if err != nil {
-			return fmt.Errorf("set answer: %w", err)
-		}
-		return nil
-	})
-}
-
 // ListMyUpcomingMeetings returns the caller's meetings that have not ended, in
-// circles whose ground rules they accepted, soonest first.
+// circles whose ground rules they accepted, soonest first; not the cancelled.
 func (s *MeetingService) ListMyUpcomingMeetings(ctx context.Context) ([]*roundtable.UpcomingMeeting, error) {
 	a := actorOf(ctx)
 	if a.user == nil {
@@ -202,7 +402,7 @@ func (s *MeetingService) ListMyUpcomingMeetings(ctx context.Context) ([]*roundta
 			JOIN circles c ON c.id = x.circle_id
 			JOIN circle_members m ON m.circle_id = x.circle_id AND m.user_id = $1
 			LEFT JOIN rsvps r ON r.meeting_id = x.id AND r.user_id = $2
-			WHERE m.ground_rules_accepted_at IS NOT NULL AND x.starts_at + x.minutes * 60000 > $3
+			WHERE m.ground_rules_accepted_at IS NOT NULL AND x.cancelled_at IS NULL AND x.starts_at + x.minutes * 60000 > $3
 			ORDER BY x.starts_at, x.id`, a.user.ID, a.user.ID, ms(tx.now))
 		if err != nil {
 			return fmt.Errorf("list upcoming meetings: %w", err)

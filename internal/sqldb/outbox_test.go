@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,10 @@ func TestOutbox_Deliver(t *testing.T) {
 		must(t, err)
 		if sent != 1 || len(e.mailer.sent()) != 1 || e.mailer.sent()[0].To != "anna@example.org" {
 			t.Fatalf("got %d sent (%v), want the one confirmation", sent, e.mailer.sent())
+		}
+		// A stored message gets a Message-ID of its row, the same on a resend.
+		if id := e.mailer.sent()[0].ID; !strings.HasSuffix(id, "@rt.example") || len(id) != 36+len("@rt.example") {
+			t.Errorf("got Message-ID %q, want <row id>@rt.example", id)
 		}
 		if n, _ := e.outbox.Pending(ctx); n != 0 {
 			t.Fatalf("got %d pending, want 0", n)

@@ -281,7 +281,7 @@ func (s *ProgramService) ProgramStats(ctx context.Context, id string) (*roundtab
 				(SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id
 					WHERE c.program_id = $2 AND m.role = 'member'),
 				(SELECT COUNT(*) FROM meetings x JOIN circles c ON c.id = x.circle_id
-					WHERE c.program_id = $3 AND x.starts_at + x.minutes * 60000 > $4)`,
+					WHERE c.program_id = $3 AND x.cancelled_at IS NULL AND x.starts_at + x.minutes * 60000 > $4)`,
 			id, id, id, ms(tx.now)).Scan(&st.Circles, &st.PlacedMembers, &st.UpcomingMeetings)
 		if err != nil {
 			return fmt.Errorf("count circles: %w", err)

@@ -2,22 +2,99 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/roundtable/roundtable"
 )
 
-// accountPage holds the profile form and the password form.
+// accountPage holds the profile form, the password form, the choice of
+// messages and the calendar feed address.
 type accountPage struct {
 	layoutData
 	Form         *form
 	PasswordForm *form
+	Messages     []messageChoice
+	FeedURL      string // https address of the person's calendar feed
+	// WebcalURL is the same with webcal://, which calendar programs open. It
+	// is made of the site's address and a URL-safe secret, so it is marked
+	// safe for html/template, which would otherwise refuse the scheme.
+	WebcalURL template.URL
 }
 
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f, pf *form) {
+// messageChoice is one checkbox of the messages form.
+type messageChoice struct {
+	Kind  roundtable.NotificationKind
+	Label string
+	Hint  string
+	On    bool
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f, pf *form) error {
 	pf.Values.Del("password")
-	s.render(w, r, status, "account", &accountPage{layoutData: layoutData{Title: "Your account", Nav: "account"}, Form: f, PasswordForm: pf})
+	p := &accountPage{layoutData: layoutData{Title: "Your account", Nav: "account"}, Form: f, PasswordForm: pf}
+	var err error
+	if p.Messages, err = s.messageChoices(r); err != nil {
+		return err
+	}
+	secret, err := s.svc.Calendar.FeedSecret(r.Context())
+	if err != nil {
+		return fmt.Errorf("calendar feed: %w", err)
+	}
+	p.FeedURL = s.absURL(roundtable.CalendarFeedPath(secret))
+	p.WebcalURL = template.URL("webcal://" + strings.TrimPrefix(strings.TrimPrefix(p.FeedURL, "https://"), "http://"))
+	s.render(w, r, status, "account", p)
+	return nil
+}
+
+// messageChoices returns the kinds of messages the person may turn off, with
+// their current choice. Answers to meetings concern facilitators only, so
+// others do not see that choice.
+func (s *Server) messageChoices(r *http.Request) ([]messageChoice, error) {
+	prefs, err := s.svc.Notifications.NotificationPrefs(r.Context())
+	if err != nil {
+		return nil, fmt.Errorf("message preferences: %w", err)
+	}
+	facilitates, err := s.facilitatesACircle(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []messageChoice
+	for _, k := range roundtable.NotificationKinds {
+		if k == roundtable.NotifyRSVP && !facilitates {
+			continue
+		}
+		out = append(out, messageChoice{Kind: k, Label: k.Label(), Hint: k.Hint(), On: prefs.On(k)})
+	}
+	return out, nil
+}
+
+// facilitatesACircle reports whether the signed-in person facilitates a circle.
+func (s *Server) facilitatesACircle(r *http.Request) (bool, error) {
+	circles, err := s.svc.Circles.ListMyCircles(r.Context())
+	if err != nil {
+		return false, fmt.Errorf("list circles: %w", err)
+	}
+	for _, c := range circles {
+		h, err := s.svc.Circles.FindCircleWelcome(r.Context(), c.ID)
+		if err != nil {
+			if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+				continue
+			}
+			return false, fmt.Errorf("find membership: %w", err)
+		}
+		if h.Me != nil && h.Me.Role == roundtable.RoleFacilitator {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// profileForm is the details form filled from the user.
+func profileForm(u *roundtable.User) *form {
+	return newForm(url.Values{"name": {u.Name}, "time_zone": {u.TimeZone}}, "name", "time_zone")
 }
 
 // handleAccountShow shows the signed-in person's details.
@@ -26,9 +103,7 @@ func (s *Server) handleAccountShow(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f := newForm(url.Values{"name": {u.Name}, "time_zone": {u.TimeZone}}, "name", "time_zone")
-	s.renderAccount(w, r, http.StatusOK, f, newForm(nil, "password"))
-	return nil
+	return s.renderAccount(w, r, http.StatusOK, profileForm(u), newForm(nil, "password"))
 }
 
 // handleAccountUpdate saves the name and time zone.
@@ -49,8 +124,7 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) err
 	}
 	if f.Invalid() || f.fail(err) {
 		f.finish("")
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, f, newForm(nil, "password"))
-		return nil
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, f, newForm(nil, "password"))
 	} else if err != nil {
 		return fmt.Errorf("update profile: %w", err)
 	}
@@ -72,11 +146,30 @@ func (s *Server) handleAccountPassword(w http.ResponseWriter, r *http.Request) e
 	}
 	if pf.Invalid() || pf.fail(err) {
 		pf.finish("")
-		f := newForm(url.Values{"name": {u.Name}, "time_zone": {u.TimeZone}}, "name", "time_zone")
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, f, pf)
-		return nil
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, profileForm(u), pf)
 	} else if err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	return s.notice(w, r, "/account", "Your new password is saved.")
+}
+
+// handleAccountMessages saves which messages the person receives. The form
+// lists the kinds it showed (field "kinds"), so a choice the page did not
+// offer is left as it was; a shown box left unticked turns its kind off.
+func (s *Server) handleAccountMessages(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	prefs := roundtable.NotificationPrefs{}
+	for _, k := range r.PostForm["kinds"] {
+		kind := roundtable.NotificationKind(k)
+		if !kind.Valid() {
+			continue // a page from an older version; nothing to save for it
+		}
+		prefs[kind] = r.PostForm.Get("on_"+k) != ""
+	}
+	if err := s.svc.Notifications.SetNotificationPrefs(r.Context(), prefs); err != nil {
+		return fmt.Errorf("save message preferences: %w", err)
+	}
+	return s.notice(w, r, "/account#messages", "Your choice of messages is saved.")
 }

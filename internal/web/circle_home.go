@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/roundtable/roundtable"
@@ -72,8 +73,19 @@ type circleHomePage struct {
 	RSVPs         []roundtable.RSVP
 	// Rhythm is the circle's weekly time when it has one, like "Tue 15:00
 	// Europe/London — Tue 16:00 your time", so members know it before the
-	// meetings are scheduled.
+	// meetings are scheduled; the series' time once there is one.
 	Rhythm string
+	// Cadence says how often, like "every two weeks" or "the second
+	// Tuesday of every month".
+	Cadence   string
+	HasSeries bool
+	Polls     []pollLink // open polls for a new time
+}
+
+// pollLink is an open poll on the circle page.
+type pollLink struct {
+	ID, MeetingWhen string
+	Answered        bool
 }
 
 // circleRhythm describes a circle's weekly slot for a reader in loc over the
@@ -119,11 +131,15 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 	}
 	data.MyGoals = home.Goals[u.ID]
 	data.Rhythm = circleRhythm(home.Circle, home.Program, loc)
+	data.Cadence = strings.ToLower(home.Program.Cadence.Label())
 	for _, m := range home.Upcoming {
 		data.Upcoming = append(data.Upcoming, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})
 	}
 	for _, m := range home.Past {
 		data.Past = append(data.Past, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})
+	}
+	if err := s.circleSchedule(r, data, loc); err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "circle_home", data)
 	return nil

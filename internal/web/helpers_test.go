@@ -69,6 +69,8 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 		Users: sqldb.NewUserService(db), Auth: sqldb.NewAuthService(db), Programs: sqldb.NewProgramService(db),
 		Applicants: sqldb.NewApplicantService(db), Circles: sqldb.NewCircleService(db), Meetings: sqldb.NewMeetingService(db),
 		Formations: formations, Backfill: sqldb.NewBackfillService(db), Health: db.Ping,
+		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
+		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
 	}
 	if health != nil {
 		svc.Health = health

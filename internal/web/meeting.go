@@ -8,17 +8,27 @@ import (
 	"time"
 
 	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/schedule"
 )
 
-// meetingFields are the fields of the new meeting form.
-var meetingFields = []string{"date", "time", "minutes", "video_url", "place", "agenda"}
+// meetingFields are the fields of the meeting form, in page order.
+var meetingFields = []string{"date", "time", "minutes", "video_url", "place", "agenda", "readings", "presenter_id", "challenge"}
 
-// meetingFormPage is the facilitator's form for a meeting.
+// meetingFormPage is the facilitator's form for a new meeting or a change.
 type meetingFormPage struct {
 	layoutData
-	Circle *roundtable.Circle
-	Zone   string
-	Form   *form
+	Circle     *roundtable.Circle
+	Meeting    *roundtable.Meeting // nil for a new meeting
+	Zone       string
+	Form       *form
+	Presenters []option
+	Mail       []mailView
+	ReaderZone string
+}
+
+// mailView says what became of one kind of message, in the reader's time.
+type mailView struct {
+	Label, Status string
 }
 
 // facilitatedCircle returns a circle's page for its facilitator.
@@ -30,10 +40,54 @@ func (s *Server) facilitatedCircle(r *http.Request) (*roundtable.CircleHome, err
 	if err != nil {
 		return nil, err
 	}
-	if home.Me == nil || home.Me.Role != roundtable.RoleFacilitator {
+	if !isFacilitator(home) {
 		return nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the circle's facilitator schedules meetings.")
 	}
 	return home, nil
+}
+
+// isFacilitator reports whether the reader facilitates the circle.
+func isFacilitator(home *roundtable.CircleHome) bool {
+	return home.Me != nil && home.Me.Role == roundtable.RoleFacilitator
+}
+
+// meetingOf returns the meeting of the request's path with its circle's page,
+// for the circle's people.
+func (s *Server) meetingOf(r *http.Request) (*roundtable.User, *roundtable.Meeting, *roundtable.CircleHome, error) {
+	u, err := requireUser(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, err := s.svc.Meetings.FindMeetingByID(r.Context(), r.PathValue("meetingID"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	home, err := s.svc.Circles.FindCircleHome(r.Context(), m.CircleID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return u, m, home, nil
+}
+
+// facilitatedMeeting is meetingOf for the circle's facilitator only.
+func (s *Server) facilitatedMeeting(r *http.Request) (*roundtable.User, *roundtable.Meeting, *roundtable.CircleHome, error) {
+	u, m, home, err := s.meetingOf(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !isFacilitator(home) {
+		return nil, nil, nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the circle's facilitator changes meetings.")
+	}
+	return u, m, home, nil
+}
+
+// presenterOptions lists the circle's people for the presenter select.
+func presenterOptions(c *roundtable.Circle) []option {
+	out := []option{{"", "Nobody yet"}}
+	for _, m := range c.Members {
+		out = append(out, option{m.UserID, m.Name})
+	}
+	return out
 }
 
 // handleMeetingNew shows the form for a new meeting.
@@ -43,15 +97,89 @@ func (s *Server) handleMeetingNew(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v := url.Values{"minutes": {strconv.Itoa(home.Program.SessionMinutes)}, "time": {"10:00"}}
-	s.renderMeetingForm(w, r, http.StatusOK, home.Circle, newForm(v, meetingFields...))
+	s.renderMeetingForm(w, r, http.StatusOK, home, nil, newForm(v, meetingFields...))
 	return nil
 }
 
-func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, status int, c *roundtable.Circle, f *form) {
-	s.render(w, r, status, "meeting_form", &meetingFormPage{
-		layoutData: layoutData{Title: "Schedule a meeting", Nav: "home"},
-		Circle:     c, Zone: zoneName(roundtable.LoadLocation(c.TimeZone)), Form: f,
-	})
+func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, status int, home *roundtable.CircleHome, m *roundtable.Meeting, f *form) {
+	title := "Schedule a meeting"
+	if m != nil {
+		title = "Change the meeting"
+	}
+	page := &meetingFormPage{
+		layoutData: layoutData{Title: title, Nav: "home"},
+		Circle:     home.Circle, Meeting: m, Zone: zoneName(roundtable.LoadLocation(home.Circle.TimeZone)), Form: f,
+		Presenters: presenterOptions(home.Circle),
+	}
+	if u := roundtable.UserFromContext(r.Context()); u != nil && m != nil {
+		loc := u.Location()
+		page.ReaderZone = zoneName(loc)
+		if mail, err := s.svc.Meetings.ListMeetingMail(r.Context(), m.ID); err == nil {
+			page.Mail = mailViews(mail, m, loc, s.now())
+		}
+	}
+	s.render(w, r, status, "meeting_form", page)
+}
+
+// mailViews writes what became of each kind of message, for the form.
+func mailViews(mail []*roundtable.MeetingMail, m *roundtable.Meeting, loc *time.Location, now time.Time) []mailView {
+	var out []mailView
+	for _, x := range mail {
+		at := func(t *time.Time) string { return t.In(loc).Format("Monday 2 January at 15:04") }
+		var status string
+		switch {
+		case x.Sent > 0 && x.Waiting > 0:
+			status = fmt.Sprintf("Sent to %s, last on %s; %d still to go on %s.", plural(x.Sent, "person", "people"), at(x.SentAt), x.Waiting, at(x.DueAt))
+		case x.Sent > 0:
+			status = fmt.Sprintf("Sent to %s on %s. Changes you make now show on the meeting's page, not in that e-mail.", plural(x.Sent, "person", "people"), at(x.SentAt))
+		case x.Waiting > 0:
+			status = fmt.Sprintf("Goes to %s on %s, with the meeting as it is then.", plural(x.Waiting, "person", "people"), at(x.DueAt))
+		case x.Dropped > 0:
+			status = "Not sent: " + x.DropReason + "."
+		case x.Kind == "reminder_week" && !m.StartsAt.Add(-7*24*time.Hour).After(m.CreatedAt):
+			status = "Not sent: the meeting was set up less than a week ahead."
+		case x.Kind == "notes" || x.Kind == "cancellation":
+			continue // nothing to say until it happens
+		default:
+			status = "Not sent."
+		}
+		if x.Dropped > 0 && (x.Sent > 0 || x.Waiting > 0) {
+			status += fmt.Sprintf(" Held back from %s: %s.", plural(x.Dropped, "person", "people"), x.DropReason)
+		}
+		out = append(out, mailView{Label: x.Label, Status: status})
+	}
+	return out
+}
+
+// readMeeting reads the meeting form's fields into m; the date and time are
+// in loc, read by the daylight-saving rule of the series.
+func readMeeting(f *form, m *roundtable.Meeting, loc *time.Location) {
+	m.VideoURL, m.Place, m.Agenda = f.text("video_url"), f.text("place"), f.text("agenda")
+	m.Readings, m.Challenge, m.PresenterID = f.text("readings"), f.text("challenge"), f.text("presenter_id")
+	m.Minutes = f.intField("minutes", "Enter the length in minutes, like 90.")
+	m.StartsAt, m.TimeNote = parseDateTime(f, "date", "time", loc)
+}
+
+// meetingProblems puts a meeting's validation or service errors on the form,
+// the start's on the date field. It reports false for errors nobody can fix
+// in the form.
+func meetingProblems(f *form, err error) bool {
+	if roundtable.ErrorCode(err) != roundtable.EINVALID && roundtable.ErrorCode(err) != roundtable.ECONFLICT {
+		return false
+	}
+	for k, v := range roundtable.ErrorFields(err) {
+		if k == "starts_at" {
+			if f.Error("date") != "" || f.Error("time") != "" {
+				continue // the date or time field says what is wrong already
+			}
+			k = "date"
+		}
+		f.add(k, v)
+	}
+	if len(roundtable.ErrorFields(err)) == 0 {
+		f.finish(roundtable.ErrorMessage(err))
+	}
+	return true
 }
 
 // handleMeetingCreate schedules a meeting at a time in the circle's zone.
@@ -61,65 +189,103 @@ func (s *Server) handleMeetingCreate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	f := newForm(r.PostForm, meetingFields...)
-	m := &roundtable.Meeting{CircleID: home.Circle.ID, VideoURL: f.text("video_url"), Place: f.text("place"), Agenda: f.text("agenda")}
-	m.Minutes = f.intField("minutes", "Enter the length in minutes, like 90.")
-	loc := roundtable.LoadLocation(home.Circle.TimeZone)
-	m.StartsAt = parseDateTime(f, loc)
+	m := &roundtable.Meeting{CircleID: home.Circle.ID}
+	readMeeting(f, m, roundtable.LoadLocation(home.Circle.TimeZone))
 	if err := m.Validate(); err != nil {
-		for k, v := range roundtable.ErrorFields(err) {
-			if k == "starts_at" && (f.Error("date") != "" || f.Error("time") != "") {
-				continue // the date or time field says what is wrong already
-			}
-			if k == "starts_at" {
-				k = "date"
-			}
-			f.add(k, v)
-		}
+		meetingProblems(f, err)
 	}
 	if !f.Invalid() {
-		err = s.svc.Meetings.CreateMeeting(r.Context(), m)
-	}
-	if err != nil && !f.Invalid() {
-		if !f.fail(err) {
+		if err := s.svc.Meetings.CreateMeeting(r.Context(), m); err != nil && !meetingProblems(f, err) {
 			return err
-		}
-		if msg, ok := f.Errors["starts_at"]; ok {
-			f.add("date", msg)
-			delete(f.Errors, "starts_at")
 		}
 	}
 	if f.Invalid() {
 		f.finish("")
-		s.renderMeetingForm(w, r, http.StatusUnprocessableEntity, home.Circle, f)
+		s.renderMeetingForm(w, r, http.StatusUnprocessableEntity, home, nil, f)
 		return nil
 	}
-	return s.notice(w, r, "/meetings/"+m.ID, "Meeting scheduled. Your circle sees it in their own time zones.")
+	return s.notice(w, r, "/meetings/"+m.ID, "Meeting scheduled. Everyone in the circle gets an invitation in their own time zone.")
 }
 
-// parseDateTime reads the date and time fields as a moment in loc.
-func parseDateTime(f *form, loc *time.Location) time.Time {
-	d, t := f.text("date"), f.text("time")
+// handleMeetingEdit shows the form to change a meeting, with what became of
+// its messages.
+func (s *Server) handleMeetingEdit(w http.ResponseWriter, r *http.Request) error {
+	_, m, home, err := s.facilitatedMeeting(r)
+	if err != nil {
+		return err
+	}
+	if m.Cancelled {
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting is cancelled: it can no longer be changed.")
+	}
+	local := m.StartsAt.In(roundtable.LoadLocation(home.Circle.TimeZone))
+	v := url.Values{
+		"date": {local.Format(roundtable.DateLayout)}, "time": {local.Format("15:04")}, "minutes": {strconv.Itoa(m.Minutes)},
+		"video_url": {m.VideoURL}, "place": {m.Place}, "agenda": {m.Agenda}, "readings": {m.Readings},
+		"presenter_id": {m.PresenterID}, "challenge": {m.Challenge},
+	}
+	s.renderMeetingForm(w, r, http.StatusOK, home, m, newForm(v, meetingFields...))
+	return nil
+}
+
+// handleMeetingUpdate saves a change of a meeting.
+func (s *Server) handleMeetingUpdate(w http.ResponseWriter, r *http.Request) error {
+	_, old, home, err := s.facilitatedMeeting(r)
+	if err != nil {
+		return err
+	}
+	f := newForm(r.PostForm, meetingFields...)
+	m := &roundtable.Meeting{ID: old.ID, CircleID: old.CircleID}
+	readMeeting(f, m, roundtable.LoadLocation(home.Circle.TimeZone))
+	if err := m.Validate(); err != nil {
+		meetingProblems(f, err)
+	}
+	if !f.Invalid() {
+		if err := s.svc.Meetings.UpdateMeeting(r.Context(), m); err != nil && !meetingProblems(f, err) {
+			return err
+		}
+	}
+	if f.Invalid() {
+		f.finish("")
+		s.renderMeetingForm(w, r, http.StatusUnprocessableEntity, home, old, f)
+		return nil
+	}
+	msg := "Saved. The reminders will carry your changes when they go out."
+	if m.Sequence > old.Sequence {
+		msg = "Meeting changed. Everyone gets the new details for their calendar."
+	}
+	return s.notice(w, r, "/meetings/"+m.ID, msg)
+}
+
+// parseDateTime reads a date and a time field as a moment in loc. A time
+// that daylight saving skips or repeats there is read by the rule of the
+// series (see schedule.WallTime) and explained by the returned note.
+func parseDateTime(f *form, dateField, timeField string, loc *time.Location) (time.Time, string) {
+	d, t := f.text(dateField), f.text(timeField)
 	if d == "" {
-		f.add("date", "Enter the date of the meeting.")
+		f.add(dateField, "Enter the date of the meeting.")
 	}
 	if t == "" {
-		f.add("time", "Enter the time the meeting starts, like 10:00.")
+		f.add(timeField, "Enter the time the meeting starts, like 10:00.")
 	}
 	if d == "" || t == "" {
-		return time.Time{}
+		return time.Time{}, ""
 	}
-	day, derr := time.ParseInLocation(roundtable.DateLayout, d, loc)
+	day, derr := time.Parse(roundtable.DateLayout, d)
 	if derr != nil {
-		f.add("date", "Enter the date like 2026-03-14.")
+		f.add(dateField, "Enter the date like 2026-03-14.")
 	}
 	clock, terr := time.Parse("15:04", t)
 	if terr != nil {
-		f.add("time", "Enter the time like 10:00.")
+		f.add(timeField, "Enter the time like 10:00.")
 	}
 	if derr != nil || terr != nil {
-		return time.Time{}
+		return time.Time{}, ""
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), clock.Hour(), clock.Minute(), 0, 0, loc)
+	if y := day.Year(); y < 2000 || y > 2200 {
+		f.add(dateField, "Enter a date between the years 2000 and 2200.")
+		return time.Time{}, ""
+	}
+	return schedule.WallTimeNote(day, clock.Hour()*60+clock.Minute(), loc)
 }
 
 // rsvpView is one person's answer to a meeting.
@@ -133,28 +299,23 @@ type rsvpView struct {
 // meetingPage shows one meeting with everyone's answers.
 type meetingPage struct {
 	layoutData
-	Meeting    *roundtable.Meeting
-	Circle     *roundtable.Circle
-	When       string
-	Zone       string
-	CircleWhen string // in the circle's zone, when it differs from the reader's
-	CircleZone string
-	RSVPs      []rsvpView
-	Answers    []roundtable.RSVP
-	Past       bool
+	Meeting       *roundtable.Meeting
+	Circle        *roundtable.Circle
+	When          string
+	Zone          string
+	CircleWhen    string // in the circle's zone, when it differs from the reader's
+	CircleZone    string
+	RSVPs         []rsvpView
+	Answers       []roundtable.RSVP
+	Past          bool
+	IsFacilitator bool
+	Presenter     string
+	Polls         []*roundtable.Poll // open polls for a new time
 }
 
 // handleMeetingShow shows a meeting to its circle.
 func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	m, err := s.svc.Meetings.FindMeetingByID(r.Context(), r.PathValue("meetingID"))
-	if err != nil {
-		return err
-	}
-	home, err := s.svc.Circles.FindCircleHome(r.Context(), m.CircleID)
+	u, m, home, err := s.meetingOf(r)
 	if err != nil {
 		return err
 	}
@@ -162,14 +323,27 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	data := &meetingPage{
 		layoutData: layoutData{Title: "Meeting of " + home.Circle.Name, Nav: "home"},
 		Meeting:    m, Circle: home.Circle, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now), Zone: zoneName(loc),
-		Answers: []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo},
-		Past:    !m.EndsAt().After(now),
+		Answers:       []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo},
+		Past:          !m.EndsAt().After(now),
+		IsFacilitator: isFacilitator(home),
 	}
 	if cloc := roundtable.LoadLocation(home.Circle.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)
 	}
 	for _, p := range home.Circle.Members {
 		data.RSVPs = append(data.RSVPs, rsvpView{Name: p.Name, Role: p.Role, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
+		if p.UserID == m.PresenterID {
+			data.Presenter = p.Name
+		}
+	}
+	polls, err := s.svc.Polls.ListPolls(r.Context(), m.CircleID)
+	if err != nil {
+		return err
+	}
+	for _, p := range polls {
+		if p.Open() && p.MeetingID == m.ID {
+			data.Polls = append(data.Polls, p)
+		}
 	}
 	s.render(w, r, http.StatusOK, "meeting_show", data)
 	return nil

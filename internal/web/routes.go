@@ -21,6 +21,10 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/account", name: "account", h: s.handleAccountShow},
 		{method: "POST", pattern: "/account", name: "account.update", h: s.handleAccountUpdate},
 		{method: "POST", pattern: "/account/password", name: "account.password", h: s.handleAccountPassword},
+		{method: "POST", pattern: "/account/messages", name: "account.messages", h: s.handleAccountMessages},
+		{method: "POST", pattern: "/account/calendar", name: "account.calendar", h: s.handleCalendarReset},
+		// A calendar program's subscription: no sign-in, the secret is the key ({feed} is SECRET.ics).
+		{method: "GET", pattern: "/calendar/{feed}", name: "calendar.feed", h: s.handleCalendarFeed},
 		{method: "GET", pattern: "/admin/users", name: "users", h: s.handleUserIndex},
 		{method: "POST", pattern: "/admin/users", name: "users.create", h: s.handleUserCreate},
 
@@ -69,6 +73,25 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/circles/{circleID}/meetings/new", name: "meetings.create", h: s.handleMeetingCreate},
 		{method: "GET", pattern: "/meetings/{meetingID}", name: "meeting", h: s.handleMeetingShow},
 		{method: "POST", pattern: "/meetings/{meetingID}/rsvp", name: "meeting.rsvp", h: s.handleMeetingRSVP},
+		{method: "GET", pattern: "/meetings/{meetingID}/edit", name: "meeting.edit", h: s.handleMeetingEdit},
+		{method: "POST", pattern: "/meetings/{meetingID}/edit", name: "meeting.update", h: s.handleMeetingUpdate},
+		{method: "GET", pattern: "/meetings/{meetingID}/cancel", name: "meeting.cancel.confirm", h: s.handleMeetingCancelConfirm},
+		{method: "POST", pattern: "/meetings/{meetingID}/cancel", name: "meeting.cancel", h: s.handleMeetingCancel},
+		{method: "GET", pattern: "/meetings/{meetingID}/notes", name: "meeting.notes", h: s.handleMeetingNotesEdit},
+		{method: "POST", pattern: "/meetings/{meetingID}/notes", name: "meeting.notes.save", h: s.handleMeetingNotesSave},
+
+		// The meeting series: choose, preview (a GET: it changes nothing), then make or change.
+		{method: "GET", pattern: "/circles/{circleID}/series", name: "series", h: s.handleSeriesForm},
+		{method: "GET", pattern: "/circles/{circleID}/series/preview", name: "series.preview", h: s.handleSeriesPreview},
+		{method: "POST", pattern: "/circles/{circleID}/series", name: "series.save", h: s.handleSeriesSave},
+
+		// Finding a new time for a meeting.
+		{method: "GET", pattern: "/meetings/{meetingID}/polls/new", name: "polls.new", h: s.handlePollNew},
+		{method: "POST", pattern: "/meetings/{meetingID}/polls/new", name: "polls.create", h: s.handlePollCreate},
+		{method: "GET", pattern: "/polls/{pollID}", name: "poll", h: s.handlePollShow},
+		{method: "POST", pattern: "/polls/{pollID}/answer", name: "poll.answer", h: s.handlePollAnswer},
+		{method: "POST", pattern: "/polls/{pollID}/choose", name: "poll.choose", h: s.handlePollChoose},
+		{method: "POST", pattern: "/polls/{pollID}/close", name: "poll.close", h: s.handlePollClose},
 
 		// Everything else, and known paths with another method: a friendly 404.
 		{method: "", pattern: "/", name: "notfound", h: s.handleNotFound},

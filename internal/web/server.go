@@ -30,6 +30,11 @@ type Services struct {
 	Formations roundtable.FormationService
 	Backfill   roundtable.BackfillService
 
+	Calendar      roundtable.CalendarService
+	Notifications roundtable.NotificationService
+	Series        roundtable.SeriesService
+	Polls         roundtable.PollService
+
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
 }
@@ -67,7 +72,8 @@ type Route struct {
 // New builds a server. It parses every embedded template and fails if a page
 // template is missing or broken, so mistakes stop the program at boot.
 func New(svc Services, cfg Config) (*Server, error) {
-	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil {
+	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil ||
+		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil {
 		return nil, errors.New("web: every service is required")
 	}
 	if cfg.Logger == nil {

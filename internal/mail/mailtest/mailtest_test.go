@@ -97,3 +97,40 @@ func TestServer_WaitFor(t *testing.T) {
 		t.Errorf("WaitForMatch: got a message to %v", got.To)
 	}
 }
+
+func TestServer_CountOnlyAndRestart(t *testing.T) {
+	srv := mailtest.StartServerWith(t, mailtest.Options{CountOnly: true})
+	mailer := srv.Mailer(t)
+	ctx := context.Background()
+	send := func(id string) error {
+		return mailer.Send(ctx, mail.Message{To: "ada@example.org", Subject: "s", Text: "t", ID: id})
+	}
+	if err := send("one@rt.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := send("two@rt.example"); err == nil {
+		t.Fatal("got no error from a stopped server, want one")
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"two@rt.example", "one@rt.example"} {
+		if err := send(id); err != nil {
+			t.Fatalf("after restart: %v", err)
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := srv.WaitReceived(wctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Deliveries(); got["one@rt.example"] != 2 || got["two@rt.example"] != 1 || srv.Duplicates() != 1 {
+		t.Errorf("got deliveries %v and %d duplicates, want one twice, two once, 1 duplicate", got, srv.Duplicates())
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("got %d kept messages, want none when counting only", n)
+	}
+}

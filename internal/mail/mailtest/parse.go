@@ -22,6 +22,13 @@ type ParsedMessage struct {
 	Text    string // the text/plain body, decoded
 	HTML    string // the text/html body, decoded
 	Raw     []byte
+
+	// MessageID is the Message-ID header without its angle brackets.
+	MessageID string
+	// Calendar is the text/calendar part exactly as decoded (CRLF line
+	// ends kept), CalendarMethod its method parameter (REQUEST, CANCEL).
+	Calendar       []byte
+	CalendarMethod string
 }
 
 // SentTo reports whether the message went to the address (case-insensitive).
@@ -63,13 +70,26 @@ func Parse(raw []byte) (ParsedMessage, error) {
 	if err != nil {
 		return ParsedMessage{}, fmt.Errorf("read message: %w", err)
 	}
-	m := ParsedMessage{Header: msg.Header, Raw: raw}
+	m := ParsedMessage{Header: msg.Header, Raw: raw, MessageID: messageID(msg.Header)}
 	dec := new(mime.WordDecoder)
 	if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
 		return m, fmt.Errorf("subject: %w", err)
 	}
 	err = m.walk(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
 	return m, err
+}
+
+// parseHeader reads only the Message-ID and subject, for servers that count.
+func parseHeader(raw []byte) (ParsedMessage, error) {
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return ParsedMessage{}, fmt.Errorf("read message: %w", err)
+	}
+	return ParsedMessage{MessageID: messageID(msg.Header), Subject: msg.Header.Get("Subject")}, nil
+}
+
+func messageID(h netmail.Header) string {
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(h.Get("Message-ID")), "<"), ">")
 }
 
 func (m *ParsedMessage) walk(contentType, encoding string, body io.Reader) error {
@@ -105,6 +125,12 @@ func (m *ParsedMessage) walk(contentType, encoding string, body io.Reader) error
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("decode %s part: %w", mediaType, err)
+	}
+	if mediaType == "text/calendar" {
+		if m.Calendar == nil {
+			m.Calendar, m.CalendarMethod = b, params["method"]
+		}
+		return nil
 	}
 	text := strings.ReplaceAll(string(b), "\r\n", "\n")
 	switch mediaType {

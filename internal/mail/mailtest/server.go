@@ -1,5 +1,7 @@
 // Package mailtest runs a real SMTP server inside a test, so tests can assert
-// on the e-mails Roundtable sends (and follow the links in them).
+// on the e-mails Roundtable sends (and follow the links in them), count
+// deliveries per Message-ID, and stop and restart it as a failing mail
+// server would.
 //
 //	srv := mailtest.StartServer(t)
 //	mailer := srv.Mailer(t)           // an SMTPMailer pointed at srv
@@ -9,13 +11,17 @@
 package mailtest
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"math/big"
 	"net"
 	"strconv"
@@ -41,6 +47,9 @@ type Options struct {
 	Username, Password string
 	// Reject makes the server refuse every message with a permanent error.
 	Reject bool
+	// CountOnly keeps no messages, only how many arrived with each
+	// Message-ID: benchmarks send a hundred thousand.
+	CountOnly bool
 }
 
 // Server is an SMTP server listening on 127.0.0.1 for one test.
@@ -49,12 +58,17 @@ type Server struct {
 	Port int
 
 	opts      Options
-	smtp      *smtp.Server
+	serverTLS *tls.Config
 	clientTLS *tls.Config
 
 	mu       sync.Mutex
+	smtp     *smtp.Server // nil while stopped
+	ln       net.Listener // its listener
 	messages []ParsedMessage
-	taken    []bool        // messages already returned by WaitFor
+	taken    []bool         // messages already returned by WaitFor
+	ids      map[string]int // deliveries per Message-ID
+	received int
+	conns    int           // SMTP connections accepted
 	changed  chan struct{} // closed and replaced when a message arrives
 }
 
@@ -64,36 +78,119 @@ func StartServer(t testing.TB) *Server { return StartServerWith(t, Options{}) }
 // StartServerWith starts a server with options; it stops when the test ends.
 func StartServerWith(t testing.TB, o Options) *Server {
 	t.Helper()
-	s := &Server{opts: o, changed: make(chan struct{})}
-	s.smtp = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &session{srv: s}, nil
-	}))
-	s.smtp.Domain = "localhost"
-	s.smtp.ReadTimeout = 10 * time.Second
-	s.smtp.WriteTimeout = 10 * time.Second
-	s.smtp.MaxMessageBytes = 10 << 20
-	s.smtp.MaxRecipients = 50
-	s.smtp.AllowInsecureAuth = o.TLS == "" || o.TLS == mail.TLSNone
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := Start(o)
 	if err != nil {
-		t.Fatalf("mailtest: listen: %v", err)
+		t.Fatalf("mailtest: %v", err)
 	}
-	if o.TLS == mail.TLSStartTLS || o.TLS == mail.TLSImplicit {
-		serverTLS, clientTLS := selfSigned(t)
-		s.clientTLS = clientTLS
-		if o.TLS == mail.TLSStartTLS {
-			s.smtp.TLSConfig = serverTLS
-		} else {
-			ln = tls.NewListener(ln, serverTLS)
-		}
-	}
-	addr := ln.Addr().(*net.TCPAddr)
-	s.Host, s.Port = "127.0.0.1", addr.Port
-	go func() { _ = s.smtp.Serve(ln) }()
-	t.Cleanup(func() { _ = s.smtp.Close() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
+
+// Start starts a server outside a test (the mail benchmark); Close stops it.
+func Start(o Options) (*Server, error) {
+	s := &Server{opts: o, changed: make(chan struct{}), ids: map[string]int{}}
+	if o.TLS == mail.TLSStartTLS || o.TLS == mail.TLSImplicit {
+		var err error
+		if s.serverTLS, s.clientTLS, err = selfSigned(); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.listen("127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// listen starts serving on addr.
+func (s *Server) listen(addr string) error {
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return &session{srv: s}, nil
+	}))
+	srv.Domain = "localhost"
+	srv.ReadTimeout = 10 * time.Second
+	srv.WriteTimeout = 10 * time.Second
+	srv.MaxMessageBytes = 10 << 20
+	srv.MaxRecipients = 50
+	srv.AllowInsecureAuth = s.opts.TLS == "" || s.opts.TLS == mail.TLSNone
+	srv.ErrorLog = quietLog{}
+
+	tcp, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	var ln net.Listener = &countingListener{Listener: tcp, srv: s}
+	switch s.opts.TLS {
+	case mail.TLSStartTLS:
+		srv.TLSConfig = s.serverTLS
+	case mail.TLSImplicit:
+		ln = tls.NewListener(ln, s.serverTLS)
+	}
+	s.mu.Lock()
+	s.smtp, s.ln = srv, tcp
+	if s.Port == 0 { // a restart keeps the port
+		s.Host, s.Port = "127.0.0.1", ln.Addr().(*net.TCPAddr).Port
+	}
+	s.mu.Unlock()
+	go func() { _ = srv.Serve(ln) }()
+	return nil
+}
+
+// Stop closes the listener and every open connection, as a mail server that
+// goes down does: connecting fails until Restart. Messages received so far
+// are kept.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	srv, ln := s.smtp, s.ln
+	s.smtp, s.ln = nil, nil
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	// Closing the listener ourselves covers a Serve that has not yet
+	// registered it with the server.
+	_ = ln.Close()
+	if err := srv.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// countingListener counts accepted connections (a STARTTLS upgrade makes a
+// second session on the same connection, so sessions cannot be counted).
+type countingListener struct {
+	net.Listener
+	srv *Server
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.srv.mu.Lock()
+		l.srv.conns++
+		l.srv.mu.Unlock()
+	}
+	return c, err
+}
+
+// Restart listens again on the same port after Stop.
+func (s *Server) Restart() error {
+	s.mu.Lock()
+	running := s.smtp != nil
+	s.mu.Unlock()
+	if running {
+		return nil
+	}
+	return s.listen(s.Addr())
+}
+
+// Close stops the server for good.
+func (s *Server) Close() error { return s.Stop() }
+
+// quietLog drops go-smtp's log lines about connections a stopped server cut.
+type quietLog struct{}
+
+func (quietLog) Printf(string, ...any) {}
+func (quietLog) Println(...any)        {}
 
 // Addr returns host:port.
 func (s *Server) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
@@ -209,11 +306,63 @@ func (s *Server) summary() string {
 	return strings.Join(parts, "; ")
 }
 
+// Received returns how many messages arrived, counting each delivery of a
+// message sent twice.
+func (s *Server) Received() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.received
+}
+
+// Connections returns how many SMTP connections the server accepted.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// Deliveries returns how many times each Message-ID arrived ("" for messages
+// without one).
+func (s *Server) Deliveries() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.ids)
+}
+
+// Duplicates returns how many deliveries repeated a Message-ID that arrived
+// before: what a recipient's mail system would see as one message.
+func (s *Server) Duplicates() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.received - len(s.ids)
+}
+
+// WaitReceived waits until n messages have arrived in all, or ctx ends.
+func (s *Server) WaitReceived(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		got, changed := s.received, s.changed
+		s.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("mailtest: %d of %d messages arrived: %w", got, n, ctx.Err())
+		}
+	}
+}
+
 func (s *Server) add(m ParsedMessage) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.messages = append(s.messages, m)
-	s.taken = append(s.taken, false)
+	s.received++
+	s.ids[m.MessageID]++
+	if !s.opts.CountOnly {
+		s.messages = append(s.messages, m)
+		s.taken = append(s.taken, false)
+	}
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
@@ -261,7 +410,12 @@ func (x *session) Data(r io.Reader) error {
 	if x.srv.opts.Reject {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message rejected by the test server"}
 	}
-	m, err := Parse(raw)
+	var m ParsedMessage
+	if x.srv.opts.CountOnly {
+		m, err = parseHeader(raw)
+	} else {
+		m, err = Parse(raw)
+	}
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Unreadable message: " + err.Error()}
 	}
@@ -275,11 +429,10 @@ func (x *session) Logout() error { return nil }
 
 // selfSigned makes a certificate for 127.0.0.1 and localhost, returning the
 // server's configuration and a client configuration that trusts it.
-func selfSigned(t testing.TB) (server, client *tls.Config) {
-	t.Helper()
+func selfSigned() (server, client *tls.Config, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatalf("mailtest: key: %v", err)
+		return nil, nil, fmt.Errorf("key: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
@@ -295,15 +448,15 @@ func selfSigned(t testing.TB) (server, client *tls.Config) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatalf("mailtest: certificate: %v", err)
+		return nil, nil, fmt.Errorf("certificate: %w", err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatalf("mailtest: certificate: %v", err)
+		return nil, nil, fmt.Errorf("certificate: %w", err)
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	server = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}}, MinVersion: tls.VersionTLS12}
 	client = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
-	return server, client
+	return server, client, nil
 }

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roundtable/roundtable"
+)
+
+// TestPoll_Pages: the facilitator offers times, members answer in their own
+// time zone, the best time is chosen in one click and the meeting moves.
+func TestPoll_Pages(t *testing.T) {
+	a := newApp(t)
+	s := a.scheduled()
+	_, _, at := parisAt(10, "10:00")
+	m := &roundtable.Meeting{CircleID: s.circle.ID, StartsAt: at, Minutes: 90, VideoURL: "https://v.example/m"}
+	if err := a.svc.Meetings.CreateMeeting(as(s.fac), m); err != nil {
+		t.Fatal(err)
+	}
+	fb, ny, tk := a.browser().signInAs(s.fac), a.browser().signInAs(s.ny), a.browser().signInAs(s.tokyo)
+	newPath := "/meetings/" + m.ID + "/polls/new"
+
+	fb.get(newPath).want(t, http.StatusOK).contains(t, "Find a new time", "This meeting only", `value="10:00"`).lacks(t, "This and the following")
+	d1, _, t1 := parisAt(11, "18:00")
+	d2, _, t2 := parisAt(12, "08:00")
+	dPast, _, _ := parisAt(-1, "08:00")
+	fb.post(newPath, url.Values{"scope": {"meeting"}, "option1_date": {d1}, "option1_time": {"18:00"}, "minutes": {"90"}}).
+		want(t, http.StatusUnprocessableEntity).contains(t, `href="#f-options"`, "at least two")
+	fb.post(newPath, url.Values{"scope": {"meeting"}, "option1_date": {d1}, "option1_time": {"18:00"}, "option3_date": {dPast}, "option3_time": {"08:00"}, "minutes": {"90"}}).
+		want(t, http.StatusUnprocessableEntity).contains(t, `href="#f-option3_date"`, "in the future")
+	r := fb.post(newPath, url.Values{"scope": {"meeting"}, "note": {"Half of us travel that week."},
+		"option1_date": {d1}, "option1_time": {"18:00"}, "option2_date": {d2}, "option2_time": {"08:00"}, "minutes": {"90"}}).want(t, http.StatusSeeOther)
+	pollPath := r.Location
+	if !strings.HasPrefix(pollPath, "/polls/") {
+		t.Fatalf("got redirect %q, want the poll", pollPath)
+	}
+	fb.follow(r).contains(t, "The poll is open", "Half of us travel that week.", "Not answered yet")
+	fb.post(newPath, url.Values{"scope": {"meeting"}, "option1_date": {d1}, "option1_time": {"19:00"}, "option2_date": {d2}, "option2_time": {"09:00"}, "minutes": {"90"}}).
+		want(t, http.StatusUnprocessableEntity).contains(t, "open already")
+
+	// Members see the times on their own clock and answer.
+	nyLoc, tkLoc := roundtable.LoadLocation("America/New_York"), roundtable.LoadLocation("Asia/Tokyo")
+	page := ny.get(pollPath).want(t, http.StatusOK)
+	page.contains(t, meetingWhen(t1, t1.Add(90*time.Minute), nyLoc, time.Now()), "America/New York", "Can you make it?").lacks(t, "Choose the time")
+	p, err := a.svc.Polls.FindPoll(as(s.ny), strings.TrimPrefix(pollPath, "/polls/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o1, o2 := p.Options[0].ID, p.Options[1].ID
+	ny.post(pollPath+"/answer", url.Values{"answer_" + o1: {"maybe"}}).want(t, http.StatusUnprocessableEntity).contains(t, `href="#f-option1"`)
+	r = ny.post(pollPath+"/answer", url.Values{"answer_" + o1: {"no"}, "answer_" + o2: {"yes"}}).want(t, http.StatusSeeOther)
+	ny.follow(r).contains(t, "your answers are saved", "Nia York")
+	tk.get(pollPath).want(t, http.StatusOK).contains(t, meetingWhen(t2, t2.Add(90*time.Minute), tkLoc, time.Now()))
+	tk.post(pollPath+"/answer", url.Values{"answer_" + o1: {"yes"}, "answer_" + o2: {"if_need_be"}}).want(t, http.StatusSeeOther)
+	ny.post(pollPath+"/choose", url.Values{"option_id": {o2}}).want(t, http.StatusForbidden)
+	ny.post(pollPath+"/close", nil).want(t, http.StatusForbidden)
+	a.browser().signInAs(s.org).get(pollPath).want(t, http.StatusNotFound)
+
+	// Both have one yes; the second has an if-need-be more: it is the best.
+	res := fb.get(pollPath).want(t, http.StatusOK).contains(t, "Best so far", "Choose the time")
+	if i, j := strings.Index(res.Body, "Best so far"), strings.Index(res.Body, meetingWhen(t2, t2.Add(90*time.Minute), roundtable.LoadLocation("Europe/Paris"), time.Now())); i < j {
+		t.Errorf("the best mark is not on the second time")
+	}
+	ny.get("/circles/"+s.circle.ID).want(t, http.StatusOK).contains(t, "Finding a new time", "Change my answers")
+	r = fb.post(pollPath+"/choose", url.Values{"option_id": {o2}}).want(t, http.StatusSeeOther)
+	fb.follow(r).contains(t, "The new time is set", "Chosen").lacks(t, "Save my answers")
+	moved, err := a.svc.Meetings.FindMeetingByID(as(s.tokyo), m.ID)
+	if err != nil || !moved.StartsAt.Equal(t2) || moved.Sequence != 1 {
+		t.Fatalf("got %+v (%v), want the meeting at %s, sequence 1", moved, err, t2)
+	}
+	fb.post(pollPath+"/choose", url.Values{"option_id": {o1}}).want(t, http.StatusSeeOther)
+	if again, _ := a.svc.Meetings.FindMeetingByID(as(s.tokyo), m.ID); !again.StartsAt.Equal(t2) {
+		t.Errorf("a closed poll moved the meeting again")
+	}
+}
