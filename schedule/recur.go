@@ -129,17 +129,18 @@ func Series(slot Slot, ref *time.Location, rng Range, rule Rule) ([]time.Time, e
 	if err != nil {
 		return nil, err
 	}
-	out := make([]time.Time, len(dates))
-	for i, d := range dates {
-		out[i] = WallTime(d, slot.Start, ref)
-	}
-	return out, nil
+	return instants(dates, slot.Start, ref, rng), nil
 }
 
 // Occurrences returns the instants of the weekly meetings of slot in ref on
 // the dates of r, in ref's location.
 func Occurrences(slot Slot, ref *time.Location, r Range) []time.Time {
-	dates := r.Dates(slot.Day)
+	return instants(r.Dates(slot.Day), slot.Start, ref, r)
+}
+
+// instants reads minute on each date (all within r) on ref's wall clock, by
+// WallTime's rule, finding ref's offset changes over r once.
+func instants(dates []time.Time, minute int, ref *time.Location, r Range) []time.Time {
 	if len(dates) == 0 {
 		return nil
 	}
@@ -148,7 +149,7 @@ func Occurrences(slot Slot, ref *time.Location, r Range) []time.Time {
 	ps := pieces(ref, lo, hi)
 	out := make([]time.Time, len(dates))
 	for i, d := range dates {
-		w := civilSeconds(d, slot.Start)
+		w := civilSeconds(d, minute)
 		out[i] = time.Unix(w-int64(offsetAt(ps, w)), 0).In(ref)
 	}
 	return out

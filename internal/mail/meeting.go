@@ -1,7 +1,6 @@
 package mail
 
 import (
-	htmltemplate "html/template"
 	"net/url"
 	"strings"
 	"time"
@@ -20,20 +19,7 @@ var meetingMessageNames = []string{
 	"meeting_notes", "meeting_rsvp", "poll",
 }
 
-var meetingHTML = parseMeetingHTML()
-
-func parseMeetingHTML() map[string]*htmltemplate.Template {
-	layout := htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/layout.html", "templates/meeting_parts.html"))
-	out := make(map[string]*htmltemplate.Template, len(meetingMessageNames))
-	for _, name := range meetingMessageNames {
-		t := htmltemplate.Must(layout.Clone())
-		out[name] = htmltemplate.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
-		if textTemplates.Lookup(name+".txt") == nil {
-			panic("mail: missing template " + name + ".txt")
-		}
-	}
-	return out
-}
+var meetingHTML = parseHTML(meetingMessageNames, "templates/meeting_parts.html")
 
 // MeetingMail is what a message about one meeting tells one reader.
 type MeetingMail struct {

@@ -21,13 +21,15 @@ var messageNames = []string{"sign_in", "application_received", "invitation"}
 
 var (
 	textTemplates = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
-	htmlTemplates = parseHTML()
+	htmlTemplates = parseHTML(messageNames)
 )
 
-func parseHTML() map[string]*htmltemplate.Template {
-	layout := htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/layout.html"))
-	out := make(map[string]*htmltemplate.Template, len(messageNames))
-	for _, name := range messageNames {
+// parseHTML parses each named message's HTML template into the layout and
+// the partials, checking that its text template exists too.
+func parseHTML(names []string, partials ...string) map[string]*htmltemplate.Template {
+	layout := htmltemplate.Must(htmltemplate.ParseFS(templateFS, append([]string{"templates/layout.html"}, partials...)...))
+	out := make(map[string]*htmltemplate.Template, len(names))
+	for _, name := range names {
 		t := htmltemplate.Must(layout.Clone())
 		out[name] = htmltemplate.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 		if textTemplates.Lookup(name+".txt") == nil {

@@ -130,7 +130,6 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 		data.Members = append(data.Members, memberView{CircleMember: m, Goals: home.Goals[m.UserID], IsMe: m.UserID == u.ID})
 	}
 	data.MyGoals = home.Goals[u.ID]
-	data.Rhythm = circleRhythm(home.Circle, home.Program, loc)
 	data.Cadence = strings.ToLower(home.Program.Cadence.Label())
 	for _, m := range home.Upcoming {
 		data.Upcoming = append(data.Upcoming, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})

@@ -353,8 +353,9 @@ func (s *Server) handleSeriesSave(w http.ResponseWriter, r *http.Request) error 
 	return s.notice(w, r, "/circles/"+setup.Circle.ID, msg)
 }
 
-// circleSchedule adds the series and the open polls to the circle page: the
-// series' time replaces the circle's first one.
+// circleSchedule adds the weekly time, the series and the open polls to the
+// circle page: the series' time, when there is one, else the time the circle
+// was formed around.
 func (s *Server) circleSchedule(r *http.Request, data *circleHomePage, loc *time.Location) error {
 	c := data.Home.Circle
 	sr, err := s.svc.Series.FindSeries(r.Context(), c.ID)
@@ -367,7 +368,9 @@ func (s *Server) circleSchedule(r *http.Request, data *circleHomePage, loc *time
 		if sl, err := schedule.ParseSlot(sr.Slot); err == nil {
 			data.Cadence = sr.Rule().Phrase(sl.Day)
 		}
-	case roundtable.ErrorCode(err) != roundtable.ENOTFOUND:
+	case roundtable.ErrorCode(err) == roundtable.ENOTFOUND:
+		data.Rhythm = circleRhythm(c, data.Home.Program, loc)
+	default:
 		return err
 	}
 	polls, err := s.svc.Polls.ListPolls(r.Context(), c.ID)
