@@ -60,9 +60,12 @@ type Meeting struct {
 	TimeNote string
 	// Readings are links and texts to read before the meeting, one a line.
 	Readings string
-	// PresenterID is the member who brings a challenge, "" if nobody yet.
+	// PresenterID is the member who brings a challenge, "" if nobody yet:
+	// the first of the meeting's presenters (see Agenda.Roles). Setting it
+	// through UpdateMeeting replaces that first presenter.
 	PresenterID string
-	// Challenge is the presenter's challenge, sent with the one-week reminder.
+	// Challenge is the context on that presenter's challenge card (see
+	// Challenge); UpdateMeeting writes it there when it changed.
 	Challenge string
 	// Notes are the minutes and commitments written after the meeting.
 	Notes       string
@@ -90,29 +93,35 @@ func (m *Meeting) Validate() error {
 	} else if y := m.StartsAt.Year(); y < 2000 || y > 2200 {
 		v.Add("starts_at", "Enter a date between the years 2000 and 2200.")
 	}
-	if m.Minutes < 15 || m.Minutes > 480 {
-		v.Add("minutes", "Enter a length between 15 and 480 minutes.")
-	}
-	m.VideoURL = strings.TrimSpace(m.VideoURL)
-	if m.VideoURL != "" {
-		u, err := url.Parse(m.VideoURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(m.VideoURL) > 2000 {
-			v.Add("video_url", "Enter a full link starting with https://.")
-		}
-	}
-	m.Place = strings.TrimSpace(m.Place)
-	if utf8.RuneCountInString(m.Place) > 300 {
-		v.Add("place", "Use at most 300 characters.")
-	}
-	if m.VideoURL == "" && m.Place == "" && !v.Has("video_url") {
-		v.Add("video_url", "Give a video link or a place to meet.")
-	}
+	validateLengthAndPlace(&v, m.Minutes, &m.VideoURL, &m.Place)
 	for _, f := range []struct{ key, text string }{{"agenda", m.Agenda}, {"readings", m.Readings}, {"challenge", m.Challenge}} {
 		if utf8.RuneCountInString(f.text) > MaxTextLength {
 			v.Add(f.key, "Use at most 10,000 characters.")
 		}
 	}
 	return v.Err()
+}
+
+// validateLengthAndPlace tidies and checks a meeting's length, video link and
+// place (keys minutes, video_url, place): one meeting and a series of them
+// take the same.
+func validateLengthAndPlace(v *Problems, minutes int, videoURL, place *string) {
+	if minutes < 15 || minutes > 480 {
+		v.Add("minutes", "Enter a length between 15 and 480 minutes.")
+	}
+	*videoURL, *place = strings.TrimSpace(*videoURL), strings.TrimSpace(*place)
+	if *videoURL != "" {
+		u, err := url.Parse(*videoURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(*videoURL) > 2000 {
+			v.Add("video_url", "Enter a full link starting with https://.")
+		}
+	}
+	if utf8.RuneCountInString(*place) > 300 {
+		v.Add("place", "Use at most 300 characters.")
+	}
+	if *videoURL == "" && *place == "" && !v.Has("video_url") {
+		v.Add("video_url", "Give a video link or a place to meet.")
+	}
 }
 
 // ValidateNotes checks a meeting's minutes and commitments (key notes).

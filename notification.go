@@ -1,6 +1,9 @@
 package roundtable
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // NotificationKind is a kind of message a person may choose not to receive.
 // Invitations, updates and cancellations are not among them: they keep
@@ -20,14 +23,7 @@ const (
 var NotificationKinds = []NotificationKind{NotifyReminderWeek, NotifyReminderDay, NotifyNotes, NotifyPolls, NotifyRSVP}
 
 // Valid reports whether k is a known kind.
-func (k NotificationKind) Valid() bool {
-	for _, x := range NotificationKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (k NotificationKind) Valid() bool { return slices.Contains(NotificationKinds, k) }
 
 // Label names the kind for people.
 func (k NotificationKind) Label() string {

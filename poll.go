@@ -2,6 +2,7 @@ package roundtable
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -41,7 +42,7 @@ const (
 var PollAnswers = []PollAnswer{AnswerYes, AnswerIfNeedBe, AnswerNo}
 
 // Valid reports whether a is a known answer.
-func (a PollAnswer) Valid() bool { return a == AnswerYes || a == AnswerIfNeedBe || a == AnswerNo }
+func (a PollAnswer) Valid() bool { return slices.Contains(PollAnswers, a) }
 
 // Label returns the answer in words.
 func (a PollAnswer) Label() string {
@@ -118,14 +119,7 @@ func (o *PollOption) better(b *PollOption) bool {
 }
 
 // HasAnswered reports whether the user answered.
-func (p *Poll) HasAnswered(userID string) bool {
-	for _, u := range p.Answered {
-		if u == userID {
-			return true
-		}
-	}
-	return false
-}
+func (p *Poll) HasAnswered(userID string) bool { return slices.Contains(p.Answered, userID) }
 
 // PollOption is one time offered in a poll.
 type PollOption struct {

@@ -2,10 +2,8 @@ package roundtable
 
 import (
 	"context"
-	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/roundtable/roundtable/schedule"
 )
@@ -82,22 +80,7 @@ func (s *Series) Validate() error {
 			v.Add("nth", Sentence(err.Error()))
 		}
 	}
-	if s.Minutes < 15 || s.Minutes > 480 {
-		v.Add("minutes", "Enter a length between 15 and 480 minutes.")
-	}
-	s.VideoURL, s.Place = strings.TrimSpace(s.VideoURL), strings.TrimSpace(s.Place)
-	if s.VideoURL != "" {
-		u, err := url.Parse(s.VideoURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(s.VideoURL) > 2000 {
-			v.Add("video_url", "Enter a full link starting with https://.")
-		}
-	}
-	if utf8.RuneCountInString(s.Place) > 300 {
-		v.Add("place", "Use at most 300 characters.")
-	}
-	if s.VideoURL == "" && s.Place == "" && !v.Has("video_url") {
-		v.Add("video_url", "Give a video link or a place to meet.")
-	}
+	validateLengthAndPlace(&v, s.Minutes, &s.VideoURL, &s.Place)
 	return v.Err()
 }
 

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -51,9 +50,8 @@ func runBenchMail(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	defer drop()
-	quiet := slog.New(slog.DiscardHandler)
 	open := func() (*sqldb.DB, error) {
-		return sqldb.Open(ctx, sqldb.Config{URL: dbURL, BaseURL: "https://roundtable.bench", Logger: quiet})
+		return sqldb.Open(ctx, sqldb.Config{URL: dbURL, BaseURL: "https://roundtable.bench", Logger: quietLogger()})
 	}
 	db, err := open()
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/demo"
+	"github.com/roundtable/roundtable/internal/live"
 	"github.com/roundtable/roundtable/internal/mail"
 	"github.com/roundtable/roundtable/internal/sqldb"
 	"github.com/roundtable/roundtable/internal/web"
@@ -59,6 +60,7 @@ type Main struct {
 
 	baseURL    string
 	stopOutbox context.CancelFunc
+	stopLive   context.CancelFunc      // the PostgreSQL listener of room changes
 	formations *sqldb.FormationService // owns background runs of circle formation
 	outboxDone chan struct{}
 	serveErr   chan error
@@ -165,23 +167,24 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 
 	m.formations = sqldb.NewFormationService(m.DB)
-	handler, err := web.New(web.Services{
-		Users:         users,
-		Auth:          sqldb.NewAuthService(m.DB),
-		Programs:      sqldb.NewProgramService(m.DB),
-		Applicants:    sqldb.NewApplicantService(m.DB),
-		Circles:       sqldb.NewCircleService(m.DB),
-		Meetings:      sqldb.NewMeetingService(m.DB),
-		Formations:    m.formations,
-		Backfill:      sqldb.NewBackfillService(m.DB),
-		Calendar:      sqldb.NewCalendarService(m.DB),
-		Notifications: sqldb.NewNotificationService(m.DB),
-		Series:        sqldb.NewSeriesService(m.DB),
-		Polls:         sqldb.NewPollService(m.DB),
-		Health:        m.DB.Ping,
-	}, web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now})
+	handler, err := web.New(webServices(m.DB, m.formations), web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now})
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
+	}
+
+	// Every change to a room reaches the screens on this instance at once;
+	// on PostgreSQL the changes of other instances arrive as notifications.
+	// (A change's notification reaches this instance's listener too, so on
+	// PostgreSQL the screens are woken by the listener alone.)
+	hub := handler.Hub()
+	liveCtx, stopLive := context.WithCancel(context.Background())
+	m.stopLive = stopLive
+	if m.DB.Dialect() == "postgres" {
+		// The listener's slow poll, in case a notification is missed.
+		hub.Versions = m.DB.RoomVersions
+		go live.ListenPostgres(liveCtx, m.Config.DatabaseURL, hub, m.Logger)
+	} else {
+		m.DB.OnRoomChange(hub.Publish)
 	}
 
 	outboxCtx, cancel := context.WithCancel(context.Background())
@@ -200,6 +203,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	// Open room screens would hold a graceful shutdown until its time limit.
+	m.Server.RegisterOnShutdown(hub.Close)
 	m.serveErr = make(chan error, 1)
 	go func() {
 		if err := m.Server.Serve(m.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -209,6 +214,28 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}()
 	m.Logger.Info("Roundtable is serving", "url", m.baseURL, "addr", m.Listener.Addr().String(), "database", m.DB.Dialect(), "version", roundtable.Version)
 	return nil
+}
+
+// webServices gives the web pages the database's services. The server and
+// bench room share it, so the benchmark renders the pages people see.
+func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services {
+	return web.Services{
+		Users:         sqldb.NewUserService(db),
+		Auth:          sqldb.NewAuthService(db),
+		Programs:      sqldb.NewProgramService(db),
+		Applicants:    sqldb.NewApplicantService(db),
+		Circles:       sqldb.NewCircleService(db),
+		Meetings:      sqldb.NewMeetingService(db),
+		Formations:    formations,
+		Backfill:      sqldb.NewBackfillService(db),
+		Calendar:      sqldb.NewCalendarService(db),
+		Notifications: sqldb.NewNotificationService(db),
+		Series:        sqldb.NewSeriesService(db),
+		Polls:         sqldb.NewPollService(db),
+		Room:          sqldb.NewRoomService(db),
+		Agendas:       sqldb.NewAgendaService(db),
+		Health:        db.Ping,
+	}
 }
 
 // Done reports a web server that stopped on its own (with the error).
@@ -228,6 +255,9 @@ func (m *Main) Close() error {
 		}
 		if m.formations != nil {
 			m.formations.Close()
+		}
+		if m.stopLive != nil {
+			m.stopLive()
 		}
 		if m.stopOutbox != nil {
 			m.stopOutbox()

@@ -80,6 +80,7 @@ func Seed(ctx context.Context, db *sqldb.DB) (*Demo, error) {
 		applicants: sqldb.NewApplicantService(db),
 		circles:    sqldb.NewCircleService(db),
 		meetings:   sqldb.NewMeetingService(db),
+		agendas:    sqldb.NewAgendaService(db),
 		series:     sqldb.NewSeriesService(db),
 		outbox:     sqldb.NewOutbox(db),
 		signedIn:   map[string]*roundtable.User{},
@@ -109,6 +110,7 @@ type seeder struct {
 	applicants *sqldb.ApplicantService
 	circles    *sqldb.CircleService
 	meetings   *sqldb.MeetingService
+	agendas    *sqldb.AgendaService
 	series     *sqldb.SeriesService
 	outbox     *sqldb.Outbox
 
@@ -372,7 +374,7 @@ func (s *seeder) schedule(fctx context.Context, c *roundtable.Circle, plan circl
 
 	// The series' weekday of the month is the one of the next meeting.
 	next := nextSlot(s.now, loc, plan.weekday, plan.hour).In(loc)
-	nth := schedule.NthOfMonth(time.Date(next.Year(), next.Month(), next.Day(), 0, 0, 0, 0, time.UTC))
+	nth := schedule.NthOfMonth(next) // reads only the local day of the month
 	sr := &roundtable.Series{CircleID: c.ID, Slot: c.Slot, Cadence: roundtable.Monthly, Nth: nth, Minutes: 120, VideoURL: plan.video}
 	made, err := s.series.CreateSeries(fctx, sr)
 	if err != nil {
@@ -385,7 +387,6 @@ func (s *seeder) schedule(fctx context.Context, c *roundtable.Circle, plan circl
 		{fmt.Sprintf(caseClinicAgenda, plan.presenters[0], plan.themes[0]), demoReadings},
 		{fmt.Sprintf(peerAssistAgenda, plan.presenters[1], plan.themes[1]), ""},
 	}
-	var first string
 	for i, p := range prepared {
 		m, err := s.meetings.FindMeetingByID(fctx, made.Dates[i].Existing)
 		if err != nil {
@@ -395,10 +396,11 @@ func (s *seeder) schedule(fctx context.Context, c *roundtable.Circle, plan circl
 		if err := s.meetings.UpdateMeeting(fctx, m); err != nil {
 			return fmt.Errorf("prepare meeting on %s: %w", m.StartsAt.Format(time.RFC3339), err)
 		}
-		if i == 0 {
-			first = m.ID
+		if err := s.prepareAgenda(fctx, plan, m.ID, i); err != nil {
+			return fmt.Errorf("prepare the agenda on %s: %w", m.StartsAt.Format(time.RFC3339), err)
 		}
 	}
+	first := made.Dates[0].Existing
 	s.d.MeetingIDs = append(s.d.MeetingIDs, first)
 
 	answers := []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPYes, roundtable.RSVPNo}
@@ -480,17 +482,13 @@ Each member shares the leadership goals they want to work on (45 min)
 How we will work: dates, formats, rotating roles (25 min)
 Closing round: one word each (15 min)`
 
-const caseClinicAgenda = `Opening round: the best and the hardest moment since we last met (20 min)
-Follow-ups: what happened with last time's commitments (15 min)
-Case clinic: %s brings a challenge about %s. Questions first, no advice until the dialogue (60 min)
-Play-back: what our case giver will act on (10 min)
-Closing round and pulse (15 min)`
+// The agenda texts of the prepared meetings are the facilitator's notes on
+// the timed agenda, which comes from the formats (see prepareAgenda).
+const caseClinicAgenda = `Case clinic: %s brings a challenge about %s. Questions first, no advice until the dialogue.
+We end ten minutes early for the pulse.`
 
 const demoReadings = `https://library.example.org/leader-as-coach (on coaching instead of telling)
 Bring one decision from the past month that you wish you had delegated.`
 
-const peerAssistAgenda = `Opening round (20 min)
-Follow-ups on commitments (15 min)
-Peer assist: %s on %s (45 min)
-Free discussion, then key learnings and actions (30 min)
-Closing round and pulse (10 min)`
+const peerAssistAgenda = `Peer assist: %s on %s.
+Then a free discussion on what we learned from each other so far.`

@@ -138,6 +138,22 @@ func checkDemo(t *testing.T, ctx context.Context, db *sqldb.DB, d *demo.Demo) {
 		if m.Agenda == "" || m.Readings == "" || !m.InSeries || m.Sequence != 0 {
 			t.Errorf("the next meeting: got %+v, want an agenda and readings in the series, never moved", m)
 		}
+		// Every circle's next meeting has a timed agenda from the formats,
+		// roles and the presenter's challenge card.
+		for i, id := range d.MeetingIDs {
+			ag, err := sqldb.NewAgendaService(db).FindAgenda(roundtable.NewSystemContext(ctx), id)
+			if err != nil {
+				t.Fatalf("FindAgenda: %v", err)
+			}
+			if len(ag.Segments) < 5 || ag.TotalMinutes() > 120 || len(ag.Holders(roundtable.RolePresenter)) != 1 ||
+				len(ag.Holders(roundtable.RoleTimekeeper)) != 1 || len(ag.Challenges) != 1 || ag.Challenges[0].Question == "" {
+				t.Errorf("circle %d's next meeting: got %d parts (%d min), roles %+v, cards %+v", i, len(ag.Segments), ag.TotalMinutes(), ag.Roles, ag.Challenges)
+			}
+		}
+		ag, err := sqldb.NewAgendaService(db).FindAgenda(fctx, d.MeetingIDs[0])
+		if err != nil || !ag.CanEdit || ag.Segments[0].Title != "Best and hardest moments" || ag.Segments[1].Title != "Choose roles" {
+			t.Errorf("got %+v (%v), want the facilitator to edit a check-in and a case clinic", ag, err)
+		}
 	})
 
 	t.Run("Organizer", func(t *testing.T) {

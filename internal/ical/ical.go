@@ -4,6 +4,10 @@
 // meeting's zone with a VTIMEZONE built from Go's zone data for the span the
 // file covers, so calendars show the right local time in every member's zone
 // without knowing our zone names.
+//
+// The lines are written directly (RFC 5545's content lines are simple): a feed
+// of 200 meetings is asked for every few hours by every subscribed calendar,
+// and building a property tree for each file cost more than the queries.
 package ical
 
 import (
@@ -14,10 +18,9 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
-
-	goical "github.com/emersion/go-ical"
 )
 
 // Method is what a calendar file asks of its reader.
@@ -56,39 +59,44 @@ type Event struct {
 // every event (when the file was made); name, when set, names the calendar
 // (feeds). CANCEL files mark every event cancelled.
 func Write(w io.Writer, method Method, name string, stamp time.Time, events []Event) error {
-	cal := goical.NewCalendar()
-	cal.Props.SetText(goical.PropProductID, ProductID)
-	cal.Props.SetText(goical.PropVersion, "2.0")
-	cal.Props.SetText(goical.PropCalendarScale, "GREGORIAN")
-	cal.Props.SetText(goical.PropMethod, string(method))
+	for _, e := range events {
+		if e.URL == "" {
+			continue
+		}
+		if _, err := url.Parse(e.URL); err != nil {
+			return fmt.Errorf("meeting %s: page address: %w", e.UID, err)
+		}
+	}
+	lw := &lines{w: bufio.NewWriter(w)}
+	lw.raw("BEGIN", "VCALENDAR")
+	lw.raw("PRODID", ProductID)
+	lw.raw("VERSION", "2.0")
+	lw.raw("CALSCALE", "GREGORIAN")
+	lw.raw("METHOD", string(method))
 	if name != "" {
-		cal.Props.SetText("X-WR-CALNAME", name)
-		cal.Props.SetText(goical.PropName, name)
+		lw.text("NAME", name)
+		lw.text("X-WR-CALNAME", name)
 		// Ask subscribed calendars to look again every few hours; RFC 7986
 		// wants the value type spelled out, older clients read the X- name.
-		p := goical.NewProp(goical.PropRefreshInterval)
-		p.Params.Set(goical.ParamValue, string(goical.ValueDuration))
-		p.Value = "PT4H"
-		cal.Props.Set(p)
-		cal.Props.SetText("X-PUBLISHED-TTL", "PT4H")
+		lw.raw("REFRESH-INTERVAL;VALUE=DURATION", "PT4H")
+		lw.raw("X-PUBLISHED-TTL", "PT4H")
 	}
-	cal.Children = append(cal.Children, timezones(events)...)
-	for _, e := range events {
-		ev, err := event(e, method, stamp)
-		if err != nil {
-			return err
-		}
-		cal.Children = append(cal.Children, ev)
+	for _, z := range timezones(events) {
+		vtimezone(lw, z.loc, z.from, z.to)
 	}
 	if len(events) == 0 {
 		// A calendar must hold a component; an empty feed holds a zone of UTC.
-		cal.Children = append(cal.Children, vtimezone(time.UTC, stamp, stamp))
+		vtimezone(lw, time.UTC, stamp, stamp)
 	}
-	fw := &folder{w: bufio.NewWriter(w)}
-	if err := goical.NewEncoder(fw).Encode(cal); err != nil {
+	utcStamp := stamp.UTC().Format(utcLayout)
+	for _, e := range events {
+		event(lw, e, method, utcStamp)
+	}
+	lw.raw("END", "VCALENDAR")
+	if err := lw.w.Flush(); err != nil {
 		return fmt.Errorf("write calendar: %w", err)
 	}
-	return fw.w.Flush()
+	return nil
 }
 
 // Bytes is Write into a byte slice.
@@ -98,101 +106,64 @@ func Bytes(method Method, name string, stamp time.Time, events []Event) ([]byte,
 	return b.Bytes(), err
 }
 
-func event(e Event, method Method, stamp time.Time) (*goical.Component, error) {
-	ev := goical.NewEvent()
-	p := ev.Props
-	p.SetText(goical.PropUID, e.UID)
-	p.SetDateTime(goical.PropDateTimeStamp, stamp.UTC())
-	p.SetDateTime(goical.PropDateTimeStart, inZone(e.Start))
-	p.SetDateTime(goical.PropDateTimeEnd, inZone(e.End))
-	seq := goical.NewProp(goical.PropSequence)
-	seq.SetValueType(goical.ValueInt)
-	seq.Value = strconv.Itoa(e.Sequence)
-	p.Set(seq)
-	p.SetText(goical.PropSummary, e.Summary)
+const (
+	localLayout = "20060102T150405"
+	utcLayout   = "20060102T150405Z"
+)
+
+func event(lw *lines, e Event, method Method, stamp string) {
+	lw.raw("BEGIN", "VEVENT")
+	lw.text("UID", e.UID)
+	lw.raw("DTSTAMP", stamp)
+	lw.dateTime("DTSTART", e.Start)
+	lw.dateTime("DTEND", e.End)
+	lw.raw("SEQUENCE", strconv.Itoa(e.Sequence))
+	lw.text("SUMMARY", e.Summary)
 	if e.Description != "" {
-		p.SetText(goical.PropDescription, e.Description)
+		lw.text("DESCRIPTION", e.Description)
 	}
 	if e.Location != "" {
-		p.SetText(goical.PropLocation, e.Location)
+		lw.text("LOCATION", e.Location)
 	}
 	if e.URL != "" {
-		u, err := url.Parse(e.URL)
-		if err != nil {
-			return nil, fmt.Errorf("meeting %s: page address: %w", e.UID, err)
-		}
-		p.SetURI(goical.PropURL, u)
+		lw.raw("URL", e.URL)
 	}
-	status := goical.EventConfirmed
+	status := "CONFIRMED"
 	if e.Cancelled || method == Cancel {
-		status = goical.EventCancelled
+		status = "CANCELLED"
 	}
-	ev.SetStatus(status)
-	p.SetText(goical.PropTransparency, "OPAQUE")
+	lw.raw("STATUS", status)
+	lw.raw("TRANSP", "OPAQUE")
 	if e.Organizer.Email != "" {
-		p.Set(person(goical.PropOrganizer, e.Organizer))
+		lw.person("ORGANIZER", e.Organizer, "")
 	}
 	for _, a := range e.Attendees {
-		at := person(goical.PropAttendee, a)
-		at.Params.Set(goical.ParamRole, "REQ-PARTICIPANT")
 		// Answers are given in Roundtable, not by replying to the organizer's address.
-		at.Params.Set(goical.ParamRSVP, "FALSE")
-		p.Add(at)
+		lw.person("ATTENDEE", a, ";ROLE=REQ-PARTICIPANT;RSVP=FALSE")
 	}
-	return ev.Component, nil
+	lw.raw("END", "VEVENT")
 }
 
-func person(name string, who Person) *goical.Prop {
-	pr := goical.NewProp(name)
-	pr.SetValueType(goical.ValueCalendarAddress)
-	pr.Value = "mailto:" + who.Email
-	if who.Name != "" {
-		pr.Params.Set(goical.ParamCommonName, paramText(who.Name))
-	}
-	return pr
+// isUTC tells times kept as UTC ("Z"), which need no zone of their own.
+func isUTC(t time.Time) bool { return t.Location().String() == "UTC" }
+
+type zoneSpan struct {
+	loc      *time.Location
+	from, to time.Time
 }
 
-// paramText makes a name safe as a parameter value, which may not hold a
-// double quote or a control character.
-func paramText(s string) string {
-	out := []rune{}
-	for _, r := range s {
-		switch {
-		case r == '"':
-			out = append(out, '\'')
-		case r < ' ' || r == 0x7f:
-			out = append(out, ' ')
-		default:
-			out = append(out, r)
-		}
-	}
-	return string(out)
-}
-
-// inZone keeps UTC times as UTC ("Z") and gives others their zone's TZID.
-func inZone(t time.Time) time.Time {
-	if t.Location().String() == "UTC" {
-		return t.UTC()
-	}
-	return t
-}
-
-// timezones returns a VTIMEZONE for each zone the events use, covering the
-// span from the first start to the last end.
-func timezones(events []Event) []*goical.Component {
-	type span struct {
-		loc      *time.Location
-		from, to time.Time
-	}
-	var spans []*span
+// timezones lists each zone the events use with the span from the first
+// start to the last end, in the order the zones first appear.
+func timezones(events []Event) []*zoneSpan {
+	var spans []*zoneSpan
 	for _, e := range events {
 		loc := e.Start.Location()
-		if inZone(e.Start).Location() == time.UTC {
+		if isUTC(e.Start) {
 			continue
 		}
-		i := slices.IndexFunc(spans, func(s *span) bool { return s.loc.String() == loc.String() })
+		i := slices.IndexFunc(spans, func(s *zoneSpan) bool { return s.loc.String() == loc.String() })
 		if i < 0 {
-			spans = append(spans, &span{loc, e.Start, e.End})
+			spans = append(spans, &zoneSpan{loc, e.Start, e.End})
 			continue
 		}
 		s := spans[i]
@@ -203,32 +174,112 @@ func timezones(events []Event) []*goical.Component {
 			s.to = e.End
 		}
 	}
-	out := make([]*goical.Component, len(spans))
-	for i, s := range spans {
-		out[i] = vtimezone(s.loc, s.from, s.to)
-	}
-	return out
+	return spans
 }
 
-// folder folds the encoder's lines at 75 octets, as RFC 5545 asks, without
-// splitting a UTF-8 character. The encoder writes one whole line per Write.
-type folder struct{ w *bufio.Writer }
+// lines writes content lines, folded at 75 octets as RFC 5545 asks without
+// splitting a UTF-8 character, each ended by CRLF.
+type lines struct {
+	w   *bufio.Writer
+	buf []byte
+}
 
-func (f *folder) Write(line []byte) (int, error) {
-	n := len(line)
-	body := bytes.TrimSuffix(line, []byte("\r\n"))
+// raw writes name (with any parameters) and a value that needs no escaping.
+func (l *lines) raw(name, value string) {
+	l.buf = append(append(append(l.buf[:0], name...), ':'), value...)
+	l.flush()
+}
+
+// text writes a TEXT value, escaping what the format reserves.
+func (l *lines) text(name, value string) {
+	l.buf = append(append(l.buf[:0], name...), ':')
+	l.buf = appendText(l.buf, value)
+	l.flush()
+}
+
+// dateTime writes t as UTC ("Z") when it is kept in UTC, otherwise as its
+// wall time with the zone's TZID.
+func (l *lines) dateTime(name string, t time.Time) {
+	l.buf = append(l.buf[:0], name...)
+	if isUTC(t) {
+		l.buf = append(l.buf, ':')
+		l.buf = t.UTC().AppendFormat(l.buf, utcLayout)
+	} else {
+		l.buf = append(append(append(l.buf, ";TZID="...), t.Location().String()...), ':')
+		l.buf = t.AppendFormat(l.buf, localLayout)
+	}
+	l.flush()
+}
+
+// person writes an organizer or attendee with their name as CN.
+func (l *lines) person(name string, who Person, params string) {
+	l.buf = append(l.buf[:0], name...)
+	if who.Name != "" {
+		l.buf = append(l.buf, ";CN="...)
+		l.buf = appendParam(l.buf, who.Name)
+	}
+	l.buf = append(append(append(l.buf, params...), ":mailto:"...), who.Email...)
+	l.flush()
+}
+
+func (l *lines) flush() {
+	line := l.buf
 	limit := 75
-	for len(body) > limit {
+	for len(line) > limit {
 		cut := limit
-		for cut > 0 && !utf8.RuneStart(body[cut]) {
+		for cut > 0 && !utf8.RuneStart(line[cut]) {
 			cut--
 		}
-		f.w.Write(body[:cut])
-		f.w.WriteString("\r\n ")
-		body = body[cut:]
+		l.w.Write(line[:cut])
+		l.w.WriteString("\r\n ")
+		line = line[cut:]
 		limit = 74 // the leading space counts
 	}
-	f.w.Write(body)
-	_, err := f.w.WriteString("\r\n")
-	return n, err
+	l.w.Write(line)
+	l.w.WriteString("\r\n")
+}
+
+// appendText escapes a TEXT value: backslash, semicolon, comma and line
+// breaks (written as \n; a CR before an LF is dropped).
+func appendText(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', ';', ',':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				continue
+			}
+			b = append(b, '\\', 'n')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// appendParam writes a name as a parameter value, which may hold neither a
+// double quote nor a control character, and is quoted when it holds one of
+// the separators.
+func appendParam(b []byte, s string) []byte {
+	quote := strings.ContainsAny(s, ":;,")
+	if quote {
+		b = append(b, '"')
+	}
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b = append(b, '\'')
+		case r < ' ' || r == 0x7f:
+			b = append(b, ' ')
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	if quote {
+		b = append(b, '"')
+	}
+	return b
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	goical "github.com/emersion/go-ical"
-
 	"github.com/roundtable/roundtable/schedule"
 )
 
@@ -18,50 +16,45 @@ const zoneMargin = 14 * 24 * time.Hour
 // its onset written in the wall time before the change (RFC 5545 3.6.5).
 // Explicit onsets instead of yearly rules keep the file true to Go's zone
 // data even for zones whose rules changed or will change.
-func vtimezone(loc *time.Location, from, to time.Time) *goical.Component {
+func vtimezone(lw *lines, loc *time.Location, from, to time.Time) {
 	lo, hi := from.Add(-zoneMargin), to.Add(zoneMargin)
 	first, changes := schedule.Transitions(loc, lo, hi)
-	tz := goical.NewComponent(goical.CompTimezone)
-	tz.Props.SetText(goical.PropTimezoneID, loc.String())
-	tz.Children = append(tz.Children, observance(loc, lo, first, first))
+	lw.raw("BEGIN", "VTIMEZONE")
+	lw.text("TZID", loc.String())
+	observance(lw, loc, lo, first, first)
 	for _, c := range changes {
-		tz.Children = append(tz.Children, observance(loc, c.At, c.Before, c.After))
+		observance(lw, loc, c.At, c.Before, c.After)
 	}
-	return tz
+	lw.raw("END", "VTIMEZONE")
 }
 
 // observance is the STANDARD or DAYLIGHT part of a zone that starts at
 // instant at, changing the offset from before to after (seconds east of UTC).
-func observance(loc *time.Location, at time.Time, before, after int) *goical.Component {
+func observance(lw *lines, loc *time.Location, at time.Time, before, after int) {
 	t := at.In(loc)
-	kind := goical.CompTimezoneStandard
+	kind := "STANDARD"
 	if t.IsDST() {
-		kind = goical.CompTimezoneDaylight
+		kind = "DAYLIGHT"
 	}
-	c := goical.NewComponent(kind)
-	onset := goical.NewProp(goical.PropDateTimeStart)
-	onset.SetValueType(goical.ValueDateTime)
-	onset.Value = at.UTC().Add(time.Duration(before) * time.Second).Format("20060102T150405")
-	c.Props.Set(onset)
-	c.Props.Set(offsetProp(goical.PropTimezoneOffsetFrom, before))
-	c.Props.Set(offsetProp(goical.PropTimezoneOffsetTo, after))
+	lw.raw("BEGIN", kind)
+	lw.raw("DTSTART", at.UTC().Add(time.Duration(before)*time.Second).Format(localLayout))
+	lw.raw("TZOFFSETFROM", offset(before))
+	lw.raw("TZOFFSETTO", offset(after))
 	if name, _ := t.Zone(); name != "" {
-		c.Props.SetText(goical.PropTimezoneName, name)
+		lw.text("TZNAME", name)
 	}
-	return c
+	lw.raw("END", kind)
 }
 
-// offsetProp writes a UTC offset like +0530, with seconds only when needed.
-func offsetProp(name string, seconds int) *goical.Prop {
-	p := goical.NewProp(name)
-	p.SetValueType(goical.ValueUTCOffset)
+// offset writes a UTC offset like +0530, with seconds only when needed.
+func offset(seconds int) string {
 	sign := '+'
 	if seconds < 0 {
 		sign, seconds = '-', -seconds
 	}
-	p.Value = fmt.Sprintf("%c%02d%02d", sign, seconds/3600, seconds/60%60)
-	if s := seconds % 60; s != 0 {
-		p.Value += fmt.Sprintf("%02d", s)
+	s := fmt.Sprintf("%c%02d%02d", sign, seconds/3600, seconds/60%60)
+	if sec := seconds % 60; sec != 0 {
+		s += fmt.Sprintf("%02d", sec)
 	}
-	return p
+	return s
 }

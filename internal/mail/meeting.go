@@ -43,6 +43,11 @@ type MeetingMail struct {
 	Readings  []Reading // readings and links, a line each
 	Presenter string    // who brings a challenge, "" when nobody
 	Challenge string
+	// Parts are the agenda's timed parts; when set, Agenda holds the
+	// facilitator's notes on it. Cards are the presenters' challenge cards
+	// and replace Presenter and Challenge when set.
+	Parts []AgendaPart
+	Cards []ChallengeCard
 	// Presenting is set when the reader is the presenter.
 	Presenting bool
 	// RulesPending is set for a member who has not accepted the ground
@@ -73,6 +78,34 @@ type MeetingMail struct {
 	Answer roundtable.RSVP
 	Tally  string
 }
+
+// AgendaPart is one timed part of a meeting's agenda; Start is its time in
+// the reader's zone, like "10:25".
+type AgendaPart struct {
+	Start   string
+	Title   string
+	Minutes int
+	Roles   string
+}
+
+// ChallengeCard is a presenter's challenge card; Mine is set when the
+// reader is the presenter. An unwritten card has no text.
+type ChallengeCard struct {
+	Presenter string
+	Mine      bool
+	Context   string
+	Question  string
+	Tried     string
+}
+
+// Written reports whether the presenter wrote anything on the card.
+func (c ChallengeCard) Written() bool { return c.Context != "" || c.Question != "" || c.Tried != "" }
+
+// ContextLines, QuestionLines and TriedLines split the card's texts into
+// lines, for templates to indent or break.
+func (c ChallengeCard) ContextLines() []string  { return Lines(c.Context) }
+func (c ChallengeCard) QuestionLines() []string { return Lines(c.Question) }
+func (c ChallengeCard) TriedLines() []string    { return Lines(c.Tried) }
 
 // Reading is one line of a meeting's readings; URL is set when the line is
 // a link, so the HTML message makes it one.
@@ -106,10 +139,14 @@ func composeMeeting(name, to string, d meetingData) Message {
 	return render(name, to, d.Subject, d.Link, meetingHTML[name], d)
 }
 
-// meeting fills the fields every meeting message shares.
+// data fills the fields every meeting message shares.
 func (d MeetingMail) data(subject, button string) meetingData {
 	d.Name, d.CircleName, d.ProgramName = firstLine(d.Name), firstLine(d.CircleName), firstLine(d.ProgramName)
 	d.Presenter, d.Facilitator, d.Member = firstLine(d.Presenter), firstLine(d.Facilitator), firstLine(d.Member)
+	d.Cards = append([]ChallengeCard(nil), d.Cards...)
+	for i := range d.Cards {
+		d.Cards[i].Presenter = firstLine(d.Cards[i].Presenter)
+	}
 	return meetingData{Subject: subject, Link: d.Link, ButtonLabel: button, ProgramName: d.ProgramName, MeetingMail: d}
 }
 
@@ -130,10 +167,8 @@ func MeetingInvitation(d MeetingMail) Message {
 
 // MeetingCancelled tells the reader a meeting will not take place.
 func MeetingCancelled(d MeetingMail) Message {
-	link := d.Link
-	d.Link = d.CircleLink
 	m := d.data("Cancelled: "+firstLine(d.CircleName)+", "+d.When, "See the circle's meetings")
-	m.MeetingMail.Link = link
+	m.Link = d.CircleLink // the meeting is off: the button leads to the circle's other meetings
 	return composeMeeting("meeting_cancelled", d.To, m)
 }
 
@@ -228,9 +263,11 @@ func Poll(d PollMail) Message {
 // it is not the current one.
 func When(start, end time.Time, loc *time.Location, now time.Time) string {
 	s, e := start.In(loc), end.In(loc)
-	out := Day(start, loc, now) + ", " + s.Format("15:04") + "–" + e.Format("15:04")
+	out := Day(start, loc, now) + ", " + s.Format("15:04")
 	if e.YearDay() != s.YearDay() || e.Year() != s.Year() {
-		out = Day(start, loc, now) + ", " + s.Format("15:04") + " – " + e.Format("Monday 15:04")
+		out += " – " + e.Format("Monday 15:04")
+	} else {
+		out += "–" + e.Format("15:04")
 	}
 	return out + " (" + ZoneName(loc) + ")"
 }
@@ -265,15 +302,7 @@ func Soon(t time.Time, loc *time.Location, now time.Time) string {
 func ZoneName(loc *time.Location) string { return strings.ReplaceAll(loc.String(), "_", " ") }
 
 // Lines splits text into its non-empty lines, trimmed.
-func Lines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
+func Lines(s string) []string { return roundtable.NonEmptyLines(s) }
 
 func capitalize(s string) string {
 	if s == "" {

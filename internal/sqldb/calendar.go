@@ -145,6 +145,11 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 	if len(circles) == 0 {
 		return nil, nil
 	}
+	// Read before the meetings: one result set at a time on a connection.
+	parts, err := feedSegments(ctx, tx, userID)
+	if err != nil {
+		return nil, err
+	}
 	// Only the columns a calendar shows: a feed is read often, by programs.
 	mrows, err := tx.QueryContext(ctx, `
 		SELECT x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.sequence, x.cancelled_at
@@ -169,11 +174,36 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 		if c == nil {
 			continue
 		}
-		ev := db.meetingEvent(&m, c, m.Agenda, host)
+		ev := db.meetingEvent(&m, c, agendaText(parts[m.ID], m.Agenda), host)
 		if m.Cancelled {
 			ev.Summary = "Cancelled: " + ev.Summary
 		}
 		events = append(events, ev)
 	}
 	return events, mrows.Err()
+}
+
+// feedSegments returns the agenda parts of every meeting in a person's feed,
+// by meeting, one a line as segmentLine writes them: one query, joined by the
+// database, for the whole feed.
+func feedSegments(ctx context.Context, tx *Tx, userID string) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT s.meeting_id, `+tx.db.dialect.joinText(`s.title || ' (' || CAST(s.minutes AS TEXT) || ' min)'`, `CAST($2 AS TEXT)`, `s.position, s.id`)+`
+		FROM circle_members m JOIN meetings x ON x.circle_id = m.circle_id
+		JOIN meeting_segments s ON s.meeting_id = x.id
+		WHERE m.user_id = $1 AND m.ground_rules_accepted_at IS NOT NULL
+		GROUP BY s.meeting_id`, userID, "\n")
+	if err != nil {
+		return nil, fmt.Errorf("list feed agendas: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, parts string
+		if err := rows.Scan(&id, &parts); err != nil {
+			return nil, err
+		}
+		out[id] = parts
+	}
+	return out, rows.Err()
 }

@@ -75,6 +75,8 @@ func TestCalendarService_Feed(t *testing.T) {
 			must(t, err)
 			return icaltest.Read(t, ics, calendarZones...)
 		}
+		// The first meeting has a planned agenda: its parts go into the entry.
+		must(t, sqldb.NewAgendaService(e.db).ApplyFormat(as(f.fac), f.m.ID, "peer_assist", false))
 		cal := feed(f.anna)
 		if cal.Method != "PUBLISH" || cal.Name == "" || len(cal.Events) != 2 {
 			t.Fatalf("got method %q, name %q, %d events; want PUBLISH, a name and Harbour's 2 meetings", cal.Method, cal.Name, len(cal.Events))
@@ -85,6 +87,9 @@ func TestCalendarService_Feed(t *testing.T) {
 		}
 		if ev.Start.Local["America/New_York"] != "2026-03-16 10:00" || ev.Start.Local["Asia/Kolkata"] != "2026-03-16 19:30" {
 			t.Errorf("got start %v, want 10:00 New York, 19:30 Kolkata", ev.Start.Local)
+		}
+		if !strings.Contains(ev.Description, "Questions (8 min)") || !strings.Contains(ev.Description, "The host's play-back (5 min)") {
+			t.Errorf("got description %q, want the agenda's parts", ev.Description)
 		}
 		if !strings.Contains(ev.Description, "Check-in round") || ev.URL != "https://rt.example/meetings/"+f.m.ID {
 			t.Errorf("got description %q, url %q; want the agenda and the page", ev.Description, ev.URL)
@@ -158,12 +163,22 @@ func BenchmarkFeed200(b *testing.B) {
 					b.Fatal(err)
 				}
 				for i := range 100 {
+					id := uuid.Must(uuid.NewV7()).String()
 					err := sqldb.ExecForTest(ctx, db, `INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_at)
 						VALUES ($1, $2, $3, 90, 'https://video.example/room', '', $4, 0)`,
-						uuid.Must(uuid.NewV7()).String(), c.ID, first.AddDate(0, 0, 7*i).Add(time.Duration(ci)*time.Hour).UnixMilli(),
-						"Check-in round (15 min)\nCase clinic: a member's challenge (60 min)\nCommitments (15 min)")
+						id, c.ID, first.AddDate(0, 0, 7*i).Add(time.Duration(ci)*time.Hour).UnixMilli(),
+						"Bring one question about your own team.")
 					if err != nil {
 						b.Fatal(err)
+					}
+					// Each meeting has a planned agenda of eight parts, as a case clinic does.
+					for k, title := range []string{"Follow-ups", "Check-in round", "Choose roles", "Intention statement", "Questions only", "Stillness", "Generative dialogue", "Appreciations"} {
+						err := sqldb.ExecForTest(ctx, db, `INSERT INTO meeting_segments (id, meeting_id, position, title, kind, minutes, roles, guidance, board, speaking_order, guests)
+							VALUES ($1, $2, $3, $4, 'discussion', 10, '', 'Say what matters.', '', 'hands', 0)`,
+							uuid.Must(uuid.NewV7()).String(), id, k, title)
+						if err != nil {
+							b.Fatal(err)
+						}
 					}
 				}
 			}

@@ -18,9 +18,17 @@ var _ roundtable.MeetingService = (*MeetingService)(nil)
 // NewMeetingService returns the meeting service.
 func NewMeetingService(db *DB) *MeetingService { return &MeetingService{db: db} }
 
+// meetingColumns read a meeting. Its presenter is the first of its
+// presenters (meeting_roles) and its challenge the context of her card
+// (challenges): what the meeting form, which knows one of each, shows.
 const meetingColumns = `x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.created_at,
-	x.sequence, x.in_series, x.cancelled_at, x.time_note, x.readings, COALESCE(x.presenter_id, ''), x.challenge,
+	x.sequence, x.in_series, x.cancelled_at, x.time_note, x.readings, COALESCE((` + leadPresenter + `), ''),
+	COALESCE((SELECT ch.context FROM challenges ch WHERE ch.meeting_id = x.id AND ch.presenter_id = (` + leadPresenter + `)), ''),
 	x.notes, x.notes_sent_at, x.updated_at`
+
+// leadPresenter is a subquery for the first presenter of meeting x.
+const leadPresenter = `SELECT lp.user_id FROM meeting_roles lp WHERE lp.meeting_id = x.id AND lp.role = 'presenter'
+	ORDER BY lp.position, lp.user_id LIMIT 1`
 
 func scanMeeting(row interface{ Scan(...any) error }, extra ...any) (*roundtable.Meeting, error) {
 	var m roundtable.Meeting
@@ -123,18 +131,27 @@ func circleFacilitators(ctx context.Context, tx *Tx, circleID string) ([]string,
 
 // queryStrings returns the first column of a query's rows.
 func queryStrings(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
+	return queryAll(ctx, tx, query, func(rows *sql.Rows) (s string, err error) {
+		return s, rows.Scan(&s)
+	}, args...)
+}
+
+// queryAll returns a query's rows, each read by scan: the one loop over
+// rows the many list readers share. The query's error is returned bare, for
+// the caller to wrap.
+func queryAll[T any](ctx context.Context, tx *Tx, query string, scan func(*sql.Rows) (T, error), args ...any) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -166,9 +183,15 @@ func facilitatedMeeting(ctx context.Context, tx *Tx, a actor, id, what string) (
 	return findMeeting(ctx, tx, id)
 }
 
-// checkPresenter returns EINVALID unless the presenter ("" for none) is in the circle.
-func checkPresenter(ctx context.Context, tx *Tx, circleID, userID string) error {
+// checkPresenter returns EINVALID unless the presenter ("" for none) is in
+// the circle, and for a challenge without a presenter: a challenge card
+// belongs to the member who brings it.
+func checkPresenter(ctx context.Context, tx *Tx, circleID, userID, challenge string) error {
 	if userID == "" {
+		if challenge != "" {
+			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose the presenter whose challenge this is.",
+				Fields: map[string]string{"presenter_id": "Choose the presenter whose challenge this is."}}
+		}
 		return nil
 	}
 	var n int
@@ -191,12 +214,20 @@ func insertMeeting(ctx context.Context, tx *Tx, m *roundtable.Meeting, createdBy
 	m.StartsAt = fromMS(ms(m.StartsAt))
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_by, created_at,
-			sequence, in_series, time_note, readings, presenter_id, challenge, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14, $15)`,
+			sequence, in_series, time_note, readings, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13)`,
 		m.ID, m.CircleID, ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, nullable(createdBy), ms(m.CreatedAt),
-		flag(m.InSeries), m.TimeNote, m.Readings, nullable(m.PresenterID), m.Challenge, ms(m.UpdatedAt))
+		flag(m.InSeries), m.TimeNote, m.Readings, ms(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
+	}
+	if err := setLeadPresenter(ctx, tx, m.ID, "", m.PresenterID); err != nil {
+		return err
+	}
+	if m.PresenterID != "" && m.Challenge != "" {
+		if err := setLeadChallenge(ctx, tx, m.ID, m.PresenterID, m.Challenge); err != nil {
+			return err
+		}
 	}
 	people, err := circlePeople(ctx, tx, m.CircleID)
 	if err != nil {
@@ -222,7 +253,7 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, m *roundtable.Meetin
 		if err := m.Validate(); err != nil {
 			return err
 		}
-		if err := checkPresenter(ctx, tx, m.CircleID, m.PresenterID); err != nil {
+		if err := checkPresenter(ctx, tx, m.CircleID, m.PresenterID, m.Challenge); err != nil {
 			return err
 		}
 		m.InSeries = false
@@ -272,7 +303,10 @@ func (s *MeetingService) UpdateMeeting(ctx context.Context, m *roundtable.Meetin
 		if !moved {
 			m.TimeNote = old.TimeNote // the note belongs to the time, which stays
 		}
-		if err := checkPresenter(ctx, tx, m.CircleID, m.PresenterID); err != nil {
+		if m.PresenterID == "" && m.Challenge == old.Challenge {
+			m.Challenge = "" // the presenter goes; her card stays hers
+		}
+		if err := checkPresenter(ctx, tx, m.CircleID, m.PresenterID, m.Challenge); err != nil {
 			return err
 		}
 		m.Sequence = old.Sequence
@@ -281,12 +315,21 @@ func (s *MeetingService) UpdateMeeting(ctx context.Context, m *roundtable.Meetin
 		}
 		_, err = tx.ExecContext(ctx, `
 			UPDATE meetings SET starts_at = $1, minutes = $2, video_url = $3, place = $4, agenda = $5, time_note = $6,
-				readings = $7, presenter_id = $8, challenge = $9, sequence = $10, updated_at = $11
-			WHERE id = $12`,
-			ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, m.TimeNote, m.Readings, nullable(m.PresenterID),
-			m.Challenge, m.Sequence, ms(tx.now), m.ID)
+				readings = $7, sequence = $8, updated_at = $9
+			WHERE id = $10`,
+			ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, m.TimeNote, m.Readings, m.Sequence, ms(tx.now), m.ID)
 		if err != nil {
 			return fmt.Errorf("update meeting: %w", err)
+		}
+		// The form's presenter is the first presenter; its challenge the
+		// context of her card, written only when the text changed.
+		if err := setLeadPresenter(ctx, tx, m.ID, old.PresenterID, m.PresenterID); err != nil {
+			return err
+		}
+		if m.Challenge != old.Challenge && m.PresenterID != "" {
+			if err := setLeadChallenge(ctx, tx, m.ID, m.PresenterID, m.Challenge); err != nil {
+				return err
+			}
 		}
 		if m.Sequence == old.Sequence {
 			return nil

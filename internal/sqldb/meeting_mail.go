@@ -82,12 +82,19 @@ func (s *MeetingService) SaveNotes(ctx context.Context, id, notes string, send b
 			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Send the notes once the meeting has taken place.",
 				Fields: map[string]string{"send": "Send the notes once the meeting has taken place; you can save them now."}}
 		}
-		q := `UPDATE meetings SET notes = $1, updated_at = $2 WHERE id = $3`
-		if send {
-			q = `UPDATE meetings SET notes = $1, updated_at = $2, notes_sent_at = $2 WHERE id = $3`
+		if notes != m.Notes {
+			// A new version of the minutes: the live room merges with it.
+			if err := saveMinutes(ctx, tx, id, a.id(), notes); err != nil {
+				return err
+			}
+			if err := touchRoom(ctx, tx, id, partMinutes); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, q, notes, ms(tx.now), id); err != nil {
-			return fmt.Errorf("save notes: %w", err)
+		if send {
+			if _, err := tx.ExecContext(ctx, `UPDATE meetings SET notes_sent_at = $1 WHERE id = $2`, ms(tx.now), id); err != nil {
+				return fmt.Errorf("mark notes sent: %w", err)
+			}
 		}
 		if !send {
 			return nil

@@ -129,7 +129,14 @@ func removeMember(ctx context.Context, tx *Tx, circleID, userID string) error {
 		circleID, ptrString(applicantID), userID); err != nil {
 		return fmt.Errorf("unplace applicant: %w", err)
 	}
-	return nil
+	// The circle's rooms change who may watch them: screens left open by the
+	// person who left are closed at once, on every instance.
+	rooms, err := queryStrings(ctx, tx, `
+		SELECT s.meeting_id FROM room_state s JOIN meetings x ON x.id = s.meeting_id WHERE x.circle_id = $1`, circleID)
+	if err != nil {
+		return fmt.Errorf("list rooms: %w", err)
+	}
+	return touchRooms(ctx, tx, rooms, partPeople)
 }
 
 func ptrString(p *string) string {

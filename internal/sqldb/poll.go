@@ -261,22 +261,9 @@ func (s *PollService) ListPolls(ctx context.Context, circleID string) ([]*roundt
 		if _, err := memberWithRules(ctx, tx, actorOf(ctx), circleID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM polls WHERE circle_id = $1 ORDER BY created_at DESC, id DESC`, circleID)
+		ids, err := queryStrings(ctx, tx, `SELECT id FROM polls WHERE circle_id = $1 ORDER BY created_at DESC, id DESC`, circleID)
 		if err != nil {
 			return fmt.Errorf("list polls: %w", err)
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		for _, id := range ids {
 			p, err := loadPoll(ctx, tx, id)

@@ -104,27 +104,21 @@ func nextMeeting(ctx context.Context, tx *Tx, circleID string, t time.Time) (*ro
 // meetingCalendar writes the calendar file of a meeting for an e-mail: the
 // facilitator organizes, everyone in the circle attends.
 func (db *DB) meetingCalendar(ctx context.Context, tx *Tx, method ical.Method, mm *meetingMessage) ([]byte, error) {
-	rows, err := tx.QueryContext(ctx, `
+	attendees, err := queryAll(ctx, tx, `
 		SELECT u.name, u.email FROM circle_members m JOIN users u ON u.id = m.user_id
-		WHERE m.circle_id = $1 ORDER BY u.name, u.id`, mm.m.CircleID)
+		WHERE m.circle_id = $1 ORDER BY u.name, u.id`, func(rows *sql.Rows) (p ical.Person, err error) {
+		return p, rows.Scan(&p.Name, &p.Email)
+	}, mm.m.CircleID)
 	if err != nil {
 		return nil, fmt.Errorf("list attendees: %w", err)
 	}
-	defer rows.Close()
-	var attendees []ical.Person
-	for rows.Next() {
-		var p ical.Person
-		if err := rows.Scan(&p.Name, &p.Email); err != nil {
+	agenda := ""
+	if mm.to.accepted {
+		segs, err := loadSegments(ctx, tx, mm.m.ID)
+		if err != nil {
 			return nil, err
 		}
-		attendees = append(attendees, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	agenda := mm.m.Agenda
-	if !mm.to.accepted {
-		agenda = ""
+		agenda = agendaText(strings.Join(segmentLines(segs), "\n"), mm.m.Agenda)
 	}
 	ev := db.meetingEvent(mm.m, mm.circle, agenda, db.host())
 	ev.Attendees = attendees
@@ -136,6 +130,32 @@ func (db *DB) meetingCalendar(ctx context.Context, tx *Tx, method ical.Method, m
 		return nil, fmt.Errorf("calendar of meeting %s: %w", mm.m.ID, err)
 	}
 	return b, nil
+}
+
+// segmentLines writes an agenda's parts for a calendar, one a line, without
+// clock times: the calendar shows the meeting in each reader's zone.
+func segmentLines(segs []roundtable.Segment) []string {
+	out := make([]string, len(segs))
+	for i, s := range segs {
+		out[i] = segmentLine(s.Title, s.Minutes)
+	}
+	return out
+}
+
+// segmentLine is one part of an agenda in a calendar: "Questions (8 min)"
+// (feedSegments writes the same in SQL).
+func segmentLine(title string, minutes int) string { return fmt.Sprintf("%s (%d min)", title, minutes) }
+
+// agendaText is the agenda a calendar entry summarizes: the parts, one a
+// line, then the facilitator's notes on the agenda.
+func agendaText(parts, notes string) string {
+	switch {
+	case parts == "":
+		return notes
+	case strings.TrimSpace(notes) == "":
+		return parts
+	}
+	return parts + "\n" + notes
 }
 
 // agendaLines is how much of the agenda a calendar entry shows.

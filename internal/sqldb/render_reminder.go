@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/roundtable/roundtable/internal/mail"
 )
@@ -35,15 +36,37 @@ func (db *DB) renderReminderWeek(ctx context.Context, tx *Tx, j job) (rendered, 
 		return drop(why), nil
 	}
 	d := db.mailFor(mm, tx.now)
-	if mm.to.accepted && mm.m.PresenterID != "" {
-		name, err := userName(ctx, tx, mm.m.PresenterID)
+	if mm.to.accepted {
+		if err := withAgenda(ctx, tx, &d, mm); err != nil {
+			return rendered{}, err
+		}
+		cards, err := loadChallenges(ctx, tx, mm.m.ID)
 		if err != nil {
 			return rendered{}, err
 		}
-		d.Presenter, d.Challenge = name, mm.m.Challenge
-		d.Presenting = mm.m.PresenterID == mm.to.id
+		for _, c := range cards {
+			mine := c.PresenterID == mm.to.id
+			d.Cards = append(d.Cards, mail.ChallengeCard{Presenter: c.Name, Mine: mine, Context: c.Context, Question: c.Question, Tried: c.Tried})
+			d.Presenting = d.Presenting || mine
+		}
 	}
 	return rendered{msg: withPrefs(mail.MeetingReminderWeek, d, db)}, nil
+}
+
+// withAgenda puts the meeting's timed agenda, with each part's start in
+// the reader's zone, into a message; the agenda text stays as notes on it.
+// Circle content: for members who accepted the ground rules only.
+func withAgenda(ctx context.Context, tx *Tx, d *mail.MeetingMail, mm *meetingMessage) error {
+	segs, err := loadSegments(ctx, tx, mm.m.ID)
+	if err != nil {
+		return err
+	}
+	at := mm.m.StartsAt
+	for _, s := range segs {
+		d.Parts = append(d.Parts, mail.AgendaPart{Start: at.In(mm.to.loc).Format("15:04"), Title: s.Title, Minutes: s.Minutes, Roles: s.Roles})
+		at = at.Add(time.Duration(s.Minutes) * time.Minute)
+	}
+	return nil
 }
 
 // renderReminderDay writes the short reminder the day before: when, the
@@ -58,6 +81,17 @@ func (db *DB) renderReminderDay(ctx context.Context, tx *Tx, j job) (rendered, e
 	}
 	d := db.mailFor(mm, tx.now)
 	d.Soon = mail.Soon(mm.m.StartsAt, mm.to.loc, tx.now)
+	if mm.to.accepted {
+		// The message names what comes first: the first timed part, when
+		// the agenda has parts.
+		segs, err := loadSegments(ctx, tx, mm.m.ID)
+		if err != nil {
+			return rendered{}, err
+		}
+		if len(segs) > 0 {
+			d.Agenda = append([]string{segs[0].Title}, d.Agenda...)
+		}
+	}
 	return rendered{msg: withPrefs(mail.MeetingReminderDay, d, db)}, nil
 }
 

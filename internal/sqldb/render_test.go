@@ -285,22 +285,45 @@ func allOff() roundtable.NotificationPrefs {
 func TestRender_ReminderWeek(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		f := newRenderFix(t, e)
-		f.exec(`UPDATE meetings SET presenter_id = $1, challenge = $2, readings = $3 WHERE id = $4`, f.ben.ID,
-			"How do I hand the budget over without losing the team's trust?",
-			"https://example.org/delegation\nChapter 3 of The Coaching Habit", f.m.ID)
+		// The facilitator names the presenter and her challenge on the
+		// meeting form, which writes the context of the presenter's card.
+		m, err := e.meetings.FindMeetingByID(as(f.fac), f.m.ID)
+		must(t, err)
+		m.PresenterID, m.Challenge = f.ben.ID, "How do I hand the budget over without losing the team's trust?"
+		m.Readings = "https://example.org/delegation\nChapter 3 of The Coaching Habit"
+		must(t, e.meetings.UpdateMeeting(as(f.fac), m))
+		agendas := sqldb.NewAgendaService(e.db)
+		must(t, agendas.SetSegments(as(f.fac), f.m.ID, []roundtable.Segment{
+			{Title: "Check-in round", Kind: roundtable.SegmentRound, Minutes: 15, Roles: "Everyone in turn"},
+			{Title: "Case clinic", Kind: roundtable.SegmentPresent, Minutes: 60},
+		}))
 		e.clock.Add(meetingStart.Add(-7*24*time.Hour).Sub(e.clock.Now()) + time.Minute)
 
 		anna := f.sent(f.job(sqldb.KindReminderWeek, f.anna, 0))
 		wantText(t, anna, "anna@example.org", "Next week: Harbour Circle, Monday 16 March, 10:00–11:30 (America/New York)",
 			"Ben Baker brings a challenge", "How do I hand the budget over without losing the team's trust?",
 			"https://example.org/delegation", "Chapter 3 of The Coaching Habit", "Case clinic (60 min)",
-			"https://video.example/harbour", "https://rt.example/meetings/"+f.m.ID, "https://rt.example/account#messages")
+			"https://video.example/harbour", "https://rt.example/meetings/"+f.m.ID, "https://rt.example/account#messages",
+			"10:15", "Everyone in turn")
+		if !strings.Contains(anna.Text, "  10:00  Check-in round (15 min) · Everyone in turn\n  10:15  Case clinic (60 min)\n") {
+			t.Errorf("text: the agenda's parts are not timed in the reader's zone:\n%s", anna.Text)
+		}
 		if !strings.Contains(anna.HTML, `<a href="https://example.org/delegation"`) {
 			t.Errorf("html: the reading's link is not a link")
 		}
 		ben := f.sent(f.job(sqldb.KindReminderWeek, f.ben, 0))
 		wantText(t, ben, "ben@example.org", "Next week: Harbour Circle, Monday 16 March, 19:30–21:00 (Asia/Kolkata)",
-			"You are presenting this time")
+			"You are presenting this time", "19:45")
+		lacksText(t, ben, "A few good questions")
+
+		// The presenter's own card: her question, the situation, what she tried.
+		must(t, agendas.SaveChallenge(as(f.ben), &roundtable.Challenge{MeetingID: f.m.ID,
+			Context: "I took over finance in May.", Question: "How do I let go of the budget?", Tried: "Weekly reviews."}))
+		anna = f.sent(f.job(sqldb.KindReminderWeek, f.anna, 0))
+		wantText(t, anna, "anna@example.org", anna.Subject, "The question", "How do I let go of the budget?", "The situation",
+			"I took over finance in May.", "Tried so far", "Weekly reviews.", "A few good questions")
+		day := f.sent(f.job(sqldb.KindReminderDay, f.anna, 0))
+		wantText(t, day, "anna@example.org", day.Subject, "First on the agenda: Check-in round")
 
 		// Turned off, it is not sent; back on, it is.
 		notes := sqldb.NewNotificationService(e.db)
@@ -315,7 +338,7 @@ func TestRender_ReminderWeek(t *testing.T) {
 		f.exec(`UPDATE circle_members SET ground_rules_accepted_at = NULL WHERE user_id = $1`, f.anna.ID)
 		pending := f.sent(f.job(sqldb.KindReminderWeek, f.anna, 0))
 		wantText(t, pending, "anna@example.org", anna.Subject, "accept the circle's ground rules", "https://video.example/harbour")
-		lacksText(t, pending, "hand the budget", "Case clinic", "Coaching Habit")
+		lacksText(t, pending, "hand the budget", "let go of the budget", "Case clinic", "Check-in round", "Coaching Habit")
 		inv := f.sent(f.job(sqldb.KindInvitation, f.anna, 0))
 		lacksText(t, inv, "Case clinic")
 		if ev := icaltest.Read(t, inv.Calendar).Events[0]; strings.Contains(ev.Description, "Case clinic") {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 )
 
@@ -37,6 +38,10 @@ type DB struct {
 	// wake is signalled after a commit that enqueued e-mail, so Outbox.Run
 	// delivers at once instead of at its next poll.
 	wake chan struct{}
+
+	// roomHook is called after a commit that changed live rooms, once per
+	// meeting (see OnRoomChange).
+	roomHook atomic.Pointer[func(meetingID string)]
 }
 
 // Open connects to the database named by cfg.URL. It does not migrate.
@@ -107,7 +112,11 @@ type Tx struct {
 	*sql.Tx
 	db       *DB
 	now      time.Time
-	enqueued bool // an e-mail was enqueued: wake the outbox after commit
+	enqueued bool     // an e-mail was enqueued: wake the outbox after commit
+	rooms    []string // meetings whose room changed: told after commit, each once
+	// roomParts are the parts of each room already touched in this
+	// transaction: touching them again changes nothing.
+	roomParts map[string]roomPart
 }
 
 // beginRead starts a read-only transaction (on SQLite, on a reader connection).
@@ -135,6 +144,13 @@ func (tx *Tx) Commit() error {
 	}
 	if tx.enqueued {
 		tx.db.notify()
+	}
+	if len(tx.rooms) > 0 {
+		if fn := tx.db.roomHook.Load(); fn != nil {
+			for _, id := range tx.rooms {
+				(*fn)(id)
+			}
+		}
 	}
 	return nil
 }

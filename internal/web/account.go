@@ -85,7 +85,7 @@ func (s *Server) facilitatesACircle(r *http.Request) (bool, error) {
 			}
 			return false, fmt.Errorf("find membership: %w", err)
 		}
-		if h.Me != nil && h.Me.Role == roundtable.RoleFacilitator {
+		if isFacilitator(h) {
 			return true, nil
 		}
 	}

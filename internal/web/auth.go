@@ -178,9 +178,15 @@ type tokenPage struct {
 // handleSignInLinkShow shows a button to use a sign-in link. The link is not
 // used up by a GET, so mail scanners that open links do not spend it.
 func (s *Server) handleSignInLinkShow(w http.ResponseWriter, r *http.Request) error {
+	action := "/signin/link/" + url.PathEscape(r.PathValue("token"))
+	// A link may lead somewhere (a guest's meeting room): keep where, if it
+	// is one of our own pages.
+	if next := localPath(r.URL.Query().Get("next"), ""); next != "" {
+		action += "?next=" + url.QueryEscape(next)
+	}
 	s.render(w, r, http.StatusOK, "signin_link", &tokenPage{
 		layoutData: layoutData{Title: "Sign in to Roundtable"},
-		Action:     "/signin/link/" + url.PathEscape(r.PathValue("token")),
+		Action:     action,
 	})
 	return nil
 }
@@ -191,7 +197,7 @@ func (s *Server) handleSignInLinkRedeem(w http.ResponseWriter, r *http.Request) 
 	if roundtable.ErrorCode(err) == roundtable.EUNAUTHORIZED || roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
 		s.render(w, r, http.StatusGone, "message", &messagePage{
 			layoutData: layoutData{Title: "This link no longer works"},
-			Message:    "Sign-in links work once, for 15 minutes. Ask for a new one on the sign-in page.",
+			Message:    "Sign-in links work once and for a limited time. Ask for a new one on the sign-in page.",
 			LinkHref:   "/signin", LinkText: "Go to the sign-in page",
 		})
 		return nil
@@ -201,7 +207,7 @@ func (s *Server) handleSignInLinkRedeem(w http.ResponseWriter, r *http.Request) 
 	if err := s.signIn(w, r, u); err != nil {
 		return err
 	}
-	return s.notice(w, r, "/", "You are signed in.")
+	return s.notice(w, r, localPath(r.URL.Query().Get("next"), "/"), "You are signed in.")
 }
 
 // handleSignOut ends the session.

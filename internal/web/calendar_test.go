@@ -32,7 +32,7 @@ func TestCalendarFeed(t *testing.T) {
 	a := newApp(t)
 	u := a.user("una@example.org", "Una Member", false)
 	b := a.browser().signInAs(u)
-	page := b.get("/account").want(t, http.StatusOK).contains(t, "Your calendar address", "Get a new address", "webcal://rt.test/calendar/")
+	page := b.get("/account").want(t, http.StatusOK).contains(t, "Your calendar address", "Replace my calendar address", "webcal://rt.test/calendar/")
 	path := feedPath(t, page)
 	if again := feedPath(t, b.get("/account")); again != path {
 		t.Fatalf("got address %s the second time, want the same %s", again, path)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,15 +72,16 @@ type circleHomePage struct {
 	MyGoals       []*roundtable.Goal
 	IsFacilitator bool
 	RSVPs         []roundtable.RSVP
-	// Rhythm is the circle's weekly time when it has one, like "Tue 15:00
-	// Europe/London — Tue 16:00 your time", so members know it before the
-	// meetings are scheduled; the series' time once there is one.
-	Rhythm string
-	// Cadence says how often, like "every two weeks" or "the second
-	// Tuesday of every month".
-	Cadence   string
+	// Rhythm is when the circle meets, in its zone and on the reader's
+	// clock: the series' time, or before there is one the weekly time the
+	// circle was formed around; nil when it has neither.
+	Rhythm    *rhythmView
 	HasSeries bool
 	Polls     []pollLink // open polls for a new time
+	// Next is the next meeting that takes place, shown with its details and
+	// the RSVP buttons; Later the other upcoming ones, listed briefly.
+	Next  *meetingView
+	Later []meetingView
 }
 
 // pollLink is an open poll on the circle page.
@@ -88,25 +90,107 @@ type pollLink struct {
 	Answered        bool
 }
 
-// circleRhythm describes a circle's weekly slot for a reader in loc over the
-// program's dates, or "" when the circle has no slot.
-func circleRhythm(c *roundtable.Circle, p *roundtable.Program, loc *time.Location) string {
-	if c.Slot == "" || p == nil {
-		return ""
+// rhythmView says when a circle meets, for one reader.
+type rhythmView struct {
+	// Circle is how often and when in the circle's zone, like "every two
+	// weeks on Thursday at 16:00"; before there is a series only when, like
+	// "Thursday at 16:00", and Cadence says how often the program plans
+	// meetings, like "every month".
+	Circle, Cadence string
+	// Zone names the circle's zone when the reader's clock shows other times.
+	Zone string
+	// Local is the time on the reader's clock, like "Thursday at 10:00", and
+	// Changes the weeks when daylight saving moves it, like "at 11:00 from
+	// 18 March, then at 10:00 again from 1 April"; both empty when the reader
+	// sees the circle's own times.
+	Local, Changes string
+}
+
+// circleRhythm describes when a circle meets for a reader in loc, over the
+// program's remaining dates: by the series sr when there is one (nil
+// otherwise), else by the weekly time the circle was formed around and the
+// program's cadence. It returns nil when the circle has no time yet.
+func circleRhythm(c *roundtable.Circle, p *roundtable.Program, sr *roundtable.Series, loc *time.Location, now time.Time) *rhythmView {
+	if p == nil {
+		return nil
 	}
-	slot, err := schedule.ParseSlot(c.Slot)
+	slotText := c.Slot
+	if sr != nil {
+		slotText = sr.Slot
+	}
+	slot, err := schedule.ParseSlot(slotText)
 	if err != nil {
-		return ""
+		return nil
 	}
 	ref, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return ""
+		return nil
 	}
-	plan, err := schedule.NewPlan(ref, schedule.NewRange(p.StartDate, p.EndDate), 1)
+	out := &rhythmView{Circle: schedule.DayName(slot.Day) + " at " + wallClock(slot.Start), Cadence: strings.ToLower(p.Cadence.Label())}
+	if sr != nil {
+		out.Circle, out.Cadence = sr.Phrase(), ""
+	}
+	runs := localRuns(slot, ref, loc, programFrom(p, ref, now), p.EndDate)
+	if len(runs) == 0 || (len(runs) == 1 && runs[0].Day == slot.Day && runs[0].Start == slot.Start) {
+		return out
+	}
+	out.Zone = zoneName(ref)
+	out.Local = schedule.DayName(runs[0].Day) + " at " + wallClock(runs[0].Start)
+	out.Changes = runChanges(runs, now.In(loc).Year(), false)
+	return out
+}
+
+// localRuns returns how a reader in loc sees the weekly slot, named in ref,
+// from one date to another: one run, or more when daylight saving in either
+// zone moves it. It is nil when the dates hold no meeting.
+func localRuns(slot schedule.Slot, ref, loc *time.Location, from, to time.Time) schedule.LocalRuns {
+	plan, err := schedule.NewPlan(ref, schedule.NewRange(from, to), 1)
 	if err != nil {
-		return ""
+		return nil
 	}
-	return plan.Explain(slot, loc)
+	return plan.LocalTimes(slot, loc)
+}
+
+// runChanges writes the runs after the first, like "at 11:00 from 18
+// March, then at 10:00 again from 1 April"; short writes "11:00 from 18
+// Mar, then 10:00 again from 1 Apr". The year is named when it is not
+// thisYear.
+func runChanges(runs schedule.LocalRuns, thisYear int, short bool) string {
+	var parts []string
+	for i, r := range runs {
+		if i == 0 {
+			continue
+		}
+		clock, moved := wallClock(r.Start), r.Day != runs[0].Day
+		var at string
+		switch {
+		case short && moved:
+			at = schedule.DayAbbrev(r.Day) + " " + clock
+		case short:
+			at = clock
+		case moved:
+			at = "on " + schedule.DayName(r.Day) + " at " + clock
+		default:
+			at = "at " + clock
+		}
+		if r.Day == runs[0].Day && r.Start == runs[0].Start {
+			at += " again"
+		}
+		layout := "2 January"
+		if short {
+			layout = "2 Jan"
+		}
+		if r.From.Year() != thisYear {
+			layout += " 2006"
+		}
+		parts = append(parts, at+" from "+r.From.Format(layout))
+	}
+	return strings.Join(parts, ", then ")
+}
+
+// wallClock writes minutes since midnight like "09:30".
+func wallClock(minutes int) string {
+	return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60)
 }
 
 // handleCircleShow shows a circle to its members: people, ground rules,
@@ -124,15 +208,20 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 	data := &circleHomePage{
 		layoutData: layoutData{Title: home.Circle.Name, Nav: "home"},
 		Home:       home, Zone: zoneName(loc), RSVPs: []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo},
-		IsFacilitator: home.Me != nil && home.Me.Role == roundtable.RoleFacilitator,
+		IsFacilitator: isFacilitator(home),
 	}
 	for _, m := range home.Circle.Members {
 		data.Members = append(data.Members, memberView{CircleMember: m, Goals: home.Goals[m.UserID], IsMe: m.UserID == u.ID})
 	}
 	data.MyGoals = home.Goals[u.ID]
-	data.Cadence = strings.ToLower(home.Program.Cadence.Label())
 	for _, m := range home.Upcoming {
-		data.Upcoming = append(data.Upcoming, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})
+		v := meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)}
+		data.Upcoming = append(data.Upcoming, v)
+		if data.Next == nil && !m.Cancelled {
+			data.Next = &v
+		} else {
+			data.Later = append(data.Later, v)
+		}
 	}
 	for _, m := range home.Past {
 		data.Past = append(data.Past, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})

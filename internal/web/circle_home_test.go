@@ -7,22 +7,41 @@ import (
 	"github.com/roundtable/roundtable"
 )
 
-// The circle page names the weekly time in the reader's clock, across the
-// weeks when only one of the two zones is on summer time.
+// The circle page names the weekly time in the circle's zone and on the
+// reader's clock, with the weeks when only one of the two zones is on summer
+// time, from today to the end of the program.
 func TestCircleRhythm(t *testing.T) {
 	p := &roundtable.Program{
 		StartDate: time.Date(2027, 1, 11, 0, 0, 0, 0, time.UTC),
 		EndDate:   time.Date(2027, 6, 28, 0, 0, 0, 0, time.UTC),
+		Cadence:   roundtable.Monthly,
 	}
-	c := &roundtable.Circle{TimeZone: "Europe/London", Slot: "Tue 15:00"}
-	got := circleRhythm(c, p, roundtable.LoadLocation("America/New_York"))
-	want := "Tue 15:00 Europe/London — Tue 10:00 your time, 11:00 from 16 Mar 2027, 10:00 from 30 Mar 2027"
-	if got != want {
-		t.Errorf("got %q\nwant %q", got, want)
+	circle := &roundtable.Circle{TimeZone: "Europe/London", Slot: "Tue 15:00"}
+	ny, london := roundtable.LoadLocation("America/New_York"), roundtable.LoadLocation("Europe/London")
+	sr := &roundtable.Series{Slot: "Tue 15:00", Cadence: roundtable.Biweekly}
+	before := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	during := time.Date(2027, 3, 20, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		sr   *roundtable.Series
+		loc  *time.Location
+		now  time.Time
+		want rhythmView
+	}{
+		{"before the program, no series", nil, ny, before, rhythmView{Circle: "Tuesday at 15:00", Cadence: "every month", Zone: "Europe/London",
+			Local: "Tuesday at 10:00", Changes: "at 11:00 from 16 March 2027, then at 10:00 again from 30 March 2027"}},
+		{"in the weeks between the changes, with a series", sr, ny, during, rhythmView{Circle: "every two weeks on Tuesday at 15:00", Zone: "Europe/London",
+			Local: "Tuesday at 11:00", Changes: "at 10:00 from 30 March"}},
+		{"the circle's own zone", sr, london, before, rhythmView{Circle: "every two weeks on Tuesday at 15:00"}},
+	} {
+		got := circleRhythm(circle, p, tc.sr, tc.loc, tc.now)
+		if got == nil || *got != tc.want {
+			t.Errorf("%s: got %+v\nwant %+v", tc.name, got, tc.want)
+		}
 	}
 	for _, c := range []*roundtable.Circle{{TimeZone: "Europe/London"}, {TimeZone: "Europe/London", Slot: "Someday"}, {TimeZone: "Mars/Base", Slot: "Tue 15:00"}} {
-		if got := circleRhythm(c, p, time.UTC); got != "" {
-			t.Errorf("circle %+v: got %q, want nothing", c, got)
+		if got := circleRhythm(c, p, nil, time.UTC, before); got != nil {
+			t.Errorf("circle %+v: got %+v, want nothing", c, got)
 		}
 	}
 }

@@ -73,7 +73,7 @@ func (v *fieldView) ID() string { return "f-" + v.Name }
 // templateFuncs are the functions templates may call.
 func (s *Server) templateFuncs() template.FuncMap {
 	lists := optionLists()
-	return template.FuncMap{
+	funcs := template.FuncMap{
 		// field builds a fieldView: (field .Form "email" "E-mail address" "type=email" "hint=…").
 		"field": func(f *form, name, label string, opts ...string) (*fieldView, error) {
 			v := &fieldView{Form: f, Name: name, Label: label, Type: "text"}
@@ -125,6 +125,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return out
 		},
 	}
+	for name, fn := range roomFuncs() {
+		funcs[name] = fn
+	}
+	return funcs
 }
 
 // plural writes "1 applicant" or "3 applicants".

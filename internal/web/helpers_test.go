@@ -71,6 +71,7 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 		Formations: formations, Backfill: sqldb.NewBackfillService(db), Health: db.Ping,
 		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
 		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
+		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
 	}
 	if health != nil {
 		svc.Health = health

@@ -24,11 +24,27 @@ type meetingFormPage struct {
 	Presenters []option
 	Mail       []mailView
 	ReaderZone string
+	When       string // the meeting's time for the reader, when changing
 }
 
 // mailView says what became of one kind of message, in the reader's time.
 type mailView struct {
 	Label, Status string
+}
+
+// meetingHead is the top of every page about one meeting: the meeting, its
+// circle and its time for the reader.
+type meetingHead struct {
+	Meeting *roundtable.Meeting
+	Circle  *roundtable.Circle
+	When    string
+	Zone    string // the reader's
+}
+
+// headOf fills a meetingHead for the reader u.
+func (s *Server) headOf(u *roundtable.User, m *roundtable.Meeting, c *roundtable.Circle) meetingHead {
+	loc := u.Location()
+	return meetingHead{Meeting: m, Circle: c, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, s.now()), Zone: zoneName(loc)}
 }
 
 // facilitatedCircle returns a circle's page for its facilitator.
@@ -114,6 +130,7 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 	if u := roundtable.UserFromContext(r.Context()); u != nil && m != nil {
 		loc := u.Location()
 		page.ReaderZone = zoneName(loc)
+		page.When = meetingWhen(m.StartsAt, m.EndsAt(), loc, s.now())
 		if mail, err := s.svc.Meetings.ListMeetingMail(r.Context(), m.ID); err == nil {
 			page.Mail = mailViews(mail, m, loc, s.now())
 		}
@@ -124,12 +141,14 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 // mailViews writes what became of each kind of message, for the form.
 func mailViews(mail []*roundtable.MeetingMail, m *roundtable.Meeting, loc *time.Location, now time.Time) []mailView {
 	var out []mailView
+	at := func(t *time.Time) string { return t.In(loc).Format("Monday 2 January at 15:04") }
 	for _, x := range mail {
-		at := func(t *time.Time) string { return t.In(loc).Format("Monday 2 January at 15:04") }
 		var status string
 		switch {
 		case x.Sent > 0 && x.Waiting > 0:
 			status = fmt.Sprintf("Sent to %s, last on %s; %d still to go on %s.", plural(x.Sent, "person", "people"), at(x.SentAt), x.Waiting, at(x.DueAt))
+		case x.Sent > 0 && x.Kind == "invitation":
+			status = fmt.Sprintf("Sent to %s on %s. A new time, length, link or place sends everyone an update.", plural(x.Sent, "person", "people"), at(x.SentAt))
 		case x.Sent > 0:
 			status = fmt.Sprintf("Sent to %s on %s. Changes you make now show on the meeting's page, not in that e-mail.", plural(x.Sent, "person", "people"), at(x.SentAt))
 		case x.Waiting > 0:
@@ -309,8 +328,8 @@ type meetingPage struct {
 	Answers       []roundtable.RSVP
 	Past          bool
 	IsFacilitator bool
-	Presenter     string
 	Polls         []*roundtable.Poll // open polls for a new time
+	Agenda        *agendaView        // timed parts, roles, challenge cards, commitments
 }
 
 // handleMeetingShow shows a meeting to its circle.
@@ -332,10 +351,16 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	}
 	for _, p := range home.Circle.Members {
 		data.RSVPs = append(data.RSVPs, rsvpView{Name: p.Name, Role: p.Role, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
-		if p.UserID == m.PresenterID {
-			data.Presenter = p.Name
-		}
 	}
+	ag, err := s.svc.Agendas.FindAgenda(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	made := map[string]time.Time{}
+	for _, x := range append(append([]*roundtable.Meeting{}, home.Upcoming...), home.Past...) {
+		made[x.ID] = x.StartsAt
+	}
+	data.Agenda = newAgendaView(ag, m, u, loc, made)
 	polls, err := s.svc.Polls.ListPolls(r.Context(), m.CircleID)
 	if err != nil {
 		return err

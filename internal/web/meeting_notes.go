@@ -10,10 +10,7 @@ import (
 // meetingCancelPage asks once before a meeting is cancelled.
 type meetingCancelPage struct {
 	layoutData
-	Meeting *roundtable.Meeting
-	Circle  *roundtable.Circle
-	When    string
-	Zone    string
+	meetingHead
 }
 
 // handleMeetingCancelConfirm asks the facilitator to confirm a cancellation.
@@ -25,10 +22,9 @@ func (s *Server) handleMeetingCancelConfirm(w http.ResponseWriter, r *http.Reque
 	if m.Cancelled {
 		return s.notice(w, r, "/meetings/"+m.ID, "This meeting is cancelled already.")
 	}
-	loc := u.Location()
 	s.render(w, r, http.StatusOK, "meeting_cancel", &meetingCancelPage{
-		layoutData: layoutData{Title: "Cancel the meeting", Nav: "home"},
-		Meeting:    m, Circle: home.Circle, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, s.now()), Zone: zoneName(loc),
+		layoutData:  layoutData{Title: "Cancel the meeting", Nav: "home"},
+		meetingHead: s.headOf(u, m, home.Circle),
 	})
 	return nil
 }
@@ -48,12 +44,9 @@ func (s *Server) handleMeetingCancel(w http.ResponseWriter, r *http.Request) err
 // meetingNotesPage is the form for a meeting's minutes and commitments.
 type meetingNotesPage struct {
 	layoutData
-	Meeting *roundtable.Meeting
-	Circle  *roundtable.Circle
-	When    string
-	Zone    string
-	SentAt  string
-	Form    *form
+	meetingHead
+	SentAt string
+	Form   *form
 }
 
 var notesFields = []string{"notes", "send"}
@@ -61,8 +54,8 @@ var notesFields = []string{"notes", "send"}
 func (s *Server) renderNotes(w http.ResponseWriter, r *http.Request, status int, u *roundtable.User, m *roundtable.Meeting, home *roundtable.CircleHome, f *form) {
 	loc := u.Location()
 	page := &meetingNotesPage{
-		layoutData: layoutData{Title: "Notes of the meeting", Nav: "home"},
-		Meeting:    m, Circle: home.Circle, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, s.now()), Zone: zoneName(loc), Form: f,
+		layoutData:  layoutData{Title: "Notes of the meeting", Nav: "home"},
+		meetingHead: s.headOf(u, m, home.Circle), Form: f,
 	}
 	if m.NotesSentAt != nil {
 		page.SentAt = m.NotesSentAt.In(loc).Format("Monday 2 January at 15:04")

@@ -23,10 +23,7 @@ var pollFields = func() []string {
 // pollFormPage is the facilitator's form to offer new times.
 type pollFormPage struct {
 	layoutData
-	Meeting    *roundtable.Meeting
-	Circle     *roundtable.Circle
-	When       string // the meeting's time for the reader
-	Zone       string // the reader's
+	meetingHead
 	CircleZone string
 	Form       *form
 	Numbers    []int
@@ -34,11 +31,10 @@ type pollFormPage struct {
 }
 
 func (s *Server) renderPollForm(w http.ResponseWriter, r *http.Request, status int, u *roundtable.User, m *roundtable.Meeting, home *roundtable.CircleHome, f *form) {
-	loc := u.Location()
 	page := &pollFormPage{
-		layoutData: layoutData{Title: "Find a new time", Nav: "home"},
-		Meeting:    m, Circle: home.Circle, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, s.now()), Zone: zoneName(loc),
-		CircleZone: zoneName(roundtable.LoadLocation(home.Circle.TimeZone)), Form: f,
+		layoutData:  layoutData{Title: "Find a new time", Nav: "home"},
+		meetingHead: s.headOf(u, m, home.Circle),
+		CircleZone:  zoneName(roundtable.LoadLocation(home.Circle.TimeZone)), Form: f,
 		Scopes: []roundtable.PollScope{roundtable.ScopeMeeting},
 	}
 	if m.InSeries {

@@ -15,11 +15,7 @@ import (
 func TestPoll_Pages(t *testing.T) {
 	a := newApp(t)
 	s := a.scheduled()
-	_, _, at := parisAt(10, "10:00")
-	m := &roundtable.Meeting{CircleID: s.circle.ID, StartsAt: at, Minutes: 90, VideoURL: "https://v.example/m"}
-	if err := a.svc.Meetings.CreateMeeting(as(s.fac), m); err != nil {
-		t.Fatal(err)
-	}
+	m := a.meetingIn(s, 10, 90)
 	fb, ny, tk := a.browser().signInAs(s.fac), a.browser().signInAs(s.ny), a.browser().signInAs(s.tokyo)
 	newPath := "/meetings/" + m.ID + "/polls/new"
 

@@ -28,7 +28,8 @@ var pageNames = []string{
 	"programs", "program_form", "program_show", "applicants", "applicant_show", "applicant_import",
 	"apply", "apply_thanks", "circles", "circle_roster", "invite", "welcome", "circle_home", "goals",
 	"meeting_form", "meeting_show", "formation", "formation_draft", "backfill",
-	"meeting_cancel", "meeting_notes", "series_form", "series_preview", "poll_form", "poll_show",
+	"meeting_cancel", "meeting_notes", "series_form", "series_preview", "poll_form", "poll_show", "room",
+	"meeting_agenda", "meeting_roles", "meeting_challenge",
 }
 
 // sharedTemplates are parsed into every page.

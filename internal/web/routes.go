@@ -93,6 +93,31 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/polls/{pollID}/choose", name: "poll.choose", h: s.handlePollChoose},
 		{method: "POST", pattern: "/polls/{pollID}/close", name: "poll.close", h: s.handlePollClose},
 
+		// The live meeting room.
+		{method: "GET", pattern: "/meetings/{meetingID}/room", name: "room", h: s.handleRoom},
+		{method: "GET", pattern: "/meetings/{meetingID}/room/events", name: "room.events", h: s.handleRoomEvents},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/timer", name: "room.timer", h: s.handleRoomTimer},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/speaker", name: "room.speaker", h: s.handleRoomSpeaker},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/hand", name: "room.hand", h: s.handleRoomHand},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/board", name: "room.board", h: s.handleRoomPost},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/playback", name: "room.playback", h: s.handleRoomPlayBack},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/followups/{itemID}", name: "room.followup", h: s.handleRoomFollowUp},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/minutes", name: "room.minutes", h: s.handleRoomMinutes, maxBody: minutesBody},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/attendance", name: "room.attendance", h: s.handleRoomAttendance},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/reflection", name: "room.reflection", h: s.handleRoomReflection},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/guests", name: "room.guest.invite", h: s.handleRoomGuestInvite},
+		{method: "POST", pattern: "/meetings/{meetingID}/room/guests/remove", name: "room.guest.remove", h: s.handleRoomGuestRemove},
+
+		// A meeting's agenda, its roles and the presenters' challenge cards.
+		{method: "GET", pattern: "/meetings/{meetingID}/agenda", name: "meeting.agenda", h: s.handleAgendaEdit},
+		{method: "POST", pattern: "/meetings/{meetingID}/agenda", name: "meeting.agenda.save", h: s.handleAgendaSave},
+		{method: "POST", pattern: "/meetings/{meetingID}/agenda/format", name: "meeting.agenda.format", h: s.handleAgendaFormat},
+		{method: "POST", pattern: "/meetings/{meetingID}/agenda/templates/delete", name: "meeting.agenda.template.delete", h: s.handleAgendaTemplateDelete},
+		{method: "GET", pattern: "/meetings/{meetingID}/roles", name: "meeting.roles", h: s.handleRolesEdit},
+		{method: "POST", pattern: "/meetings/{meetingID}/roles", name: "meeting.roles.save", h: s.handleRolesSave},
+		{method: "GET", pattern: "/meetings/{meetingID}/challenge", name: "meeting.challenge", h: s.handleChallengeEdit},
+		{method: "POST", pattern: "/meetings/{meetingID}/challenge", name: "meeting.challenge.save", h: s.handleChallengeSave},
+
 		// Everything else, and known paths with another method: a friendly 404.
 		{method: "", pattern: "/", name: "notfound", h: s.handleNotFound},
 	}

@@ -88,6 +88,17 @@ func TestRouteWalk(t *testing.T) {
 	if err := a.svc.Polls.AnswerPoll(as(anchor), poll.ID, map[string]roundtable.PollAnswer{poll.Options[0].ID: roundtable.AnswerYes}); err != nil {
 		t.Fatal(err)
 	}
+	// The meeting's timed agenda, roles and the presenter's challenge card.
+	if err := a.svc.Agendas.SetSegments(as(facA), meeting.ID, []roundtable.Segment{
+		{Title: "Case " + markerAgenda, Kind: roundtable.SegmentPresent, Minutes: 30, Guidance: "Listen " + markerAgenda}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.Agendas.SetRoles(as(facA), meeting.ID, []roundtable.RoleAssignment{{Role: roundtable.RolePresenter, UserID: anchor.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.Agendas.SaveChallenge(as(anchor), &roundtable.Challenge{MeetingID: meeting.ID, Question: "Why " + markerAgenda}); err != nil {
+		t.Fatal(err)
+	}
 	a.deliver() // invitations and notices out of the way
 
 	// Calendar feeds: circle A's anchor sees A's meetings in theirs; the feed
@@ -128,6 +139,7 @@ func TestRouteWalk(t *testing.T) {
 		"file":        "style.css",
 		"feed":        feedOf(memberB),
 		"pollID":      poll.ID,
+		"itemID":      "0190c5a8-1c2d-7000-8000-00000000a11e",
 	}
 	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
 	bodies := map[string]walkBody{
@@ -169,10 +181,27 @@ func TestRouteWalk(t *testing.T) {
 		"poll.answer":       {form: url.Values{"answer_" + poll.Options[0].ID: {"no"}}},
 		"poll.choose":       {form: url.Values{"option_id": {poll.Options[1].ID}}},
 		"poll.close":        {},
-		"formation.start":   {form: formationForm()},
-		"formation.move":    {form: url.Values{"applicant_id": {spare.ID}, "to": {"1"}}},
-		"formation.publish": {},
-		"notfound":          {},
+		"room.timer":        {form: url.Values{"action": {"start"}}},
+		"room.speaker":      {form: url.Values{"user": {"me"}}},
+		"room.hand":         {form: url.Values{"raised": {"1"}}},
+		"room.board":        {form: url.Values{"kind": {"question"}, "body": {"What did you try?"}}},
+		"room.playback":     {form: url.Values{"commitments": {"Call the board chair"}}},
+		"room.followup":     {form: url.Values{"status": {"done"}, "report": {"Done it"}}},
+		"room.minutes":      {form: url.Values{"base_version": {"0"}, "text": {"Notes"}}},
+		"room.attendance":   {form: url.Values{"user": {facA.ID}, "present": {"1"}}},
+		"room.reflection":   {form: url.Values{"relevance": {"4"}, "insights": {"4"}, "heard": {"5"}}},
+		"room.guest.invite": {form: url.Values{"name": {"Gus Guest"}, "email": {"gus@example.org"}}},
+		"room.guest.remove": {form: url.Values{"user": {facA.ID}}},
+		"meeting.agenda.save": {form: url.Values{"count": {"1"}, "title_0": {"Intruder part"}, "minutes_0": {"5"},
+			"kind_0": {"discussion"}, "op": {"save"}}},
+		"meeting.agenda.format":          {form: url.Values{"source": {"format:check_in"}, "mode": {"replace"}}},
+		"meeting.agenda.template.delete": {form: url.Values{"template_id": {"made-up"}, "confirm": {"yes"}}},
+		"meeting.roles.save":             {form: url.Values{"presenter": {memberB.ID}}},
+		"meeting.challenge.save":         {form: url.Values{"question": {"Intruder question"}}},
+		"formation.start":                {form: formationForm()},
+		"formation.move":                 {form: url.Values{"applicant_id": {spare.ID}, "to": {"1"}}},
+		"formation.publish":              {},
+		"notfound":                       {},
 		// A proposal's version that matches nothing: a real one, with moves, could take
 		// circle A's members elsewhere.
 		"seats.place": {form: url.Values{"version": {"made-up"}, "waitlisted": {spare.ID}, "moves": {"on"}}},
@@ -203,6 +232,11 @@ func TestRouteWalk(t *testing.T) {
 			fmt.Fprintf(&b, "meeting %s %s %d %q %q %q %v seq %d cancelled %v %q %q %q %q\n", full.ID, full.StartsAt.UTC(), full.Minutes,
 				full.VideoURL, full.Place, full.Agenda, keys, full.Sequence, full.Cancelled, full.Notes, full.Challenge, full.Readings, full.PresenterID)
 		}
+		ag, err := a.svc.Agendas.FindAgenda(as(anchor), meeting.ID)
+		if err != nil {
+			t.Fatalf("snapshot agenda: %v", err)
+		}
+		fmt.Fprintf(&b, "agenda %+v roles %+v cards %+v\n", ag.Segments, ag.Roles, ag.Challenges)
 		sr, err := a.svc.Series.FindSeries(as(anchor), circleA.ID)
 		if err != nil {
 			t.Fatalf("snapshot series: %v", err)

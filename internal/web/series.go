@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,11 +68,35 @@ type selectView struct {
 }
 
 // seriesChoices turns the setup's options into radio choices, ending with
-// "another time".
-func seriesChoices(setup *roundtable.SeriesSetup, zone string) []slotChoice {
+// "another time". Under each, people are grouped by the time they see on
+// their own clock from today to the end of the program.
+func seriesChoices(setup *roundtable.SeriesSetup, now time.Time) []slotChoice {
+	ref := roundtable.LoadLocation(setup.Circle.TimeZone)
+	from, to := programFrom(setup.Program, ref, now), setup.Program.EndDate
+	// The series' and the circle's own times come first; the members' best
+	// times follow in the order of the week, easier to scan than by rank.
+	opts := slices.Clone(setup.Options)
+	pinned := 0
+	for pinned < len(opts) && (opts[pinned].Circle || (setup.Series != nil && opts[pinned].Slot == setup.Series.Slot)) {
+		pinned++
+	}
+	slices.SortStableFunc(opts[pinned:], func(a, b *roundtable.SlotOption) int { return weekMinute(a.Slot) - weekMinute(b.Slot) })
 	var out []slotChoice
-	for i, o := range setup.Options {
-		out = append(out, slotChoice{ID: "f-slot-" + strconv.Itoa(i), Value: o.Slot, Label: o.Slot + " " + zone, People: groupLocal(o.Local), Fits: o.Fits, Circle: o.Circle})
+	for i, o := range opts {
+		label, local := o.Slot, o.Local
+		if sl, err := schedule.ParseSlot(o.Slot); err == nil {
+			label, local = schedule.DayName(sl.Day)+" at "+wallClock(sl.Start), nil
+			for _, l := range o.Local {
+				if runs := localRuns(sl, ref, roundtable.LoadLocation(l.Zone), from, to); len(runs) > 0 {
+					l.Time = schedule.DayAbbrev(runs[0].Day) + " " + wallClock(runs[0].Start)
+					if len(runs) > 1 {
+						l.Time += " (" + runChanges(runs, now.Year(), true) + ")"
+					}
+				}
+				local = append(local, l)
+			}
+		}
+		out = append(out, slotChoice{ID: "f-slot-" + strconv.Itoa(i), Value: o.Slot, Label: label, People: groupLocal(local), Fits: o.Fits, Circle: o.Circle})
 	}
 	if len(out) > 0 {
 		out[0].ID = "f-slot"
@@ -81,6 +106,16 @@ func seriesChoices(setup *roundtable.SeriesSetup, zone string) []slotChoice {
 		id = "f-slot"
 	}
 	return append(out, slotChoice{ID: id, Value: "other", Label: "Another time"})
+}
+
+// weekMinute orders a slot's text in a week that starts on Monday; text
+// that is no slot sorts last.
+func weekMinute(slot string) int {
+	sl, err := schedule.ParseSlot(slot)
+	if err != nil {
+		return 7 * 24 * 60
+	}
+	return (int(sl.Day)+6)%7*24*60 + sl.Start
 }
 
 var (
@@ -124,10 +159,7 @@ func (s *Server) seriesSetup(r *http.Request) (*roundtable.User, *roundtable.Ser
 func seriesDefaults(setup *roundtable.SeriesSetup, now time.Time) url.Values {
 	p, sr := setup.Program, setup.Series
 	if sr != nil {
-		from := civilToday(now, roundtable.LoadLocation(setup.Circle.TimeZone))
-		if from.Before(p.StartDate) {
-			from = p.StartDate
-		}
+		from := programFrom(p, roundtable.LoadLocation(setup.Circle.TimeZone), now)
 		v := url.Values{"slot": {sr.Slot}, "cadence": {string(sr.Cadence)}, "minutes": {strconv.Itoa(sr.Minutes)},
 			"video_url": {sr.VideoURL}, "place": {sr.Place}, "from": {from.Format(roundtable.DateLayout)}}
 		if sr.Monthly() {
@@ -148,14 +180,23 @@ func civilToday(now time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// programFrom is the first date of the program still to come in loc: today,
+// or its start when it has not begun.
+func programFrom(p *roundtable.Program, loc *time.Location, now time.Time) time.Time {
+	if from := civilToday(now, loc); !from.Before(p.StartDate) {
+		return from
+	}
+	return p.StartDate
+}
+
 func (s *Server) renderSeriesForm(w http.ResponseWriter, r *http.Request, status int, setup *roundtable.SeriesSetup, f *form) {
 	zone := zoneName(roundtable.LoadLocation(setup.Circle.TimeZone))
 	page := &seriesFormPage{
 		layoutData: layoutData{Title: "Meeting series", Nav: "home"},
 		Setup:      setup, Form: f, Zone: zone, Changing: setup.Series != nil,
 		ProgramDates:  setup.Program.StartDate.Format("2 January 2006") + " to " + setup.Program.EndDate.Format("2 January 2006"),
-		Choices:       seriesChoices(setup, zone),
-		DaySelect:     &selectView{Form: f, Name: "day", Label: "Day, for another time", Options: weekdayOptions},
+		Choices:       seriesChoices(setup, s.now()),
+		DaySelect:     &selectView{Form: f, Name: "day", Label: "Day", Options: weekdayOptions},
 		CadenceSelect: &selectView{Form: f, Name: "cadence", Label: "How often", Options: cadenceOptions()},
 		NthSelect: &selectView{Form: f, Name: "nth", Label: "Which week of the month",
 			Hint: "For monthly meetings only, like the second Tuesday.", Options: nthOptions},
@@ -361,18 +402,13 @@ func (s *Server) circleSchedule(r *http.Request, data *circleHomePage, loc *time
 	sr, err := s.svc.Series.FindSeries(r.Context(), c.ID)
 	switch {
 	case err == nil:
-		withSlot := *c
-		withSlot.Slot = sr.Slot
 		data.HasSeries = true
-		data.Rhythm = circleRhythm(&withSlot, data.Home.Program, loc)
-		if sl, err := schedule.ParseSlot(sr.Slot); err == nil {
-			data.Cadence = sr.Rule().Phrase(sl.Day)
-		}
 	case roundtable.ErrorCode(err) == roundtable.ENOTFOUND:
-		data.Rhythm = circleRhythm(c, data.Home.Program, loc)
+		sr = nil
 	default:
 		return err
 	}
+	data.Rhythm = circleRhythm(c, data.Home.Program, sr, loc, s.now())
 	polls, err := s.svc.Polls.ListPolls(r.Context(), c.ID)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/internal/live"
 )
 
 // Services are the services the pages use.
@@ -34,6 +35,8 @@ type Services struct {
 	Notifications roundtable.NotificationService
 	Series        roundtable.SeriesService
 	Polls         roundtable.PollService
+	Room          roundtable.RoomService
+	Agendas       roundtable.AgendaService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
@@ -60,6 +63,8 @@ type Server struct {
 	cop     *http.CrossOriginProtection
 	limiter *rateLimiter
 	handler http.Handler
+	hub     *live.Hub // the meeting rooms' screens on this instance
+	frames  roomFrames
 }
 
 // Route is one registered route.
@@ -73,7 +78,8 @@ type Route struct {
 // template is missing or broken, so mistakes stop the program at boot.
 func New(svc Services, cfg Config) (*Server, error) {
 	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil ||
-		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil {
+		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil || svc.Room == nil ||
+		svc.Agendas == nil {
 		return nil, errors.New("web: every service is required")
 	}
 	if cfg.Logger == nil {
@@ -98,6 +104,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(s.templateFuncs()); err != nil {
 		return nil, err
 	}
+	s.hub = live.NewHub(s.RoomFrame, s.log)
 	s.cop = http.NewCrossOriginProtection()
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)

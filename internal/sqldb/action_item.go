@@ -1,0 +1,156 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/roundtable/roundtable"
+)
+
+// dueWithoutNextMeeting is when a commitment is due when its circle has no
+// later meeting planned: four weeks after the meeting it was made in.
+const dueWithoutNextMeeting = 28 * 24 * time.Hour
+
+const actionItemColumns = `a.id, a.circle_id, a.meeting_id, a.owner_id, u.name, a.text, COALESCE(a.source_post_id, ''),
+	COALESCE(a.due_meeting_id, ''), a.due_at, a.status, a.report, a.created_at, a.closed_at`
+
+func scanActionItem(row interface{ Scan(...any) error }) (*roundtable.ActionItem, error) {
+	var it roundtable.ActionItem
+	var due, created int64
+	var closed *int64
+	err := row.Scan(&it.ID, &it.CircleID, &it.MeetingID, &it.OwnerID, &it.OwnerName, &it.Text, &it.SourcePostID,
+		&it.DueMeetingID, &due, &it.Status, &it.Report, &created, &closed)
+	if err != nil {
+		return nil, err
+	}
+	it.DueAt, it.CreatedAt, it.ClosedAt = fromMS(due), fromMS(created), nullMS(closed)
+	return &it, nil
+}
+
+func queryActionItems(ctx context.Context, tx *Tx, query string, args ...any) ([]*roundtable.ActionItem, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list action items: %w", err)
+	}
+	defer rows.Close()
+	var out []*roundtable.ActionItem
+	for rows.Next() {
+		it, err := scanActionItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// insertActionItems stores commitments made in meetings. Each gets an ID,
+// CreatedAt, status open, its meeting's circle, and is due at the circle's
+// next meeting that is not cancelled (DueAt its start), or four weeks after
+// its meeting when none is planned. The caller checks who may and the text.
+func insertActionItems(ctx context.Context, tx *Tx, items []*roundtable.ActionItem) error {
+	type due struct {
+		circleID, meetingID string
+		at                  time.Time
+	}
+	dues := map[string]due{}
+	for _, it := range items {
+		d, ok := dues[it.MeetingID]
+		if !ok {
+			m, err := findMeeting(ctx, tx, it.MeetingID)
+			if err != nil {
+				return err
+			}
+			d = due{circleID: m.CircleID, at: m.StartsAt.Add(dueWithoutNextMeeting)}
+			next, err := nextMeeting(ctx, tx, m.CircleID, m.StartsAt)
+			if err != nil {
+				return err
+			}
+			if next != nil {
+				d.meetingID, d.at = next.ID, next.StartsAt
+			}
+			dues[it.MeetingID] = d
+		}
+		it.ID, it.CircleID, it.CreatedAt, it.Status, it.ClosedAt = newID(), d.circleID, tx.now, roundtable.ActionOpen, nil
+		it.DueMeetingID, it.DueAt, it.Text = d.meetingID, d.at, clean(it.Text)
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO action_items (id, circle_id, meeting_id, owner_id, text, source_post_id, due_meeting_id, due_at, status, report, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			it.ID, it.CircleID, it.MeetingID, it.OwnerID, it.Text, nullable(it.SourcePostID), nullable(it.DueMeetingID),
+			ms(it.DueAt), it.Status, it.Report, ms(it.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("insert action item: %w", err)
+		}
+	}
+	return nil
+}
+
+// openFollowUps returns the open commitments that come back at a meeting:
+// those of its circle made in earlier meetings and due at it or before it
+// (a commitment not reported on comes back at every meeting until it is).
+// Its own due meeting counts even if that meeting moved earlier.
+func openFollowUps(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable.ActionItem, error) {
+	return queryActionItems(ctx, tx, `
+		SELECT `+actionItemColumns+`
+		FROM action_items a
+		JOIN users u ON u.id = a.owner_id
+		JOIN meetings made ON made.id = a.meeting_id
+		JOIN meetings this ON this.id = $1
+		WHERE a.circle_id = this.circle_id AND a.status = 'open' AND a.meeting_id <> this.id
+			AND made.starts_at < this.starts_at AND (a.due_meeting_id = this.id OR a.due_at <= this.starts_at)
+		ORDER BY a.due_at, made.starts_at, a.created_at, a.id`, meetingID)
+}
+
+// loadCommitments returns the commitments made in a meeting, in the order
+// they were made.
+func loadCommitments(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable.ActionItem, error) {
+	return queryActionItems(ctx, tx, `
+		SELECT `+actionItemColumns+`
+		FROM action_items a JOIN users u ON u.id = a.owner_id
+		WHERE a.meeting_id = $1
+		ORDER BY a.created_at, a.id`, meetingID)
+}
+
+// findActionItem returns a commitment without checking who asks.
+func findActionItem(ctx context.Context, tx *Tx, id string) (*roundtable.ActionItem, error) {
+	if !validID(id) {
+		return nil, notFound("commitment")
+	}
+	it, err := scanActionItem(tx.QueryRowContext(ctx, `
+		SELECT `+actionItemColumns+` FROM action_items a JOIN users u ON u.id = a.owner_id WHERE a.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("commitment")
+	} else if err != nil {
+		return nil, fmt.Errorf("find action item: %w", err)
+	}
+	return it, nil
+}
+
+// closeActionItem records what became of a commitment: done or dropped
+// with the owner's report (closed now), or open again (the report kept).
+// It checks neither who asks nor the report's length; the caller does, and
+// wakes the room of the meeting where it was reported.
+func closeActionItem(ctx context.Context, tx *Tx, id string, status roundtable.ActionStatus, report string) error {
+	var closed any
+	switch status {
+	case roundtable.ActionDone, roundtable.ActionDropped:
+		closed = ms(tx.now)
+	case roundtable.ActionOpen:
+	default:
+		return roundtable.Errorf(roundtable.EINVALID, "Say whether the commitment is done or dropped.")
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE action_items SET status = $1, report = $2, closed_at = $3 WHERE id = $4`,
+		status, clean(report), closed, id)
+	if err != nil {
+		return fmt.Errorf("close action item: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return notFound("commitment")
+	}
+	return nil
+}

@@ -1,0 +1,291 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/roundtable/roundtable"
+)
+
+// AgendaService implements roundtable.AgendaService.
+type AgendaService struct{ db *DB }
+
+var _ roundtable.AgendaService = (*AgendaService)(nil)
+
+// NewAgendaService returns the agenda service.
+func NewAgendaService(db *DB) *AgendaService { return &AgendaService{db: db} }
+
+// canEditAgenda reports whether the actor may change a meeting's agenda and
+// roles: the circle's facilitator, or whoever facilitates this meeting.
+func canEditAgenda(ctx context.Context, tx *Tx, a actor, mb *membership, meetingID string) (bool, error) {
+	if mb.role == roundtable.RoleFacilitator {
+		return true, nil
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_roles WHERE meeting_id = $1 AND role = $2 AND user_id = $3`,
+		meetingID, roundtable.RoleChair, a.id()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check meeting facilitator: %w", err)
+	}
+	return n > 0, nil
+}
+
+// editableMeeting returns a meeting whose agenda the actor may change:
+// ENOTFOUND outside the circle, EGROUNDRULES before the rules are accepted,
+// EFORBIDDEN for other members, EINVALID when it is cancelled or over.
+func editableMeeting(ctx context.Context, tx *Tx, a actor, meetingID string) (*roundtable.Meeting, error) {
+	circleID, err := meetingAccess(ctx, tx, a, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	mb, err := memberWithRules(ctx, tx, a, circleID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := canEditAgenda(ctx, tx, a, mb, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the meeting's facilitator can change its agenda and roles.")
+	}
+	m, err := findMeeting(ctx, tx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkChangeable(m, tx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// FindAgenda returns a meeting's agenda to its circle.
+func (s *AgendaService) FindAgenda(ctx context.Context, meetingID string) (*roundtable.Agenda, error) {
+	a := actorOf(ctx)
+	var out *roundtable.Agenda
+	err := s.db.view(ctx, func(tx *Tx) error {
+		circleID, err := meetingAccess(ctx, tx, a, meetingID)
+		if err != nil {
+			return err
+		}
+		mb, err := memberWithRules(ctx, tx, a, circleID)
+		if err != nil {
+			return err
+		}
+		m, err := findMeeting(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		ag := &roundtable.Agenda{MeetingID: m.ID, CircleID: m.CircleID, ProgramID: mb.programID, StartsAt: m.StartsAt,
+			Minutes: m.Minutes, Cancelled: m.Cancelled}
+		if ag.Segments, err = loadSegments(ctx, tx, m.ID); err != nil {
+			return err
+		}
+		if ag.Roles, err = loadRoles(ctx, tx, m.ID); err != nil {
+			return err
+		}
+		if ag.Challenges, err = loadChallenges(ctx, tx, m.ID); err != nil {
+			return err
+		}
+		if ag.FollowUps, err = openFollowUps(ctx, tx, m.ID); err != nil {
+			return err
+		}
+		if ag.Commitments, err = loadCommitments(ctx, tx, m.ID); err != nil {
+			return err
+		}
+		if ag.CanEdit, err = canEditAgenda(ctx, tx, a, mb, m.ID); err != nil {
+			return err
+		}
+		ag.CanEdit = ag.CanEdit && !m.Cancelled && m.EndsAt().After(tx.now)
+		out = ag
+		return nil
+	})
+	return out, err
+}
+
+const segmentColumns = `id, position, title, kind, minutes, roles, guidance, board, speaking_order, guests`
+
+// loadSegments returns a meeting's segments in order.
+func loadSegments(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Segment, error) {
+	out, err := queryAll(ctx, tx, `SELECT `+segmentColumns+` FROM meeting_segments WHERE meeting_id = $1 ORDER BY position, id`,
+		func(rows *sql.Rows) (s roundtable.Segment, err error) {
+			var guests int
+			err = rows.Scan(&s.ID, &s.Position, &s.Title, &s.Kind, &s.Minutes, &s.Roles, &s.Guidance, &s.Board, &s.Order, &guests)
+			s.Guests = guests == 1
+			return s, err
+		}, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("load segments: %w", err)
+	}
+	for i := range out {
+		out[i].Position = i // positions read back as 0…n-1 whatever gaps there were
+	}
+	return out, nil
+}
+
+// replaceSegments makes segs the meeting's agenda. A segment whose ID is one
+// of the meeting's keeps it (the room's board refers to segments by ID);
+// the others get new IDs; segments left out are deleted.
+func replaceSegments(ctx context.Context, tx *Tx, meetingID string, segs []roundtable.Segment) error {
+	existing, err := queryStrings(ctx, tx, `SELECT id FROM meeting_segments WHERE meeting_id = $1`, meetingID)
+	if err != nil {
+		return fmt.Errorf("list segments: %w", err)
+	}
+	mine := map[string]bool{}
+	for _, id := range existing {
+		mine[id] = true
+	}
+	kept := map[string]bool{}
+	for i := range segs {
+		s := &segs[i]
+		s.Position = i
+		if mine[s.ID] && !kept[s.ID] {
+			kept[s.ID] = true
+			_, err = tx.ExecContext(ctx, `
+				UPDATE meeting_segments SET position = $1, title = $2, kind = $3, minutes = $4, roles = $5, guidance = $6,
+					board = $7, speaking_order = $8, guests = $9
+				WHERE id = $10`,
+				s.Position, s.Title, s.Kind, s.Minutes, s.Roles, s.Guidance, s.Board, s.Order, flag(s.Guests), s.ID)
+		} else {
+			s.ID = newID()
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO meeting_segments (id, meeting_id, position, title, kind, minutes, roles, guidance, board, speaking_order, guests)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+				s.ID, meetingID, s.Position, s.Title, s.Kind, s.Minutes, s.Roles, s.Guidance, s.Board, s.Order, flag(s.Guests))
+		}
+		if err != nil {
+			return fmt.Errorf("save segment: %w", err)
+		}
+	}
+	for _, id := range existing {
+		if !kept[id] {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_segments WHERE id = $1`, id); err != nil {
+				return fmt.Errorf("delete segment: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// cleanSegments trims what people typed.
+func cleanSegments(segs []roundtable.Segment) []roundtable.Segment {
+	out := make([]roundtable.Segment, len(segs))
+	for i, s := range segs {
+		s.ID, s.Title, s.Roles, s.Guidance = clean(s.ID), clean(s.Title), clean(s.Roles), clean(s.Guidance)
+		out[i] = s
+	}
+	return out
+}
+
+// SetSegments replaces a meeting's agenda.
+func (s *AgendaService) SetSegments(ctx context.Context, meetingID string, segs []roundtable.Segment) error {
+	a := actorOf(ctx)
+	segs = cleanSegments(segs)
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := editableMeeting(ctx, tx, a, meetingID); err != nil {
+			return err
+		}
+		if err := roundtable.ValidateSegments(segs); err != nil {
+			return err
+		}
+		if err := replaceSegments(ctx, tx, meetingID, segs); err != nil {
+			return err
+		}
+		return touchRoom(ctx, tx, meetingID)
+	})
+}
+
+// ApplyFormat sets or extends a meeting's agenda from a built-in format.
+func (s *AgendaService) ApplyFormat(ctx context.Context, meetingID, key string, add bool) error {
+	a := actorOf(ctx)
+	return s.db.update(ctx, func(tx *Tx) error {
+		m, err := editableMeeting(ctx, tx, a, meetingID)
+		if err != nil {
+			return err
+		}
+		f, ok := roundtable.FormatByKey(key)
+		if !ok {
+			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose one of the formats.",
+				Fields: map[string]string{"format": "Choose one of the formats."}}
+		}
+		return applySegments(ctx, tx, m, f.Segments, add)
+	})
+}
+
+// ApplyTemplate sets or extends a meeting's agenda from a saved template.
+func (s *AgendaService) ApplyTemplate(ctx context.Context, meetingID, templateID string, add bool) error {
+	a := actorOf(ctx)
+	return s.db.update(ctx, func(tx *Tx) error {
+		m, err := editableMeeting(ctx, tx, a, meetingID)
+		if err != nil {
+			return err
+		}
+		programID, err := circleProgram(ctx, tx, m.CircleID)
+		if err != nil {
+			return err
+		}
+		t, err := findTemplate(ctx, tx, templateID)
+		if err != nil {
+			return err
+		}
+		if t.ProgramID != programID {
+			return notFound("template")
+		}
+		return applySegments(ctx, tx, m, t.Segments, add)
+	})
+}
+
+// applySegments plans segs for the meeting (people expected, open
+// follow-ups, time left) and saves them as its agenda, or after it.
+func applySegments(ctx context.Context, tx *Tx, m *roundtable.Meeting, segs []roundtable.Segment, add bool) error {
+	people, err := expectedPeople(ctx, tx, m)
+	if err != nil {
+		return err
+	}
+	open, err := openFollowUps(ctx, tx, m.ID)
+	if err != nil {
+		return err
+	}
+	plan := roundtable.AgendaPlan{People: people, FollowUps: len(open), Minutes: m.Minutes}
+	if add {
+		if plan.Before, err = loadSegments(ctx, tx, m.ID); err != nil {
+			return err
+		}
+	}
+	all := append(plan.Before, roundtable.PlanAgenda(segs, plan)...)
+	if err := roundtable.ValidateSegments(all); err != nil {
+		if f := roundtable.ErrorFields(err); f["segments"] != "" {
+			return &roundtable.Error{Code: roundtable.EINVALID, Message: f["segments"], Fields: map[string]string{"format": f["segments"]}}
+		}
+		return err
+	}
+	if err := replaceSegments(ctx, tx, m.ID, all); err != nil {
+		return err
+	}
+	return touchRoom(ctx, tx, m.ID)
+}
+
+// expectedPeople counts who may come to a meeting: everyone who joined the
+// circle, less those who said they will not come.
+func expectedPeople(ctx context.Context, tx *Tx, m *roundtable.Meeting) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `
+		SELECT COUNT(*) FROM circle_members c
+		WHERE c.circle_id = $1 AND c.joined_at IS NOT NULL AND NOT EXISTS (
+			SELECT 1 FROM rsvps r WHERE r.meeting_id = $2 AND r.user_id = c.user_id AND r.answer = 'no')`,
+		m.CircleID, m.ID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count expected people: %w", err)
+	}
+	return n, nil
+}
+
+// circleProgram returns the program of a circle.
+func circleProgram(ctx context.Context, tx *Tx, circleID string) (string, error) {
+	var id string
+	if err := tx.QueryRowContext(ctx, `SELECT program_id FROM circles WHERE id = $1`, circleID).Scan(&id); err != nil {
+		return "", fmt.Errorf("find circle's program: %w", err)
+	}
+	return id, nil
+}

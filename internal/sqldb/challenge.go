@@ -1,0 +1,96 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/roundtable/roundtable"
+)
+
+// loadChallenges returns a card for each presenter of a meeting, in the
+// presenters' order; a presenter who has not written hers yet has an empty
+// card (Challenge.Empty), so readers still see who presents. Cards of
+// people who no longer present are kept but not returned.
+func loadChallenges(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Challenge, error) {
+	out, err := queryAll(ctx, tx, `
+		SELECT r.user_id, u.name, COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0)
+		FROM meeting_roles r
+		JOIN users u ON u.id = r.user_id
+		LEFT JOIN challenges c ON c.meeting_id = r.meeting_id AND c.presenter_id = r.user_id
+		WHERE r.meeting_id = $1 AND r.role = 'presenter'
+		ORDER BY r.position, r.user_id`, func(rows *sql.Rows) (roundtable.Challenge, error) {
+		c := roundtable.Challenge{MeetingID: meetingID}
+		var updated int64
+		err := rows.Scan(&c.PresenterID, &c.Name, &c.Context, &c.Question, &c.Tried, &updated)
+		if updated > 0 {
+			c.UpdatedAt = fromMS(updated)
+		}
+		return c, err
+	}, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("load challenges: %w", err)
+	}
+	return out, nil
+}
+
+// saveChallenge writes a presenter's card.
+func saveChallenge(ctx context.Context, tx *Tx, c *roundtable.Challenge) error {
+	c.UpdatedAt = tx.now
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO challenges (meeting_id, presenter_id, context, question, tried, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (meeting_id, presenter_id) DO UPDATE SET
+			context = excluded.context, question = excluded.question, tried = excluded.tried, updated_at = excluded.updated_at`,
+		c.MeetingID, c.PresenterID, c.Context, c.Question, c.Tried, ms(c.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("save challenge: %w", err)
+	}
+	return touchRoom(ctx, tx, c.MeetingID)
+}
+
+// setLeadChallenge writes the context of a presenter's card and leaves the
+// rest of it: the meeting form's single challenge field is that context.
+func setLeadChallenge(ctx context.Context, tx *Tx, meetingID, presenterID, text string) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO challenges (meeting_id, presenter_id, context, question, tried, updated_at)
+		VALUES ($1, $2, $3, '', '', $4)
+		ON CONFLICT (meeting_id, presenter_id) DO UPDATE SET context = excluded.context, updated_at = excluded.updated_at`,
+		meetingID, presenterID, text, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("save challenge: %w", err)
+	}
+	return touchRoom(ctx, tx, meetingID)
+}
+
+// SaveChallenge saves the caller's own card; presenters only.
+func (s *AgendaService) SaveChallenge(ctx context.Context, c *roundtable.Challenge) error {
+	a := actorOf(ctx)
+	c.Context, c.Question, c.Tried = clean(c.Context), clean(c.Question), clean(c.Tried)
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := meetingAccess(ctx, tx, a, c.MeetingID); err != nil {
+			return err
+		}
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter' AND user_id = $2`,
+			c.MeetingID, a.id()).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("check presenter: %w", err)
+		}
+		if n == 0 {
+			return roundtable.Errorf(roundtable.EFORBIDDEN, "Only a presenter of this meeting writes a challenge card, her own.")
+		}
+		m, err := findMeeting(ctx, tx, c.MeetingID)
+		if err != nil {
+			return err
+		}
+		if err := checkChangeable(m, tx); err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		c.PresenterID = a.id()
+		return saveChallenge(ctx, tx, c)
+	})
+}

@@ -1,0 +1,497 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/roundtable/roundtable"
+)
+
+// roomChannel is the PostgreSQL channel on which every change of a live room
+// is announced, with the meeting's ID as payload. Listeners treat it as a
+// wake-up only: the database holds the truth.
+const roomChannel = "roundtable_room"
+
+// OnRoomChange sets fn to be called after every commit that changed a
+// meeting's live room, once per meeting and commit, never for a rolled-back
+// change. It runs on the committing goroutine, so it must return quickly
+// (hand the work to another goroutine). Other instances on the same
+// PostgreSQL database hear of the change through NOTIFY on roundtable_room.
+func (db *DB) OnRoomChange(fn func(meetingID string)) {
+	if fn == nil {
+		db.roomHook.Store(nil)
+		return
+	}
+	db.roomHook.Store(&fn)
+}
+
+// roomPart is a set of parts of a room (see roundtable.RoomParts).
+type roomPart = roundtable.RoomPart
+
+// Short names for the parts, which every room action names.
+const (
+	partState    = roundtable.PartState
+	partAgenda   = roundtable.PartAgenda
+	partPeople   = roundtable.PartPeople
+	partSpeaking = roundtable.PartSpeaking
+	partBoard    = roundtable.PartBoard
+	partActions  = roundtable.PartActions
+	partMinutes  = roundtable.PartMinutes
+	partsAll     = roundtable.PartsAll
+)
+
+// partColumns are the version columns of room_state, in the order of the
+// part bits.
+var partColumns = []string{"state_v", "agenda_v", "people_v", "speaking_v", "board_v", "actions_v", "minutes_v"}
+
+// touchRoom records that a meeting's room changed in parts (none named: all
+// of them): its version goes up (the row is made when missing), the parts
+// take the new version and, once the transaction commits, the room hook is
+// called and, on PostgreSQL, every instance's listener is notified. It is
+// cheap: call it for any change a room shows, naming what the change writes
+// (a part left out would stay stale on the screens). On PostgreSQL the
+// version update also locks the room's row until commit, so changes of one
+// room queue instead of overwriting each other.
+func touchRoom(ctx context.Context, tx *Tx, meetingID string, parts ...roomPart) error {
+	var p roomPart
+	for _, x := range parts {
+		p |= x
+	}
+	if p == 0 {
+		p = partsAll
+	}
+	had, touched := tx.roomParts[meetingID]
+	if touched {
+		// One new version per transaction is enough; parts named only now
+		// take the version this transaction already made.
+		if p&^had == 0 {
+			return nil
+		}
+		var set []string
+		for i, col := range partColumns {
+			if p&^had&(1<<i) != 0 {
+				set = append(set, col+" = version")
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE room_state SET `+strings.Join(set, ", ")+` WHERE meeting_id = $1`, meetingID); err != nil {
+			return fmt.Errorf("touch room: %w", err)
+		}
+		tx.roomParts[meetingID] = had | p
+		return nil
+	}
+	// A new row counts every part as new: nothing was loaded from it before.
+	set := []string{"version = room_state.version + 1"}
+	for i, col := range partColumns {
+		if p&(1<<i) != 0 {
+			set = append(set, col+" = room_state.version + 1")
+		}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO room_state (meeting_id, version, `+strings.Join(partColumns, ", ")+`) VALUES ($1, 1, 1, 1, 1, 1, 1, 1, 1)
+		ON CONFLICT (meeting_id) DO UPDATE SET `+strings.Join(set, ", "), meetingID)
+	if err != nil {
+		return fmt.Errorf("touch room: %w", err)
+	}
+	if tx.roomParts == nil {
+		tx.roomParts = map[string]roomPart{}
+	}
+	tx.roomParts[meetingID] = p
+	tx.rooms = append(tx.rooms, meetingID)
+	if tx.db.dialect.name() == "postgres" {
+		// NOTIFY is sent at commit and dropped on rollback, like the hook.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+roomChannel+`', $1)`, meetingID); err != nil {
+			return fmt.Errorf("notify room: %w", err)
+		}
+	}
+	return nil
+}
+
+// touchRooms touches the same parts of several rooms (see touchRoom).
+func touchRooms(ctx context.Context, tx *Tx, meetingIDs []string, parts ...roomPart) error {
+	for _, id := range meetingIDs {
+		if err := touchRoom(ctx, tx, id, parts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RoomVersions returns the room version of each of the meetings whose room
+// was ever used (others are left out, as version 0). Live hubs poll it as a
+// safety net for wake-ups lost on the way. It reads no content, so it checks
+// nobody's access.
+func (db *DB) RoomVersions(ctx context.Context, meetingIDs []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(meetingIDs))
+	err := db.view(ctx, func(tx *Tx) error {
+		// In slices: SQLite takes a bounded number of parameters.
+		for ids := range slices.Chunk(meetingIDs, 500) {
+			marks := make([]string, len(ids))
+			args := make([]any, len(ids))
+			for i, id := range ids {
+				marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT meeting_id, version FROM room_state WHERE meeting_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("room versions: %w", err)
+			}
+			for rows.Next() {
+				var id string
+				var v int64
+				if err := rows.Scan(&id, &v); err != nil {
+					rows.Close()
+					return err
+				}
+				out[id] = v
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RoomService implements roundtable.RoomService.
+type RoomService struct{ db *DB }
+
+var _ roundtable.RoomService = (*RoomService)(nil)
+
+// NewRoomService returns the live room service.
+func NewRoomService(db *DB) *RoomService { return &RoomService{db: db} }
+
+// roomState is a meeting's row of room_state; a meeting whose room was never
+// used has the zero state: first segment, not started.
+type roomState struct {
+	version        int64
+	parts          roundtable.RoomParts
+	current        int
+	startedAt      *time.Time
+	endedAt        *time.Time
+	running        bool
+	timerStartedAt time.Time
+	elapsed        time.Duration
+	extra          time.Duration
+	speakerID      string
+	speakerSince   time.Time
+}
+
+func (st *roomState) started() bool { return st.startedAt != nil }
+func (st *roomState) ended() bool   { return st.endedAt != nil }
+
+// loadState reads a meeting's room state.
+func loadState(ctx context.Context, tx *Tx, meetingID string) (roomState, error) {
+	var st roomState
+	var running int
+	var started, ended, timerStarted, speakerSince *int64
+	var elapsed, extra int64
+	var speaker *string
+	err := tx.QueryRowContext(ctx, `
+		SELECT version, current_pos, started_at, ended_at, timer_running, timer_started_at, timer_elapsed_ms,
+			timer_extra_ms, speaker_id, speaker_since, `+strings.Join(partColumns, ", ")+`
+		FROM room_state WHERE meeting_id = $1`, meetingID).Scan(&st.version, &st.current, &started, &ended,
+		&running, &timerStarted, &elapsed, &extra, &speaker, &speakerSince,
+		&st.parts.State, &st.parts.Agenda, &st.parts.People, &st.parts.Speaking, &st.parts.Board, &st.parts.Actions, &st.parts.Minutes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return roomState{}, nil
+	} else if err != nil {
+		return st, fmt.Errorf("load room state: %w", err)
+	}
+	st.startedAt, st.endedAt, st.running = nullMS(started), nullMS(ended), running == 1
+	if timerStarted != nil {
+		st.timerStartedAt = fromMS(*timerStarted)
+	}
+	st.elapsed, st.extra = time.Duration(elapsed)*time.Millisecond, time.Duration(extra)*time.Millisecond
+	if speaker != nil {
+		st.speakerID = *speaker
+	}
+	if speakerSince != nil {
+		st.speakerSince = fromMS(*speakerSince)
+	}
+	return st, nil
+}
+
+// saveTimer writes where the agenda and its timer stand. The row exists:
+// every change touches the room first.
+func saveTimer(ctx context.Context, tx *Tx, meetingID string, st roomState) error {
+	var timerStarted any
+	if st.running {
+		timerStarted = ms(st.timerStartedAt)
+	}
+	var started, ended any
+	if st.startedAt != nil {
+		started = ms(*st.startedAt)
+	}
+	if st.endedAt != nil {
+		ended = ms(*st.endedAt)
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE room_state SET current_pos = $1, started_at = $2, ended_at = $3, timer_running = $4, timer_started_at = $5,
+			timer_elapsed_ms = $6, timer_extra_ms = $7
+		WHERE meeting_id = $8`,
+		st.current, started, ended, flag(st.running), timerStarted, st.elapsed.Milliseconds(), st.extra.Milliseconds(), meetingID)
+	if err != nil {
+		return fmt.Errorf("save timer: %w", err)
+	}
+	return nil
+}
+
+// roomCtx is what every room action needs: the meeting, where its room
+// stands, its agenda and roles, and who acts.
+type roomCtx struct {
+	m        *roundtable.Meeting
+	st       roomState
+	segments []roundtable.Segment
+	roles    []roundtable.RoleAssignment
+	userID   string // "" for the system
+	system   bool
+	guest    bool
+	// circleFacilitator is set for the circle's facilitator, who runs any
+	// of its meetings.
+	circleFacilitator bool
+}
+
+// index is the position of the segment in progress; an agenda shortened
+// while its meeting runs leaves the room at its last segment.
+func (rc *roomCtx) index() int { return max(min(rc.st.current, len(rc.segments)-1), 0) }
+
+// segment returns the segment in progress, nil for an empty agenda.
+func (rc *roomCtx) segment() *roundtable.Segment {
+	if len(rc.segments) == 0 {
+		return nil
+	}
+	return &rc.segments[rc.index()]
+}
+
+// perms is a room holding only what the permission rules of roundtable.Room
+// read, so the service and the pages decide alike.
+func (rc *roomCtx) perms() *roundtable.Room {
+	return &roundtable.Room{Roles: rc.roles, People: []roundtable.RoomPerson{{UserID: rc.userID, Facilitator: rc.circleFacilitator}}}
+}
+
+func (rc *roomCtx) canFacilitate() bool { return rc.system || rc.perms().CanFacilitate(rc.userID) }
+func (rc *roomCtx) canControl() bool    { return rc.system || rc.perms().CanControl(rc.userID) }
+func (rc *roomCtx) canWriteMinutes() bool {
+	return rc.system || rc.perms().CanWriteMinutes(rc.userID)
+}
+
+// guestShared reports whether guests follow the room now: a segment shared
+// with them is current and the meeting has not ended.
+func guestShared(st roomState, seg *roundtable.Segment) bool {
+	return !st.ended() && seg != nil && seg.Guests
+}
+
+// requireLive returns EINVALID for a cancelled meeting, and for an ended one
+// unless afterEnd.
+func (rc *roomCtx) requireLive(afterEnd bool) error {
+	if rc.m.Cancelled {
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting is cancelled.")
+	}
+	if rc.st.ended() && !afterEnd {
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting has ended.")
+	}
+	return nil
+}
+
+// requireTakingPart returns EINVALID for a guest while the room is not
+// shared with guests.
+func (rc *roomCtx) requireTakingPart() error {
+	if rc.guest && !guestShared(rc.st, rc.segment()) {
+		return roundtable.Errorf(roundtable.EINVALID, "This part of the meeting is for the circle only; you can take part again in a part shared with guests.")
+	}
+	return nil
+}
+
+// openRoom checks that the actor may open a meeting's room and reads it.
+// Members of the circle (after accepting its ground rules) and the system
+// open it; a guest of the meeting until it ends; everyone else gets
+// ENOTFOUND, organizers and administrators included. With change set the
+// room is touched first, which on PostgreSQL also locks it for the
+// transaction, so the state read is the one the change builds on.
+func openRoom(ctx context.Context, tx *Tx, a actor, meetingID string, change bool, parts ...roomPart) (*roomCtx, error) {
+	m, err := findMeeting(ctx, tx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	rc := &roomCtx{m: m, userID: a.id(), system: a.user == nil && a.system}
+	if a.user == nil && !a.system {
+		return nil, notFound("meeting")
+	}
+	if !rc.system {
+		mb, err := memberOf(ctx, tx, actor{user: a.user}, m.CircleID)
+		switch {
+		case err == nil:
+			if !mb.accepted {
+				return nil, errGroundRules()
+			}
+			rc.circleFacilitator = mb.role == roundtable.RoleFacilitator
+		case roundtable.ErrorCode(err) == roundtable.ENOTFOUND:
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_guests WHERE meeting_id = $1 AND user_id = $2`,
+				meetingID, a.user.ID).Scan(&n); err != nil {
+				return nil, fmt.Errorf("find guest: %w", err)
+			}
+			if n == 0 {
+				return nil, notFound("meeting")
+			}
+			rc.guest = true
+		default:
+			return nil, err
+		}
+	}
+	if change {
+		if err := touchRoom(ctx, tx, meetingID, parts...); err != nil {
+			return nil, err
+		}
+	}
+	if rc.st, err = loadState(ctx, tx, meetingID); err != nil {
+		return nil, err
+	}
+	if rc.guest && (rc.st.ended() || m.Cancelled) {
+		return nil, notFound("meeting")
+	}
+	if rc.segments, err = loadSegments(ctx, tx, meetingID); err != nil {
+		return nil, err
+	}
+	if rc.roles, err = loadRoles(ctx, tx, meetingID); err != nil {
+		return nil, err
+	}
+	return rc, nil
+}
+
+// errUnchanged ends a room action that changed nothing and has its answer
+// already: the transaction rolls back, so no screen is woken for nothing.
+var errUnchanged = errors.New("room unchanged")
+
+// change runs fn in a writing transaction on a room the caller may open,
+// touching the parts named (fn may touch more).
+func (s *RoomService) change(ctx context.Context, meetingID string, parts roomPart, fn func(tx *Tx, rc *roomCtx) error) error {
+	a := actorOf(ctx)
+	return s.db.update(ctx, func(tx *Tx) error {
+		rc, err := openRoom(ctx, tx, a, meetingID, true, parts)
+		if err != nil {
+			return err
+		}
+		return fn(tx, rc)
+	})
+}
+
+// Room returns the room as the caller may see it: everything for the
+// circle's members, the guests' view for a guest.
+func (s *RoomService) Room(ctx context.Context, meetingID string) (*roundtable.Room, error) {
+	a := actorOf(ctx)
+	var r *roundtable.Room
+	err := s.db.view(ctx, func(tx *Tx) error {
+		rc, err := openRoom(ctx, tx, a, meetingID, false)
+		if err != nil {
+			return err
+		}
+		if r, err = loadRoom(ctx, tx, rc); err != nil {
+			return err
+		}
+		if rc.guest {
+			r = guestView(r)
+			return nil
+		}
+		if rc.userID != "" {
+			r.MyReflection, err = findReflection(ctx, tx, meetingID, rc.userID)
+		}
+		return err
+	})
+	return r, err
+}
+
+// Snapshot returns the room as an audience sees it, for the live screens.
+// It checks nobody's access (the screens' subscriptions were checked with
+// Room), so it answers the system context only: a person's request that
+// reached it by mistake gets ENOTFOUND, not the room.
+func (s *RoomService) Snapshot(ctx context.Context, meetingID, audience string) (*roundtable.Room, error) {
+	if audience != roundtable.AudienceMember && audience != roundtable.AudienceGuest {
+		return nil, fmt.Errorf("snapshot: unknown audience %q", audience)
+	}
+	if !roundtable.IsSystemContext(ctx) || roundtable.UserFromContext(ctx) != nil {
+		return nil, notFound("meeting")
+	}
+	var r *roundtable.Room
+	err := s.db.view(ctx, func(tx *Tx) error {
+		rc, err := openRoom(ctx, tx, actor{system: true}, meetingID, false)
+		if err != nil {
+			return err
+		}
+		if r, err = loadRoom(ctx, tx, rc); err != nil {
+			return err
+		}
+		if audience == roundtable.AudienceGuest {
+			r = guestView(r)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// SnapshotSince is Snapshot reading only the parts of the room whose version
+// changed since prev, a snapshot this service returned for the same meeting
+// (nil reads everything). The result is the room Snapshot would return now;
+// its Parts tell the caller which parts are new. The meeting row, its agenda
+// and roles are read again only with the agenda part, so a change that does
+// not touch the room (a rename, a rescheduled meeting) shows at the next
+// full read: callers read whole now and then.
+func (s *RoomService) SnapshotSince(ctx context.Context, meetingID, audience string, prev *roundtable.RoomSnapshot) (*roundtable.RoomSnapshot, error) {
+	if audience != roundtable.AudienceMember && audience != roundtable.AudienceGuest {
+		return nil, fmt.Errorf("snapshot: unknown audience %q", audience)
+	}
+	if !roundtable.IsSystemContext(ctx) || roundtable.UserFromContext(ctx) != nil {
+		return nil, notFound("meeting")
+	}
+	var pc *roomCache
+	if prev != nil {
+		pc, _ = prev.Cache.(*roomCache)
+	}
+	if pc != nil && pc.full.Meeting.ID != meetingID {
+		pc = nil
+	}
+	var out *roundtable.RoomSnapshot
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var rc *roomCtx
+		if pc != nil {
+			st, err := loadState(ctx, tx, meetingID)
+			if err != nil {
+				return err
+			}
+			// No row (a deleted meeting) or a new agenda: read it all.
+			if st.version != 0 && st.parts.Agenda == pc.parts.Agenda {
+				rc = &roomCtx{m: pc.full.Meeting, st: st, segments: pc.full.Segments, roles: pc.full.Roles, system: true}
+				if st.parts.Minutes != pc.parts.Minutes {
+					// The minutes live on the meeting's row.
+					if rc.m, err = findMeeting(ctx, tx, meetingID); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if rc == nil {
+			pc = nil
+			var err error
+			if rc, err = openRoom(ctx, tx, actor{system: true}, meetingID, false); err != nil {
+				return err
+			}
+		}
+		r, cache, err := loadRoomSince(ctx, tx, rc, pc)
+		if err != nil {
+			return err
+		}
+		out = &roundtable.RoomSnapshot{Room: r, Parts: cache.parts, Cache: cache}
+		if audience == roundtable.AudienceGuest {
+			out.Room = guestView(r)
+		}
+		return nil
+	})
+	return out, err
+}

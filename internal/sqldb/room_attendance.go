@@ -1,0 +1,116 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/roundtable/roundtable"
+)
+
+// joinEarly is how long before its start a meeting's room takes attendance,
+// and joinLate how long after its planned end when it was not ended by hand.
+const (
+	joinEarly = 30 * time.Minute
+	joinLate  = 30 * time.Minute
+)
+
+// Join records that the caller joined the room. Only the first join counts:
+// opening the room again changes nothing, so a facilitator's correction
+// made after it stays. Every page load and every reconnecting screen joins,
+// so the usual case (joined already) is answered from a reader.
+func (s *RoomService) Join(ctx context.Context, meetingID string) error {
+	a := actorOf(ctx)
+	joined := false
+	err := s.db.view(ctx, func(tx *Tx) error {
+		rc, err := openRoom(ctx, tx, a, meetingID, false)
+		if err != nil {
+			return err
+		}
+		if rc.userID == "" {
+			joined = true // the system does not attend
+			return nil
+		}
+		if err := checkJoin(tx, rc); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND user_id = $2 AND joined_at IS NOT NULL`,
+			meetingID, rc.userID).Scan(&n); err != nil {
+			return fmt.Errorf("find attendance: %w", err)
+		}
+		joined = n > 0
+		return nil
+	})
+	if err != nil || joined {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		rc, err := openRoom(ctx, tx, a, meetingID, false)
+		if err != nil {
+			return err
+		}
+		if err := checkJoin(tx, rc); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO attendance (meeting_id, user_id, present, marked, joined_at, updated_at) VALUES ($1, $2, 1, 0, $3, $4)
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = 1, marked = 0, joined_at = $5, updated_at = $6
+			WHERE attendance.joined_at IS NULL`,
+			rc.m.ID, rc.userID, ms(tx.now), ms(tx.now), ms(tx.now), ms(tx.now))
+		if err != nil {
+			return fmt.Errorf("record attendance: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return nil // someone else's request joined first
+		}
+		return touchRoom(ctx, tx, rc.m.ID, partPeople)
+	})
+}
+
+// checkJoin returns EINVALID when the room takes no attendance: the meeting
+// is cancelled or ended, or it is not running and too early or too late.
+func checkJoin(tx *Tx, rc *roomCtx) error {
+	if err := rc.requireLive(false); err != nil {
+		return err
+	}
+	if rc.st.started() && !rc.st.ended() {
+		return nil
+	}
+	if tx.now.Before(rc.m.StartsAt.Add(-joinEarly)) {
+		return roundtable.Errorf(roundtable.EINVALID, "The room takes attendance from %d minutes before the meeting.", int(joinEarly/time.Minute))
+	}
+	if tx.now.After(rc.m.EndsAt().Add(joinLate)) {
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting is over.")
+	}
+	return nil
+}
+
+// SetAttendance corrects whether a person was present.
+func (s *RoomService) SetAttendance(ctx context.Context, meetingID, userID string, present bool) error {
+	return s.change(ctx, meetingID, partPeople, func(tx *Tx, rc *roomCtx) error {
+		if rc.guest || !rc.canFacilitate() {
+			return roundtable.Errorf(roundtable.EFORBIDDEN, "Only the facilitator can correct the attendance.")
+		}
+		if err := rc.requireLive(true); err != nil {
+			return err
+		}
+		people, err := loadPeople(ctx, tx, rc.m.CircleID, rc.m.ID)
+		if err != nil {
+			return err
+		}
+		if findPerson(people, userID) == nil {
+			return roundtable.Errorf(roundtable.EINVALID, "Choose someone of the circle or a guest of the meeting.")
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO attendance (meeting_id, user_id, present, marked, updated_at) VALUES ($1, $2, $3, 1, $4)
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = $5, marked = 1, updated_at = $6`,
+			rc.m.ID, userID, flag(present), ms(tx.now), flag(present), ms(tx.now))
+		if err != nil {
+			return fmt.Errorf("set attendance: %w", err)
+		}
+		return nil
+	})
+}

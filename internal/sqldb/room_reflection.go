@@ -1,0 +1,79 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/roundtable/roundtable"
+)
+
+// Reflect saves the caller's closing reflection, replacing an earlier one.
+func (s *RoomService) Reflect(ctx context.Context, r *roundtable.Reflection) error {
+	a := actorOf(ctx)
+	r.Line = strings.TrimSpace(clean(r.Line))
+	return s.db.update(ctx, func(tx *Tx) error {
+		rc, err := openRoom(ctx, tx, a, r.MeetingID, false)
+		if err != nil {
+			return err
+		}
+		if rc.userID == "" {
+			return errSignIn()
+		}
+		if rc.guest {
+			return roundtable.Errorf(roundtable.EFORBIDDEN, "The closing reflection is for the circle's members.")
+		}
+		if err := rc.requireLive(true); err != nil {
+			return err
+		}
+		seg := rc.segment()
+		if !rc.st.ended() && !(rc.st.started() && seg != nil && seg.Kind == roundtable.SegmentClosing) {
+			return roundtable.Errorf(roundtable.EINVALID, "The reflection opens when the meeting closes.")
+		}
+		var v roundtable.Problems
+		for _, f := range []struct {
+			key   string
+			value int
+		}{{"relevance", r.Relevance}, {"insights", r.Insights}, {"heard", r.Heard}} {
+			if f.value < 1 || f.value > 5 {
+				v.Add(f.key, "Choose from 1 to 5.")
+			}
+		}
+		if utf8.RuneCountInString(r.Line) > roundtable.MaxReflectionLine {
+			v.Add("line", fmt.Sprintf("Use at most %d characters.", roundtable.MaxReflectionLine))
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		r.UserID, r.CreatedAt = rc.userID, tx.now
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO reflections (meeting_id, user_id, relevance, insights, heard, line, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET relevance = $8, insights = $9, heard = $10, line = $11, created_at = $12`,
+			r.MeetingID, r.UserID, r.Relevance, r.Insights, r.Heard, r.Line, ms(r.CreatedAt),
+			r.Relevance, r.Insights, r.Heard, r.Line, ms(r.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("save reflection: %w", err)
+		}
+		return nil
+	})
+}
+
+// findReflection returns a person's reflection on a meeting, or nil.
+func findReflection(ctx context.Context, tx *Tx, meetingID, userID string) (*roundtable.Reflection, error) {
+	r := &roundtable.Reflection{MeetingID: meetingID, UserID: userID}
+	var created int64
+	err := tx.QueryRowContext(ctx, `
+		SELECT relevance, insights, heard, line, created_at FROM reflections WHERE meeting_id = $1 AND user_id = $2`,
+		meetingID, userID).Scan(&r.Relevance, &r.Insights, &r.Heard, &r.Line, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("find reflection: %w", err)
+	}
+	r.CreatedAt = fromMS(created)
+	return r, nil
+}

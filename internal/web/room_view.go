@@ -1,0 +1,511 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/internal/live"
+)
+
+// roomRegions are the parts of the meeting room that change while it runs.
+// Each is a template "room_NAME" drawn from a roomView; the page draws them
+// all, and every change sends them to every screen as one frame.
+var roomRegions = []string{"agenda", "timer", "speaking", "challenge", "board", "followups", "playback", "commitments", "minutes", "people"}
+
+// roomView is what the live regions show. It does not depend on who looks:
+// every screen of an audience gets the same bytes, and each person's own
+// controls are picked out on their screen (room.js, or the classes the page
+// is drawn with when JavaScript is off).
+type roomView struct {
+	R     *roundtable.Room
+	Now   time.Time
+	Guest bool // drawn for guests, who see only what is shared with them
+	names map[string]string
+}
+
+func newRoomView(r *roundtable.Room, now time.Time, guest bool) *roomView {
+	v := &roomView{R: r, Now: now, Guest: guest, names: map[string]string{}}
+	for _, p := range r.People {
+		v.names[p.UserID] = p.Name
+	}
+	return v
+}
+
+// Name returns a person's name ("someone" for a person no longer in the room).
+func (v *roomView) Name(userID string) string {
+	if n, ok := v.names[userID]; ok {
+		return n
+	}
+	return "someone"
+}
+
+// Segment returns the segment in progress, or nil.
+func (v *roomView) Segment() *roundtable.Segment { return v.R.Segment() }
+
+// NextSegment returns the segment after the current one, or nil.
+func (v *roomView) NextSegment() *roundtable.Segment {
+	if i := v.R.Current + 1; i < len(v.R.Segments) {
+		return &v.R.Segments[i]
+	}
+	return nil
+}
+
+// SegmentState is "done", "current" or "later" for the agenda bar.
+func (v *roomView) SegmentState(i int) string {
+	switch {
+	case v.R.Ended || i < v.R.Current:
+		return "done"
+	case i == v.R.Current && v.R.Started:
+		return "current"
+	}
+	return "later"
+}
+
+// Millis gives a time or a duration in milliseconds for room.js.
+func (v *roomView) Millis(x any) int64 {
+	switch t := x.(type) {
+	case time.Time:
+		if t.IsZero() {
+			return 0
+		}
+		return t.UnixMilli()
+	case time.Duration:
+		return t.Milliseconds()
+	}
+	return 0
+}
+
+// Clock shows the timer as it stands when the view is drawn: "07:42 left",
+// "02:10 over". Screens with JavaScript count on from here.
+func (v *roomView) Clock() string {
+	left := v.R.Timer.RemainingAt(v.Now)
+	if left < 0 {
+		return clockText(-left) + " over"
+	}
+	return clockText(left) + " left"
+}
+
+// TimerState is "", "warn" or "late".
+func (v *roomView) TimerState() string {
+	left := v.R.Timer.RemainingAt(v.Now)
+	switch {
+	case !v.R.Started || v.R.Ended:
+		return ""
+	case left < 0:
+		return "late"
+	case left <= v.R.Timer.WarnBefore():
+		return "warn"
+	}
+	return ""
+}
+
+// clockText writes a duration as m:ss (or h:mm:ss past an hour).
+func clockText(d time.Duration) string {
+	s := int(math.Round(d.Seconds()))
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%02d:%02d", s/60, s%60)
+}
+
+// Spoken writes a speaking time briefly: "45 s", "3 min 10 s".
+func (v *roomView) Spoken(d time.Duration) string {
+	s := int(d.Round(time.Second).Seconds())
+	if s < 60 {
+		return fmt.Sprintf("%d s", s)
+	}
+	if s%60 == 0 {
+		return fmt.Sprintf("%d min", s/60)
+	}
+	return fmt.Sprintf("%d min %d s", s/60, s%60)
+}
+
+// Percent writes a share as a whole percentage.
+func (v *roomView) Percent(f float64) string { return fmt.Sprintf("%.0f", 100*f) }
+
+// BarWidth is a share's bar width in percent of the widest bar shown, which
+// is twice the fair share or the largest share, whichever is more.
+func (v *roomView) BarWidth(f float64) string {
+	top := 0.0
+	for _, s := range v.R.Speaking {
+		top = math.Max(top, math.Max(s.Share, 2*s.Fair))
+	}
+	if top == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%.1f", 100*f/top)
+}
+
+// NotYet lists the names of people present who have not spoken.
+func (v *roomView) NotYet() []string {
+	var out []string
+	for _, s := range v.R.Speaking {
+		if s.NotYet {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+// Posts returns the board posts of a kind, oldest first.
+func (v *roomView) Posts(kind roundtable.BoardKind) []roundtable.BoardPost {
+	var out []roundtable.BoardPost
+	for _, p := range v.R.Board {
+		if p.Kind == kind {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// HandUp reports whether userID waits with a raised hand.
+func (v *roomView) HandUp(userID string) bool {
+	for _, h := range v.R.Hands {
+		if h.UserID == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// Closing reports whether the reflection is open: the meeting ended or its
+// closing segment runs.
+func (v *roomView) Closing() bool {
+	seg := v.R.Segment()
+	return v.R.Ended || (v.R.Started && seg != nil && seg.Kind == roundtable.SegmentClosing)
+}
+
+// roomState is what room.js needs besides the regions: who may do what, so
+// each screen shows its person's own controls.
+type roomState struct {
+	Version        int64    `json:"v"`
+	Now            int64    `json:"now"`
+	Started        bool     `json:"started"`
+	Ended          bool     `json:"ended"`
+	Closing        bool     `json:"closing"`
+	Speaker        string   `json:"speaker"`
+	Hands          []string `json:"hands"`
+	Facilitate     []string `json:"facilitate"`
+	Control        []string `json:"control"`
+	Present        []string `json:"present"`
+	Notes          []string `json:"notes"`
+	MinutesVersion int      `json:"minutesVersion"`
+	MinutesText    string   `json:"minutesText"`
+}
+
+func (v *roomView) state() roomState {
+	st := roomState{
+		Version: v.R.Version, Now: v.Now.UnixMilli(), Started: v.R.Started, Ended: v.R.Ended, Closing: v.Closing(),
+		Speaker: v.R.Speaker, Hands: []string{}, Facilitate: []string{}, Control: []string{}, Present: []string{}, Notes: []string{},
+	}
+	for _, h := range v.R.Hands {
+		st.Hands = append(st.Hands, h.UserID)
+	}
+	for _, p := range v.R.People {
+		if v.R.CanFacilitate(p.UserID) {
+			st.Facilitate = append(st.Facilitate, p.UserID)
+		}
+		if v.R.CanControl(p.UserID) {
+			st.Control = append(st.Control, p.UserID)
+		}
+		if v.R.IsPresenter(p.UserID) {
+			st.Present = append(st.Present, p.UserID)
+		}
+		if v.R.CanWriteMinutes(p.UserID) {
+			st.Notes = append(st.Notes, p.UserID)
+		}
+	}
+	if !v.Guest {
+		st.MinutesVersion, st.MinutesText = v.R.Minutes.Version, v.R.Minutes.Text
+	}
+	return st
+}
+
+// roomClasses are the classes of the room's element for one person: which
+// controls are theirs. room.js keeps them current as roles change.
+func roomClasses(r *roundtable.Room, userID string) string {
+	var c []string
+	add := func(ok bool, name string) {
+		if ok {
+			c = append(c, name)
+		}
+	}
+	add(r.CanFacilitate(userID), "can-facilitate")
+	add(r.CanControl(userID), "can-control")
+	add(r.IsPresenter(userID), "can-present")
+	add(r.CanWriteMinutes(userID), "can-notes")
+	add(r.Speaker == userID, "me-speaking")
+	v := &roomView{R: r}
+	add(v.HandUp(userID), "me-hand")
+	add(r.Started, "is-started")
+	add(r.Ended, "is-ended")
+	add(v.Closing(), "is-closing")
+	return strings.Join(c, " ")
+}
+
+// roomSnapshotter is a room service that reads only the parts of a room
+// that changed since an earlier snapshot (sqldb's does).
+type roomSnapshotter interface {
+	SnapshotSince(ctx context.Context, meetingID, audience string, prev *roundtable.RoomSnapshot) (*roundtable.RoomSnapshot, error)
+}
+
+// regionParts are the parts each region is drawn from. The guests' view
+// filters the speaking, challenge and board regions by the current segment,
+// hence state and agenda there.
+var regionParts = map[string]roundtable.RoomPart{
+	"agenda":      roundtable.PartState | roundtable.PartAgenda,
+	"timer":       roundtable.PartState | roundtable.PartAgenda,
+	"speaking":    roundtable.PartState | roundtable.PartAgenda | roundtable.PartPeople | roundtable.PartSpeaking,
+	"challenge":   roundtable.PartState | roundtable.PartAgenda,
+	"board":       roundtable.PartState | roundtable.PartAgenda | roundtable.PartBoard,
+	"followups":   roundtable.PartAgenda | roundtable.PartActions,
+	"playback":    roundtable.PartAgenda | roundtable.PartBoard | roundtable.PartActions,
+	"commitments": roundtable.PartAgenda | roundtable.PartActions,
+	"minutes":     roundtable.PartMinutes,
+	"people":      roundtable.PartAgenda | roundtable.PartPeople,
+}
+
+const (
+	// frameFullEvery bounds how long a room is drawn from parts: changes
+	// that touch no part (a rename, a rescheduled meeting) show by then.
+	frameFullEvery = time.Minute
+	// frameKeep is how long an unused room's last frame is kept.
+	frameKeep = 10 * time.Minute
+)
+
+// roomFrames keeps, per meeting and audience, the last snapshot and regions
+// drawn, so the next frame reloads and redraws only what changed.
+type roomFrames struct {
+	mu    sync.Mutex
+	last  map[string]*roomFrameMemo // meeting ID + "/" + audience
+	swept time.Time
+}
+
+type roomFrameMemo struct {
+	snap    *roundtable.RoomSnapshot
+	regions map[string]string
+	version int64
+	full    time.Time // when the room was last read whole
+	used    time.Time
+	// noBase is set when two frames of one version were drawn: screens may
+	// hold either, so the next frame goes whole.
+	noBase bool
+}
+
+func (f *roomFrames) get(key string) *roomFrameMemo {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last[key]
+}
+
+func (f *roomFrames) put(key string, m *roomFrameMemo, now time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.last == nil {
+		f.last = map[string]*roomFrameMemo{}
+	}
+	f.last[key] = m
+	if now.Sub(f.swept) > time.Minute {
+		f.swept = now
+		for k, x := range f.last {
+			if now.Sub(x.used) > frameKeep {
+				delete(f.last, k)
+			}
+		}
+	}
+}
+
+// RoomFrame draws a meeting's room for an audience, the message each screen
+// gets when the room changes: every region in Data, and in Delta only the
+// regions that differ from the previous frame (Base). Only the parts of the
+// room that changed are read again and only the regions drawn from them are
+// drawn again. The hub calls it one at a time per meeting and audience.
+func (s *Server) RoomFrame(ctx context.Context, meetingID, audience string) (live.Frame, error) {
+	sctx := roundtable.NewSystemContext(ctx)
+	now := s.now()
+	key := meetingID + "/" + audience
+	snapper, incremental := s.svc.Room.(roomSnapshotter)
+	var memo *roomFrameMemo
+	var snap *roundtable.RoomSnapshot
+	whole := true // read and draw everything
+	if incremental {
+		memo = s.frames.get(key)
+		var prev *roundtable.RoomSnapshot
+		if whole = memo == nil || now.Sub(memo.full) >= frameFullEvery; !whole {
+			prev = memo.snap
+		}
+		var err error
+		if snap, err = snapper.SnapshotSince(sctx, meetingID, audience, prev); err != nil {
+			return live.Frame{}, err
+		}
+	} else {
+		r, err := s.svc.Room.Snapshot(sctx, meetingID, audience)
+		if err != nil {
+			return live.Frame{}, err
+		}
+		snap = &roundtable.RoomSnapshot{Room: r}
+	}
+	r := snap.Room
+	v := newRoomView(r, now, audience == roundtable.AudienceGuest)
+	changed := roundtable.PartsAll
+	if !whole {
+		changed = snap.Parts.Changed(memo.snap.Parts)
+		// People are read every time and may change without a touch.
+		if !reflect.DeepEqual(memo.snap.Room.People, r.People) {
+			changed |= roundtable.PartPeople
+		}
+		// The shares grow with an open turn.
+		if !reflect.DeepEqual(memo.snap.Room.Speaking, r.Speaking) {
+			changed |= roundtable.PartSpeaking
+		}
+	}
+	regions := make(map[string]string, len(roomRegions))
+	var delta map[string]string
+	if memo != nil {
+		delta = map[string]string{}
+	}
+	var buf bytes.Buffer
+	t := s.pages["room"].t
+	for _, name := range roomRegions {
+		if changed&regionParts[name] == 0 {
+			regions[name] = memo.regions[name]
+			continue
+		}
+		buf.Reset()
+		if err := t.ExecuteTemplate(&buf, "room_"+name, v); err != nil {
+			return live.Frame{}, fmt.Errorf("draw room region %s: %w", name, err)
+		}
+		regions[name] = buf.String()
+		if memo != nil && regions[name] != memo.regions[name] {
+			delta[name] = regions[name]
+		}
+	}
+	st := v.state()
+	data, err := encodeRoomFrame(st, regions)
+	if err != nil {
+		return live.Frame{}, err
+	}
+	f := live.Frame{Version: r.Version, Data: data, Allowed: roomAllowed(r, audience)}
+	if memo != nil && !memo.noBase && memo.version < r.Version {
+		f.Base = memo.version
+		if f.Delta, err = encodeRoomFrame(st, delta); err != nil {
+			return live.Frame{}, err
+		}
+	}
+	if incremental {
+		next := &roomFrameMemo{snap: snap, regions: regions, version: r.Version, full: now, used: now}
+		if memo != nil {
+			next.noBase = memo.version == r.Version
+		}
+		if !whole {
+			next.full = memo.full
+		}
+		s.frames.put(key, next, now)
+	}
+	return f, nil
+}
+
+// encodeRoomFrame writes a frame's JSON: the state and the regions given.
+func encodeRoomFrame(st roomState, regions map[string]string) ([]byte, error) {
+	// The regions are HTML: written as they are, not with < > & escaped to
+	// six bytes each, every screen gets a frame a good part smaller.
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(struct {
+		State   roomState         `json:"state"`
+		Regions map[string]string `json:"regions"`
+	}{st, regions}); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
+}
+
+// scaleView is a question answered on a scale of 1 to 5.
+type scaleView struct {
+	Name, Legend string
+	Points       []option
+	Chosen       string // the value answered before, "" if none
+}
+
+// roomFuncs are the template functions of the room.
+func roomFuncs() template.FuncMap {
+	return template.FuncMap{
+		"join":      strings.Join,
+		"hasPrefix": strings.HasPrefix,
+		// scale builds a 1–5 question; chosen is the earlier answer (0 or
+		// false for none).
+		"scale": func(name, legend string, chosen any) scaleView {
+			v := scaleView{Name: name, Legend: legend, Points: []option{
+				{"1", "1 · not at all"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5 · very much"},
+			}}
+			if n, ok := chosen.(int); ok && n > 0 {
+				v.Chosen = strconv.Itoa(n)
+			}
+			return v
+		},
+	}
+}
+
+// Hub returns the hub of this instance's room screens: the database's room
+// changes (in-process, or PostgreSQL notifications from every instance) are
+// published to it.
+func (s *Server) Hub() *live.Hub { return s.hub }
+
+// Presenters lists the user IDs of the meeting's presenters.
+func (v *roomView) Presenters() []string {
+	var out []string
+	for _, a := range v.R.Roles {
+		if a.Role == roundtable.RolePresenter {
+			out = append(out, a.UserID)
+		}
+	}
+	return out
+}
+
+// CommitmentsOf returns what a presenter committed to in this meeting, one a
+// line, for her play-back form: saving it again replaces them.
+func (v *roomView) CommitmentsOf(userID string) string {
+	var lines []string
+	for _, c := range v.R.Commitments {
+		if c.OwnerID == userID {
+			lines = append(lines, c.Text)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Cards returns the challenge cards presenters have written.
+func (v *roomView) Cards() []roundtable.Challenge {
+	var out []roundtable.Challenge
+	for _, c := range v.R.Challenges {
+		if !c.Empty() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// roomAllowed lists who may go on watching a room's frames for an audience:
+// its members for theirs, its guests for theirs until the meeting ends.
+// Anyone removed meanwhile has their screens closed at the next change.
+func roomAllowed(r *roundtable.Room, audience string) map[string]bool {
+	guests := audience == roundtable.AudienceGuest
+	allowed := map[string]bool{}
+	for _, p := range r.People {
+		if p.Guest == guests && !(guests && r.Ended) {
+			allowed[p.UserID] = true
+		}
+	}
+	return allowed
+}
