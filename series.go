@@ -152,6 +152,9 @@ type LocalSlot struct {
 	Name string
 	Zone string
 	Time string
+	// Outside reports that the person's availability does not hold the
+	// slot (false when they gave none).
+	Outside bool
 }
 
 // SeriesSetup is what the facilitator needs to set up or change a series.

@@ -58,14 +58,14 @@ func slotOptions(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtabl
 		return nil, err
 	}
 	var members []schedule.Member
+	common := schedule.AllSlots()
+	own := map[string]schedule.SlotSet{} // by user: the slots their week holds
 	for _, m := range c.Members {
 		if w, ok := weeks[m.UserID]; ok {
 			members = append(members, w)
+			own[m.UserID] = plan.Slots(w.Week, w.Zone)
+			common = common.And(own[m.UserID])
 		}
-	}
-	common := schedule.AllSlots()
-	for _, m := range members {
-		common = common.And(plan.Slots(m.Week, m.Zone))
 	}
 
 	var out []*roundtable.SlotOption
@@ -78,8 +78,10 @@ func slotOptions(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtabl
 		seen[key] = true
 		o := &roundtable.SlotOption{Slot: key, Circle: circle, Fits: len(members) > 0 && common.Has(sl)}
 		for _, m := range c.Members {
-			own := roundtable.LoadLocation(m.TimeZone)
-			o.Local = append(o.Local, roundtable.LocalSlot{Name: m.Name, Zone: own.String(), Time: plan.LocalTimes(sl, own).String()})
+			loc := roundtable.LoadLocation(m.TimeZone)
+			set, gave := own[m.UserID]
+			o.Local = append(o.Local, roundtable.LocalSlot{Name: m.Name, Zone: loc.String(), Time: plan.LocalTimes(sl, loc).String(),
+				Outside: gave && !set.Has(sl)})
 		}
 		out = append(out, o)
 	}

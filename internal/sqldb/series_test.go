@@ -346,8 +346,8 @@ func TestSeriesService_Setup(t *testing.T) {
 			t.Fatalf("got %d local times, want one per person", len(best.Local))
 		}
 		for _, l := range best.Local {
-			if l.Zone != "Asia/Tokyo" || l.Time == "" {
-				t.Errorf("got %+v, want the time on a Tokyo clock", l)
+			if l.Zone != "Asia/Tokyo" || l.Time == "" || l.Outside {
+				t.Errorf("got %+v, want the time on a Tokyo clock, in everyone's availability", l)
 			}
 		}
 		wantCode(t, func() error { _, err := s.series.FindSeriesSetup(as(s.members[0]), s.circle.ID); return err }(), roundtable.EFORBIDDEN)

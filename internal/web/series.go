@@ -24,22 +24,30 @@ type slotChoice struct {
 	Fits, Circle     bool
 }
 
-// localGroup is the people who see a slot at the same local time.
+// localGroup is the people who see a slot at the same local time, and
+// whether it is outside their availability.
 type localGroup struct {
-	Time  string
-	Names []string
+	Time    string
+	Names   []string
+	Outside bool
 }
 
-// groupLocal gathers people by the local time they see, in first-seen order.
+// groupLocal gathers people by the local time they see and whether it is
+// outside their availability, in first-seen order.
 func groupLocal(ls []roundtable.LocalSlot) []localGroup {
+	type key struct {
+		time    string
+		outside bool
+	}
 	var out []localGroup
-	at := map[string]int{}
+	at := map[key]int{}
 	for _, l := range ls {
-		i, ok := at[l.Time]
+		k := key{l.Time, l.Outside}
+		i, ok := at[k]
 		if !ok {
 			i = len(out)
-			at[l.Time] = i
-			out = append(out, localGroup{Time: l.Time})
+			at[k] = i
+			out = append(out, localGroup{Time: l.Time, Outside: l.Outside})
 		}
 		out[i].Names = append(out[i].Names, l.Name)
 	}

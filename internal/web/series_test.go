@@ -89,6 +89,16 @@ func TestSeries_Pages(t *testing.T) {
 
 	// Changing: from a date, to Thursdays.
 	form = fb.get(base).want(t, http.StatusOK).contains(t, "Change the meeting series", `name="from"`)
+	// The series' Tuesday time is in neither member's availability; the
+	// form says whose, and not of Fay, who gave none.
+	for _, who := range []string{"Nia York", "Taro Kyo"} {
+		if !regexp.MustCompile(who + `: Tue \d\d:\d\d[^<]* <span class="slot-outside">— not in their availability</span>`).MatchString(form.Body) {
+			t.Errorf("the series' time does not say it is outside %s's availability: %s", who, snippet(form.Body))
+		}
+	}
+	if regexp.MustCompile(`Fay Facilitator[^<]*<span class="slot-outside">`).MatchString(form.Body) {
+		t.Error("the form says the time is outside the availability of Fay, who gave none")
+	}
 	from := first.AddDate(0, 0, 14).In(roundtable.LoadLocation("Europe/Paris")).Format(roundtable.DateLayout)
 	change := url.Values{"slot": {"other"}, "day": {"Thu"}, "time": {"16:30"}, "cadence": {"biweekly"}, "minutes": {"90"},
 		"video_url": {"https://v.example/cedar"}, "from": {from}}
