@@ -54,6 +54,39 @@ type agendaRowView struct {
 	N           int    // 1-based
 	Start       string // when it starts if the meeting keeps to time, reader's zone
 	First, Last bool
+	// Summary says in a line what the folded fields hold; Open unfolds
+	// them when one has an error.
+	Summary string
+	Open    bool
+}
+
+// agendaFolded are the fields of a part shown folded under its summary:
+// a phone shows the agenda as titles and minutes, one part opened at a time.
+var agendaFolded = []string{"kind", "order", "board", "roles", "guidance", "guests"}
+
+// rowView describes row i of f for the editor.
+func rowView(f *form, row agendaRow, i, n int, start string) agendaRowView {
+	v := agendaRowView{I: i, N: i + 1, Start: start, First: i == 0, Last: i == n-1}
+	var say []string
+	if k := roundtable.SegmentKind(row.Kind); k.Valid() {
+		say = append(say, k.Label())
+	}
+	if o := roundtable.SpeakingOrder(row.Order); o.Valid() && !(o == roundtable.OrderRound && row.Kind == string(roundtable.SegmentRound)) {
+		say = append(say, strings.ToLower(o.Label()))
+	}
+	if b := roundtable.BoardMode(row.Board); b.Valid() {
+		say = append(say, "board: "+strings.ToLower(b.Label()))
+	}
+	if row.Guests {
+		say = append(say, "guests follow")
+	}
+	v.Summary = strings.Join(say, " · ")
+	for _, name := range agendaFolded {
+		if f.Error(roundtable.SegmentField(name, i)) != "" {
+			v.Open = true
+		}
+	}
+	return v
 }
 
 // formatChoice is a built-in format as the editor offers it.
@@ -190,7 +223,7 @@ func (s *Server) renderAgenda(w http.ResponseWriter, r *http.Request, status int
 	}
 	at := m.StartsAt
 	for i, row := range rows {
-		page.Rows = append(page.Rows, agendaRowView{I: i, N: i + 1, Start: at.In(loc).Format("15:04"), First: i == 0, Last: i == len(rows)-1})
+		page.Rows = append(page.Rows, rowView(f, row, i, len(rows), at.In(loc).Format("15:04")))
 		if n, err := strconv.Atoi(row.Minutes); err == nil && n > 0 {
 			at = at.Add(time.Duration(n) * time.Minute)
 			page.Total += n

@@ -76,8 +76,17 @@ func TestAgenda_Pages(t *testing.T) {
 	bad.Set("minutes_0", "two")
 	bad.Set("title_3", "")
 	bad.Set("kind_2", "dance")
-	fb.post(path+"/agenda", bad).want(t, http.StatusUnprocessableEntity).
+	refused := fb.post(path+"/agenda", bad).want(t, http.StatusUnprocessableEntity).
 		contains(t, `href="#f-minutes_0"`, `href="#f-title_3"`, `href="#f-kind_2"`, "Not saved yet")
+	// Each part's folded fields are summed up in a line; the part whose
+	// folded field is wrong comes unfolded, the others stay folded.
+	if got := strings.Count(refused.Body, `<details class="agenda-more" open>`); got != 1 {
+		t.Errorf("got %d parts unfolded, want 1", got)
+	}
+	if i, j := strings.Index(refused.Body, `id="part-3"`), strings.Index(refused.Body, `<details class="agenda-more" open>`); i < 0 || j < i || j > strings.Index(refused.Body, `id="part-4"`) {
+		t.Error("the part with the wrong kind is not the one unfolded")
+	}
+	refused.contains(t, "The presenter speaks · raised hands · board: questions only", "Round: everyone in turn · board: closed")
 	long := agendaForm(segs, "save")
 	long.Set("minutes_5", "60")
 	r = fb.post(path+"/agenda", long).want(t, http.StatusSeeOther)
