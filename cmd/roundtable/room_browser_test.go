@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -270,4 +271,41 @@ func (p *cuttableProxy) restore() {
 	p.mu.Lock()
 	p.down = false
 	p.mu.Unlock()
+}
+
+// TestBrowser_RoomOnPhone: the demo's Harbour Circle meets with a nine-part
+// agenda, more than a phone's width holds. The room stays within the screen
+// (the agenda scrolls sideways on its own), and as the meeting moves on the
+// current part is scrolled into view.
+func TestBrowser_RoomOnPhone(t *testing.T) {
+	root := startChromium(t)
+	smtp := mailtest.StartServer(t)
+	m := startDemo(t, smtp)
+	fac := newBrowser(t, root, "facilitator", m.URL())
+	signIn(fac, m.Demo.FacilitatorEmail, demo.Password)
+	room := "/meetings/" + m.Demo.MeetingIDs[0] + "/room"
+	fac.open(room)
+	fac.waitLive()
+	fac.checkPage("meeting room with a long agenda")
+
+	fac.do("phone viewport", chromedp.EmulateViewport(390, 844))
+	parts, err := chromedp.Run(fac.ctx, chromedp.Evaluate[int](`document.querySelectorAll(".agenda-bar .seg").length`))
+	if err != nil || parts < 8 {
+		t.Fatalf("got %d parts (%v), want the demo's long agenda", parts, err)
+	}
+	fac.click(`form:has(input[name=action][value=start]) button`)
+	fac.waitFor("the meeting to start", `document.querySelector("[data-timer]").dataset.running === "true"`, 5*time.Second)
+	for done := 1; done < parts; done++ {
+		fac.click(`form:has(input[name=action][value=next]) button`)
+		fac.waitFor("the next part", fmt.Sprintf(`document.querySelectorAll(".agenda-bar .seg-done").length === %d`, done), 5*time.Second)
+	}
+	inView, err := chromedp.Run(fac.ctx, chromedp.Evaluate[string](`(() => {
+		const bar = document.querySelector(".agenda-bar"), cur = bar.querySelector(".seg-current");
+		if (bar.scrollWidth <= bar.clientWidth) return "the agenda does not scroll";
+		const b = bar.getBoundingClientRect(), c = cur.getBoundingClientRect();
+		return c.left >= b.left - 1 && c.right <= b.right + 1 ? "" : "the current part is out of view: " + c.left + "–" + c.right + " in " + b.left + "–" + b.right;
+	})()`))
+	if err != nil || inView != "" {
+		t.Errorf("last part on a phone: %s (%v)", inView, err)
+	}
 }

@@ -348,7 +348,14 @@ func (b *browser) checkPage(label string) {
 		b.do("viewport", chromedp.EmulateViewport(size[0], size[1]))
 		if size[0] < 1000 {
 			ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(" | ") || (document.documentElement.scrollWidth > document.documentElement.clientWidth ? "the page" : "")`))
+			// What a box scrolls or clips within itself is not wider than
+			// the page: only the box itself counts.
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+				const w = document.documentElement.clientWidth + 1;
+				const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) { if (getComputedStyle(p).overflowX !== "visible") return true; } return false; };
+				return Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > w && !clipped(e)).slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(" | ") ||
+					(document.documentElement.scrollWidth > document.documentElement.clientWidth ? "the page" : "");
+			})()`))
 			cancel()
 			if err != nil {
 				b.t.Fatalf("%s: measure %s: %v", b.name, label, err)

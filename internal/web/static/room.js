@@ -64,6 +64,11 @@
     root.querySelectorAll("[data-grow]").forEach(function (el) { el.style.flexGrow = el.dataset.grow; });
     root.querySelectorAll("[data-width]").forEach(function (el) { el.style.width = el.dataset.width + "%"; });
     root.querySelectorAll("[data-left]").forEach(function (el) { el.style.left = el.dataset.left + "%"; });
+    // On a phone the agenda scrolls sideways: keep the current part in view.
+    var bar = root.querySelector(".agenda-bar"), cur = bar && bar.querySelector(".seg-current");
+    if (cur && bar.scrollWidth > bar.clientWidth) {
+      bar.scrollLeft += cur.getBoundingClientRect().left - bar.getBoundingClientRect().left - 8;
+    }
   }
 
   // Times written in the reader's own zone.
