@@ -276,7 +276,8 @@ func (p *cuttableProxy) restore() {
 // TestBrowser_RoomOnPhone: the demo's Harbour Circle meets with a nine-part
 // agenda, more than a phone's width holds. The room stays within the screen
 // (the agenda scrolls sideways on its own), and as the meeting moves on the
-// current part is scrolled into view.
+// current part is scrolled into view. While the board is closed, its form
+// is hidden.
 func TestBrowser_RoomOnPhone(t *testing.T) {
 	root := startChromium(t)
 	smtp := mailtest.StartServer(t)
@@ -287,6 +288,8 @@ func TestBrowser_RoomOnPhone(t *testing.T) {
 	fac.open(room)
 	fac.waitLive()
 	fac.checkPage("meeting room with a long agenda")
+	// The first part keeps the board closed: no form to post on.
+	fac.waitFor("the board's form to hide", `document.querySelector(".board-form").hidden`, 2*time.Second)
 
 	fac.do("phone viewport", chromedp.EmulateViewport(390, 844))
 	parts, err := chromedp.Run(fac.ctx, chromedp.Evaluate[int](`document.querySelectorAll(".agenda-bar .seg").length`))

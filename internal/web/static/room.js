@@ -44,12 +44,15 @@
     });
   }
 
-  // The board's choice of a suggestion follows what the segment takes.
+  // The board's form follows what the segment takes: hidden while the
+  // board is closed, a suggestion only when suggestions are welcome.
   function applyBoard() {
     var mode = room.querySelector("[data-board]");
     var radio = room.querySelector("input[data-suggestion]");
     if (!mode || !radio) return;
-    var open = mode.dataset.board === "suggestions";
+    var form = radio.form, board = mode.dataset.board;
+    if (form) form.hidden = board !== "questions" && board !== "suggestions";
+    var open = board === "suggestions";
     radio.disabled = !open;
     if (!open && radio.checked) {
       var q = room.querySelector("input[name=kind][value=question]");
