@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,12 @@ func TestCircle_Journey(t *testing.T) {
 	mb.follow(r).contains(t, "Your answer is saved: Coming")
 	mb.post("/meetings/"+meetingID+"/rsvp", url.Values{"answer": {"perhaps"}}).want(t, http.StatusUnprocessableEntity)
 	mb.post("/meetings/"+meetingID+"/rsvp", url.Values{"answer": {"no"}, "back": {"https://evil.example/"}}).want(t, http.StatusSeeOther)
-	fb.get(meetingPath).want(t, http.StatusOK).contains(t, "Ana A.", "Not coming")
+	// The meeting page groups people by answer.
+	page := fb.get(meetingPath).want(t, http.StatusOK)
+	if !regexp.MustCompile(`<dt>Not coming <span class="muted">\(1\)</span></dt>\s*<dd>Ana A\.</dd>`).MatchString(page.Body) ||
+		!regexp.MustCompile(`<dt>No answer yet <span class="muted">\(1\)</span></dt>\s*<dd>Fay Facilitator \(you\) <span class="muted">\(facilitator\)</span></dd>`).MatchString(page.Body) {
+		t.Errorf("the meeting page does not group the answers: %s", snippet(page.Body))
+	}
 
 	// The organizer sees the roster but never goals or meetings.
 	ro := ob.get(roster).want(t, http.StatusOK)

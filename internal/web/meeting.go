@@ -315,6 +315,30 @@ type rsvpView struct {
 	IsMe   bool
 }
 
+// rsvpGroup is the people who gave one answer.
+type rsvpGroup struct {
+	Label  string
+	People []rsvpView
+}
+
+// groupRSVPs gathers people by answer, those coming first, keeping their
+// order within each answer and leaving out answers nobody gave.
+func groupRSVPs(people []rsvpView) []rsvpGroup {
+	var out []rsvpGroup
+	for _, a := range []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo, ""} {
+		g := rsvpGroup{Label: a.Label()}
+		for _, p := range people {
+			if p.Answer == a || (a == "" && !p.Answer.Valid()) {
+				g.People = append(g.People, p)
+			}
+		}
+		if len(g.People) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // meetingPage shows one meeting with everyone's answers.
 type meetingPage struct {
 	layoutData
@@ -324,7 +348,7 @@ type meetingPage struct {
 	Zone          string
 	CircleWhen    string // in the circle's zone, when it differs from the reader's
 	CircleZone    string
-	RSVPs         []rsvpView
+	RSVPs         []rsvpGroup // by answer: coming, maybe, not coming, none yet
 	Answers       []roundtable.RSVP
 	Past          bool
 	IsFacilitator bool
@@ -349,9 +373,11 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	if cloc := roundtable.LoadLocation(home.Circle.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)
 	}
+	var people []rsvpView
 	for _, p := range home.Circle.Members {
-		data.RSVPs = append(data.RSVPs, rsvpView{Name: p.Name, Role: p.Role, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
+		people = append(people, rsvpView{Name: p.Name, Role: p.Role, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
 	}
+	data.RSVPs = groupRSVPs(people)
 	ag, err := s.svc.Agendas.FindAgenda(r.Context(), m.ID)
 	if err != nil {
 		return err
