@@ -140,3 +140,35 @@ func daytime(x, d int64) int64 {
 
 // mondayFirst orders slots in a week that starts on Monday.
 func mondayFirst(s Slot) int { return (int(s.Day)+6)%7*minutesPerDay + s.Start }
+
+// Apart returns up to n of ranked, best first, leaving out each slot that
+// starts on the same day within gap minutes of a slot already kept or of one
+// in taken: a choice between 16:15, 16:30 and 16:45 is no choice.
+func Apart(ranked []Ranked, taken []Slot, gap, n int) []Ranked {
+	kept := append([]Slot(nil), taken...)
+	var out []Ranked
+	for _, r := range ranked {
+		if len(out) >= n {
+			break
+		}
+		near := false
+		for _, k := range kept {
+			if k.Day == r.Slot.Day && abs(k.Start-r.Slot.Start) < gap {
+				near = true
+				break
+			}
+		}
+		if !near {
+			kept = append(kept, r.Slot)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

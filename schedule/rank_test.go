@@ -73,3 +73,25 @@ func TestPlan_RankSet_Misfit(t *testing.T) {
 		t.Errorf("no members: got %+v", got)
 	}
 }
+
+func TestApart(t *testing.T) {
+	at := func(d time.Weekday, h, m int) schedule.Slot { return schedule.Slot{Day: d, Start: h*60 + m} }
+	var ranked []schedule.Ranked
+	for _, s := range []schedule.Slot{at(time.Tuesday, 16, 15), at(time.Tuesday, 16, 30), at(time.Tuesday, 18, 45), at(time.Wednesday, 16, 15),
+		at(time.Tuesday, 17, 30), at(time.Tuesday, 14, 0), at(time.Thursday, 9, 0)} {
+		ranked = append(ranked, schedule.Ranked{Slot: s})
+	}
+	got := schedule.Apart(ranked, []schedule.Slot{at(time.Tuesday, 17, 0)}, 90, 3)
+	var names []string
+	for _, r := range got {
+		names = append(names, r.Slot.String())
+	}
+	// 16:15, 16:30 and 17:30 are within 90 minutes of the circle's 17:00;
+	// the Wednesday is another day; Thursday is left for want of room.
+	if want := "Tue 18:45 Wed 16:15 Tue 14:00"; strings.Join(names, " ") != want {
+		t.Errorf("got %v, want %s", names, want)
+	}
+	if got := schedule.Apart(ranked, nil, 90, 10); len(got) != 5 || got[0].Slot != ranked[0].Slot {
+		t.Errorf("got %v, want the best first and 5 in all", got)
+	}
+}

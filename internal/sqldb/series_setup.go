@@ -10,8 +10,12 @@ import (
 )
 
 // maxSlotOptions is how many of the members' best common times the
-// facilitator is offered besides the circle's own.
-const maxSlotOptions = 6
+// facilitator is offered besides the circle's own, each at least
+// slotOptionsApart minutes from the others on the same day.
+const (
+	maxSlotOptions   = 6
+	slotOptionsApart = 90
+)
 
 // FindSeriesSetup returns what the facilitator chooses a series from.
 func (s *SeriesService) FindSeriesSetup(ctx context.Context, circleID string) (*roundtable.SeriesSetup, error) {
@@ -85,19 +89,19 @@ func slotOptions(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtabl
 		}
 		out = append(out, o)
 	}
+	var taken []schedule.Slot
 	if sr != nil {
 		if sl, err := schedule.ParseSlot(sr.Slot); err == nil {
 			add(sl, sr.Slot == c.Slot)
+			taken = append(taken, sl)
 		}
 	}
 	if sl, err := schedule.ParseSlot(c.Slot); err == nil {
 		add(sl, true)
+		taken = append(taken, sl)
 	}
 	if len(members) > 0 {
-		for i, r := range plan.RankSet(common, members) {
-			if i >= maxSlotOptions {
-				break
-			}
+		for _, r := range schedule.Apart(plan.RankSet(common, members), taken, slotOptionsApart, maxSlotOptions) {
 			add(r.Slot, false)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/sqldb"
+	"github.com/roundtable/roundtable/schedule"
 )
 
 // outboxRows returns the keyed messages enqueued so far.
@@ -348,6 +349,17 @@ func TestSeriesService_Setup(t *testing.T) {
 		for _, l := range best.Local {
 			if l.Zone != "Asia/Tokyo" || l.Time == "" || l.Outside {
 				t.Errorf("got %+v, want the time on a Tokyo clock, in everyone's availability", l)
+			}
+		}
+		// The options are real alternatives: none within 90 minutes of
+		// another on the same day.
+		for i, a := range setup.Options {
+			for _, b := range setup.Options[i+1:] {
+				x, _ := schedule.ParseSlot(a.Slot)
+				y, _ := schedule.ParseSlot(b.Slot)
+				if x.Day == y.Day && x.Start-y.Start < 90 && y.Start-x.Start < 90 {
+					t.Errorf("options %s and %s are too close to choose between", a.Slot, b.Slot)
+				}
 			}
 		}
 		wantCode(t, func() error { _, err := s.series.FindSeriesSetup(as(s.members[0]), s.circle.ID); return err }(), roundtable.EFORBIDDEN)
