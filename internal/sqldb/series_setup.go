@@ -14,7 +14,7 @@ import (
 // slotOptionsApart minutes from the others on the same day.
 const (
 	maxSlotOptions   = 6
-	slotOptionsApart = 90
+	slotOptionsApart = 60
 )
 
 // FindSeriesSetup returns what the facilitator chooses a series from.

@@ -351,13 +351,13 @@ func TestSeriesService_Setup(t *testing.T) {
 				t.Errorf("got %+v, want the time on a Tokyo clock, in everyone's availability", l)
 			}
 		}
-		// The options are real alternatives: none within 90 minutes of
+		// The options are real alternatives: none within an hour of
 		// another on the same day.
 		for i, a := range setup.Options {
 			for _, b := range setup.Options[i+1:] {
 				x, _ := schedule.ParseSlot(a.Slot)
 				y, _ := schedule.ParseSlot(b.Slot)
-				if x.Day == y.Day && x.Start-y.Start < 90 && y.Start-x.Start < 90 {
+				if x.Day == y.Day && x.Start-y.Start < 60 && y.Start-x.Start < 60 {
 					t.Errorf("options %s and %s are too close to choose between", a.Slot, b.Slot)
 				}
 			}
