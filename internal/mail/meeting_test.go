@@ -91,6 +91,9 @@ func TestMeetingMessages(t *testing.T) {
 	if !strings.Contains(day.HTML, `href="https://video.example/harbour?id=1&amp;pw=2"`) || !strings.Contains(day.Text, "https://rt.example/meetings/1") {
 		t.Errorf("day reminder: want a button to the call and the meeting page")
 	}
+	if !strings.Contains(day.HTML, `href="https://rt.example/meetings/1/room"`) || !strings.Contains(day.Text, "https://rt.example/meetings/1/room") {
+		t.Errorf("day reminder: want a link to the meeting room")
+	}
 	for _, m := range []mail.Message{mail.MeetingReminderWeek(d), mail.MeetingNotes(d), mail.MeetingReminderDay(d)} {
 		if !strings.Contains(m.Text, d.PrefsLink) || !strings.Contains(m.HTML, d.PrefsLink) {
 			t.Errorf("%s: no link to the choice of messages", m.Subject)
