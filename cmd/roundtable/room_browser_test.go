@@ -277,7 +277,7 @@ func (p *cuttableProxy) restore() {
 // agenda, more than a phone's width holds. The room stays within the screen
 // (the agenda scrolls sideways on its own), and as the meeting moves on the
 // current part is scrolled into view. While the board is closed, its form
-// is hidden.
+// is hidden; while the meeting runs, the tab's title shows the clock.
 func TestBrowser_RoomOnPhone(t *testing.T) {
 	root := startChromium(t)
 	smtp := mailtest.StartServer(t)
@@ -298,6 +298,8 @@ func TestBrowser_RoomOnPhone(t *testing.T) {
 	}
 	fac.click(`form:has(input[name=action][value=start]) button`)
 	fac.waitFor("the meeting to start", `document.querySelector("[data-timer]").dataset.running === "true"`, 5*time.Second)
+	// The tab's title carries the clock, for a room kept behind the video call.
+	fac.waitFor("the clock in the title", `/^\d\d:\d\d left · Meeting room · Harbour Circle/.test(document.title)`, 2*time.Second)
 	for done := 1; done < parts; done++ {
 		fac.click(`form:has(input[name=action][value=next]) button`)
 		fac.waitFor("the next part", fmt.Sprintf(`document.querySelectorAll(".agenda-bar .seg-done").length === %d`, done), 5*time.Second)

@@ -153,15 +153,24 @@
     return (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(sec);
   }
 
+  // The tab's title carries the clock, so it shows in the tab bar while
+  // the video call has the screen.
+  var pageTitle = document.title;
+
   function tick() {
     var t = room.querySelector("[data-timer]");
-    if (!t || t.dataset.active !== "true") return;
+    if (!t || t.dataset.active !== "true") {
+      document.title = pageTitle;
+      return;
+    }
     var planned = Number(t.dataset.planned), elapsed = Number(t.dataset.elapsed);
     if (t.dataset.running === "true") elapsed += Date.now() + offset - Number(t.dataset.started);
     var left = planned - elapsed;
     var warn = planned < 300000 ? planned / 5 : 60000;
+    var text = left < 0 ? clock(left) + " over" : clock(left) + " left";
     var out = t.querySelector("[data-clock]");
-    if (out) out.textContent = left < 0 ? clock(left) + " over" : clock(left) + " left";
+    if (out) out.textContent = text;
+    document.title = text + (t.dataset.running === "true" ? "" : " (paused)") + " · " + pageTitle;
     t.classList.toggle("timer-late", left < 0);
     t.classList.toggle("timer-warn", left >= 0 && left <= warn);
   }
