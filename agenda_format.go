@@ -1,5 +1,7 @@
 package roundtable
 
+import "slices"
+
 // The session formats Roundtable ships. The minutes are the usual ones in
 // practice; the guidance is ours, one or two sentences a facilitator could
 // read aloud. Rounds give each person a few minutes (PerPerson), so they
@@ -227,10 +229,5 @@ func PlanAgenda(segs []Segment, p AgendaPlan) []Segment {
 }
 
 func hasKind(segs []Segment, k SegmentKind) bool {
-	for _, s := range segs {
-		if s.Kind == k {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(segs, func(s Segment) bool { return s.Kind == k })
 }

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -151,14 +152,8 @@ func Apart(ranked []Ranked, taken []Slot, gap, n int) []Ranked {
 		if len(out) >= n {
 			break
 		}
-		near := false
-		for _, k := range kept {
-			if k.Day == r.Slot.Day && abs(k.Start-r.Slot.Start) < gap {
-				near = true
-				break
-			}
-		}
-		if !near {
+		near := func(k Slot) bool { return k.Day == r.Slot.Day && abs(k.Start-r.Slot.Start) < gap }
+		if !slices.ContainsFunc(kept, near) {
 			kept = append(kept, r.Slot)
 			out = append(out, r)
 		}

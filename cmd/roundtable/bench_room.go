@@ -211,7 +211,7 @@ func runBenchRoom(ctx context.Context, args []string, std stdio) error {
 // frame in bytes.
 func benchFrameSizes(ctx context.Context, dbURL string) ([]string, [3]int, error) {
 	out := [3]int{1 << 30, 0, 0}
-	app, err := openRoomApp(ctx, dbURL, nil)
+	app, err := openRoomApp(ctx, dbURL, quietLogger())
 	if err != nil {
 		return nil, out, err
 	}

@@ -19,12 +19,13 @@ type roomApp struct {
 	Meetings []string
 	// Load draws a meeting's room for an audience, as a screen receives it.
 	Load live.Loader
-	// Versions reports room versions, for the listener's safety poll.
-	Versions live.VersionSource
+	// Hub is the pages' hub of room screens, wired as the server wires it:
+	// on SQLite each change is published to it after its commit; on
+	// PostgreSQL it knows the room versions for a listener's safety poll.
+	Hub *live.Hub
 	// Change gives the current segment of the meeting two more minutes, as a
 	// timekeeper's click does, and returns the room's new version. On
-	// PostgreSQL its transaction notifies live.Channel; after the commit the
-	// database's room hook (the onChange given to openRoomApp) runs.
+	// PostgreSQL its transaction notifies live.Channel.
 	Change func(ctx context.Context, meetingID string) (int64, error)
 	Close  func() error
 }
@@ -49,8 +50,9 @@ func seedRoomApp(ctx context.Context, dbURL string, n int) error {
 // quietLogger drops the database's and pages' logs of a benchmark.
 func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// openRoomApp opens the rooms on the database with the web pages' renderer.
-func openRoomApp(ctx context.Context, dbURL string, onChange func(meetingID string)) (*roomApp, error) {
+// openRoomApp opens the rooms on the database with the web pages' renderer;
+// log gets the pages' and the hub's warnings.
+func openRoomApp(ctx context.Context, dbURL string, log *slog.Logger) (*roomApp, error) {
 	db, err := sqldb.Open(ctx, sqldb.Config{URL: dbURL, Logger: quietLogger()})
 	if err != nil {
 		return nil, err
@@ -62,18 +64,17 @@ func openRoomApp(ctx context.Context, dbURL string, onChange func(meetingID stri
 	}
 	svc := webServices(db, sqldb.NewFormationService(db))
 	rooms := svc.Room
-	srv, err := web.New(svc, web.Config{Logger: quietLogger()})
+	srv, err := web.New(svc, web.Config{Logger: log})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	if onChange != nil {
-		db.OnRoomChange(onChange)
-	}
+	hub := srv.Hub()
+	wireRoomHub(db, hub)
 	return &roomApp{
 		Meetings: meetings,
 		Load:     srv.RoomFrame,
-		Versions: db.RoomVersions,
+		Hub:      hub,
 		Change: func(ctx context.Context, meetingID string) (int64, error) {
 			sys := roundtable.NewSystemContext(ctx)
 			if err := rooms.ControlTimer(sys, meetingID, roundtable.TimerExtend, 2); err != nil {

@@ -68,21 +68,12 @@ func runBenchRoomServe(ctx context.Context, engine, dbURL string, meetings int, 
 	}
 	logger := slog.New(slog.NewTextHandler(std.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	// On SQLite a change is published in process after its commit. On
-	// PostgreSQL its NOTIFY reaches this instance's listener too, so
-	// publishing here as well would only load every frame twice.
-	var hub *live.Hub
-	var onChange func(string)
-	if engine == "sqlite" {
-		onChange = func(id string) { hub.Publish(id) }
-	}
-	app, err := openRoomApp(ctx, dbURL, onChange)
+	app, err := openRoomApp(ctx, dbURL, logger)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
-	hub = live.NewHub(app.Load, logger)
-	hub.Versions = app.Versions
+	hub := app.Hub
 	defer hub.Close()
 
 	if engine == "postgres" {

@@ -288,20 +288,12 @@ func selectOptionContaining(sel, text string) chromedp.Action[chromedp.Void] {
 // filled with the demo data, sending e-mail to the test's SMTP server.
 func startDemo(t *testing.T, smtp *mailtest.Server) *Main {
 	t.Helper()
-	return startOn(t, smtp, "sqlite:"+filepath.Join(t.TempDir(), "roundtable.db"), true)
-}
-
-// startOn boots Roundtable on a free port with the database at dbURL,
-// seeding the demo data when seed is set.
-func startOn(t *testing.T, smtp *mailtest.Server, dbURL string, seed bool) *Main {
-	t.Helper()
 	m := NewMain()
 	m.Config.Addr = "127.0.0.1:0"
-	m.Config.DatabaseURL = dbURL
+	m.Config.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
 	m.Config.LogLevel = "warn"
-	m.Config.MailDir = filepath.Join(t.TempDir(), "mail")
 	m.Mailer = smtp.Mailer(t)
-	m.SeedDemo = seed
+	m.SeedDemo = true
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := m.Run(ctx); err != nil {

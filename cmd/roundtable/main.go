@@ -177,14 +177,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// (A change's notification reaches this instance's listener too, so on
 	// PostgreSQL the screens are woken by the listener alone.)
 	hub := handler.Hub()
+	wireRoomHub(m.DB, hub)
 	liveCtx, stopLive := context.WithCancel(context.Background())
 	m.stopLive = stopLive
 	if m.DB.Dialect() == "postgres" {
-		// The listener's slow poll, in case a notification is missed.
-		hub.Versions = m.DB.RoomVersions
 		go live.ListenPostgres(liveCtx, m.Config.DatabaseURL, hub, m.Logger)
-	} else {
-		m.DB.OnRoomChange(hub.Publish)
 	}
 
 	outboxCtx, cancel := context.WithCancel(context.Background())
@@ -235,6 +232,18 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		Room:          sqldb.NewRoomService(db),
 		Agendas:       sqldb.NewAgendaService(db),
 		Health:        db.Ping,
+	}
+}
+
+// wireRoomHub makes the database's room changes reach hub: on SQLite each
+// change is published after its commit; on PostgreSQL a listener hears them
+// (the caller starts it) and hub.Versions serves its slow poll, in case a
+// notification is missed. The server and bench room share it.
+func wireRoomHub(db *sqldb.DB, hub *live.Hub) {
+	if db.Dialect() == "postgres" {
+		hub.Versions = db.RoomVersions
+	} else {
+		db.OnRoomChange(hub.Publish)
 	}
 }
 

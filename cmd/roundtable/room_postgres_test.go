@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"slices"
 	"strconv"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/demo"
-	"github.com/roundtable/roundtable/internal/mail/mailtest"
 	"github.com/roundtable/roundtable/internal/sqldb"
 	"github.com/roundtable/roundtable/internal/sqldb/sqldbtest"
 )
@@ -29,24 +27,19 @@ func TestRoom_TwoInstancesOnPostgres(t *testing.T) {
 		t.Skip("no PostgreSQL")
 	}
 	dbURL := sqldbtest.CreatePostgresDatabase(t)
-	smtp := mailtest.StartServer(t)
-	first := startOn(t, smtp, dbURL, true) // migrates and seeds the demo
-	second := startOn(t, smtp, dbURL, false)
+	first, _ := bootMain(t, dbURL, nil, true) // migrates and seeds the demo
+	second, _ := bootMain(t, dbURL, nil, false)
 	meetingID := first.Demo.MeetingIDs[slices.Index(first.Demo.CircleIDs, first.Demo.MemberCircleID)]
 
 	// The demo member signs in on the second instance and opens the room's
 	// event stream there.
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 0}
-	res, err := client.PostForm(second.URL()+"/signin", url.Values{"email": {first.Demo.MemberEmail}, "password": {demo.Password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	client := newClient(t)
+	client.Timeout = 0 // the stream stays open
+	post(t, client, second.URL()+"/signin", url.Values{"email": {first.Demo.MemberEmail}, "password": {demo.Password}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", second.URL()+"/meetings/"+meetingID+"/room/events", nil)
-	res, err = client.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

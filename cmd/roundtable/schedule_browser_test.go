@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -262,7 +260,7 @@ func TestBrowser_Schedule(t *testing.T) {
 		t.Fatal("got the wrong messages ticked after saving, want only the day-before reminder off")
 	}
 	oldFeed := nia.value(`#feed-url`)
-	if code := httpStatus(t, oldFeed); code != http.StatusOK {
+	if code, _ := get(t, http.DefaultClient, oldFeed); code != http.StatusOK {
 		t.Fatalf("calendar feed %s: got %d, want 200", oldFeed, code)
 	}
 	nia.do("ask for a new address", chromedp.Click(chromedp.CSS(`details.feed-reset summary`)))
@@ -274,10 +272,10 @@ func TestBrowser_Schedule(t *testing.T) {
 	if newFeed == oldFeed || !strings.Contains(newFeed, "/calendar/") {
 		t.Fatalf("calendar address after replacing it: got %q, want a new one (was %q)", newFeed, oldFeed)
 	}
-	if code := httpStatus(t, oldFeed); code != http.StatusNotFound {
+	if code, _ := get(t, http.DefaultClient, oldFeed); code != http.StatusNotFound {
 		t.Fatalf("the replaced calendar address: got %d, want 404", code)
 	}
-	if code := httpStatus(t, newFeed); code != http.StatusOK {
+	if code, _ := get(t, http.DefaultClient, newFeed); code != http.StatusOK {
 		t.Fatalf("the new calendar address: got %d, want 200", code)
 	}
 }
@@ -338,55 +336,27 @@ func (b *browser) hrefs(sel string) []string {
 }
 
 // checkPage runs axe-core on the page, fails when it scrolls sideways on a
-// 390 px phone, and saves screenshots at 1280×900 and 390×844 when
-// ROUNDTABLE_SCREENSHOTS names a folder.
+// 390 px phone, and saves screenshots (see screens).
 func (b *browser) checkPage(label string) {
 	b.t.Helper()
 	b.checkAccessibility(label)
-	dir := os.Getenv("ROUNDTABLE_SCREENSHOTS")
-	for _, size := range [][2]int64{{390, 844}, {1280, 900}} {
-		b.do("viewport", chromedp.EmulateViewport(size[0], size[1]))
-		if size[0] < 1000 {
-			ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-			// What a box scrolls or clips within itself is not wider than
-			// the page: only the box itself counts.
-			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
-				const w = document.documentElement.clientWidth + 1;
-				const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) { if (getComputedStyle(p).overflowX !== "visible") return true; } return false; };
-				return Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > w && !clipped(e)).slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(" | ") ||
-					(document.documentElement.scrollWidth > document.documentElement.clientWidth ? "the page" : "");
-			})()`))
-			cancel()
-			if err != nil {
-				b.t.Fatalf("%s: measure %s: %v", b.name, label, err)
-			}
-			if wide != "" {
-				b.t.Errorf("%s: wider than a 390 px phone: %s", label, wide)
-			}
-		}
-		if dir == "" {
-			continue
-		}
-		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			b.t.Logf("screenshot of %s: %v", label, err)
-			continue
-		}
-		name := sanitize(fmt.Sprintf("%s-%s-%d", label, b.name, size[0])) + ".png"
-		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-			b.t.Logf("screenshot: %v", err)
-		}
-	}
-}
-
-// httpStatus fetches an address as a calendar program would and returns
-// the status.
-func httpStatus(t *testing.T, url string) int {
-	t.Helper()
-	res, err := http.Get(url)
+	b.do("viewport", chromedp.EmulateViewport(390, 844))
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	// What a box scrolls or clips within itself is not wider than the page:
+	// only the box itself counts.
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const w = document.documentElement.clientWidth + 1;
+		const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) { if (getComputedStyle(p).overflowX !== "visible") return true; } return false; };
+		return Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > w && !clipped(e)).slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(" | ") ||
+			(document.documentElement.scrollWidth > document.documentElement.clientWidth ? "the page" : "");
+	})()`))
+	cancel()
 	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
+		b.t.Fatalf("%s: measure %s: %v", b.name, label, err)
 	}
-	res.Body.Close()
-	return res.StatusCode
+	if wide != "" {
+		b.t.Errorf("%s: wider than a 390 px phone: %s", label, wide)
+	}
+	screens(b.t, b, sanitize(label+"-"+b.name))
+	b.do("viewport", chromedp.EmulateViewport(1280, 900))
 }

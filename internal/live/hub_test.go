@@ -54,6 +54,16 @@ func (r *fakeRoom) load(ctx context.Context, meetingID, audience string) (Frame,
 	return Frame{Version: v, Data: fmt.Appendf(nil, "%s v%d", key, v)}, nil
 }
 
+// hold makes every load from now on report its key on started, then wait
+// for a value on gate.
+func (r *fakeRoom) hold() (gate chan struct{}, started chan string) {
+	gate, started = make(chan struct{}), make(chan string, 10)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gate, r.started = gate, started
+	return gate, started
+}
+
 func (r *fakeRoom) bump(meetingID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -184,10 +194,7 @@ func TestHub_PublishDuringLoad(t *testing.T) {
 	s := subscribe(t, h, "m1", "member")
 	next(t, s)
 
-	gate, started := make(chan struct{}), make(chan string, 10)
-	room.mu.Lock()
-	room.gate, room.started = gate, started
-	room.mu.Unlock()
+	gate, started := room.hold()
 	room.bump("m1")
 	h.Publish("m1")
 	<-started
@@ -255,8 +262,7 @@ func TestHub_NeverOlder(t *testing.T) {
 func TestHub_SubscribeWhileLoading(t *testing.T) {
 	room := newFakeRoom()
 	room.versions["m1"] = 3
-	gate, started := make(chan struct{}), make(chan string, 10)
-	room.gate, room.started = gate, started
+	gate, started := room.hold()
 	h := NewHub(room.load, nil)
 
 	const n = 20
@@ -310,8 +316,7 @@ func TestHub_SubscribeFails(t *testing.T) {
 	})
 	t.Run("ErrContext", func(t *testing.T) {
 		room := newFakeRoom()
-		gate, started := make(chan struct{}), make(chan string, 1)
-		room.gate, room.started = gate, started
+		gate, started := room.hold()
 		h := NewHub(room.load, nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		errc := make(chan error)
@@ -475,10 +480,7 @@ func TestHub_SubscribeDuringPublish(t *testing.T) {
 	first := subscribe(t, h, "m1", "member")
 	next(t, first)
 
-	gate, started := make(chan struct{}), make(chan string, 10)
-	room.mu.Lock()
-	room.gate, room.started = gate, started
-	room.mu.Unlock()
+	gate, started := room.hold()
 	room.bump("m1")
 	h.Publish("m1")
 	<-started

@@ -165,14 +165,24 @@ func wantVersion(t *testing.T, s *Sub, want int64) {
 	}
 }
 
+// watch runs l on p's database until the test ends and, once it listens,
+// opens a screen on m1 of l.Hub, which starts at version 1. It returns the
+// screen and listen's channel.
+func (p *pgRooms) watch(t *testing.T, l *Listener) (*Sub, <-chan struct{}) {
+	t.Helper()
+	l.URL = p.url
+	listening := listen(t, l)
+	waitListening(t, listening)
+	s := subscribe(t, l.Hub, "m1", "member")
+	wantVersion(t, s, 1)
+	return s, listening
+}
+
 func TestListener_TwoInstances(t *testing.T) {
 	p := newPGRooms(t, "m1", "m2")
 	var subs []*Sub
 	for range 2 { // two app instances on one database
-		h := NewHub(p.load, nil)
-		waitListening(t, listen(t, &Listener{URL: p.url, Hub: h, Poll: -1}))
-		s := subscribe(t, h, "m1", "member")
-		wantVersion(t, s, 1)
+		s, _ := p.watch(t, &Listener{Hub: NewHub(p.load, nil), Poll: -1})
 		subs = append(subs, s)
 	}
 	p.change(t, "m1", true)
@@ -188,12 +198,8 @@ func TestListener_TwoInstances(t *testing.T) {
 
 func TestListener_Reconnect(t *testing.T) {
 	p := newPGRooms(t, "m1")
-	h := NewHub(p.load, nil)
 	// The back-off leaves time for a change to be made while nobody listens.
-	listening := listen(t, &Listener{URL: p.url, Hub: h, Poll: -1, MinBackoff: 400 * time.Millisecond})
-	waitListening(t, listening)
-	s := subscribe(t, h, "m1", "member")
-	wantVersion(t, s, 1)
+	s, listening := p.watch(t, &Listener{Hub: NewHub(p.load, nil), Poll: -1, MinBackoff: 400 * time.Millisecond})
 
 	var killed int
 	err := p.db.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
@@ -212,22 +218,16 @@ func TestListener_Poll(t *testing.T) {
 	p := newPGRooms(t, "m1")
 	h := NewHub(p.load, nil)
 	h.Versions = p.versions
-	waitListening(t, listen(t, &Listener{URL: p.url, Hub: h, Poll: 50 * time.Millisecond}))
-	s := subscribe(t, h, "m1", "member")
-	wantVersion(t, s, 1)
+	s, _ := p.watch(t, &Listener{Hub: h, Poll: 50 * time.Millisecond})
 	p.change(t, "m1", false) // a change whose wake-up got lost
 	wantVersion(t, s, 2)
 }
 
 func TestListener_Idle(t *testing.T) {
 	p := newPGRooms(t, "m1")
-	h := NewHub(p.load, nil)
 	// Waits that time out, and the pings after them, leave the connection
 	// listening.
-	listening := listen(t, &Listener{URL: p.url, Hub: h, Poll: -1, idle: 10 * time.Millisecond})
-	waitListening(t, listening)
-	s := subscribe(t, h, "m1", "member")
-	wantVersion(t, s, 1)
+	s, listening := p.watch(t, &Listener{Hub: NewHub(p.load, nil), Poll: -1, idle: 10 * time.Millisecond})
 	time.Sleep(100 * time.Millisecond)
 	p.change(t, "m1", true)
 	wantVersion(t, s, 2)

@@ -12,6 +12,9 @@ import (
 // reading cannot hold its handler for ever; the hub never waits for it anyway.
 const writeTimeout = 15 * time.Second
 
+// heartbeatComment is what ServeSSE writes on an idle stream.
+var heartbeatComment = []byte(": heartbeat\n\n")
+
 // ServeSSE streams sub's frames to the client as Server-Sent Events until the
 // client goes, the request's context ends or the screen is closed; it does not
 // close sub. Each frame is one event whose id is the frame's version and whose
@@ -58,7 +61,7 @@ func ServeSSE(w http.ResponseWriter, r *http.Request, sub *Sub) error {
 			}
 			last = f.Version
 		case <-heartbeat.C:
-			if err := send(w, rc, []byte(": heartbeat\n\n")); err != nil {
+			if err := send(w, rc, heartbeatComment); err != nil {
 				return err
 			}
 		}

@@ -30,21 +30,13 @@ func scanActionItem(row interface{ Scan(...any) error }) (*roundtable.ActionItem
 	return &it, nil
 }
 
-func queryActionItems(ctx context.Context, tx *Tx, query string, args ...any) ([]*roundtable.ActionItem, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+// listActionItems returns the commitments a query selects with actionItemColumns.
+func listActionItems(ctx context.Context, tx *Tx, query string, args ...any) ([]*roundtable.ActionItem, error) {
+	out, err := queryAll(ctx, tx, query, func(rows *sql.Rows) (*roundtable.ActionItem, error) { return scanActionItem(rows) }, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list action items: %w", err)
 	}
-	defer rows.Close()
-	var out []*roundtable.ActionItem
-	for rows.Next() {
-		it, err := scanActionItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // insertActionItems stores commitments made in meetings. Each gets an ID,
@@ -93,7 +85,7 @@ func insertActionItems(ctx context.Context, tx *Tx, items []*roundtable.ActionIt
 // (a commitment not reported on comes back at every meeting until it is).
 // Its own due meeting counts even if that meeting moved earlier.
 func openFollowUps(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable.ActionItem, error) {
-	return queryActionItems(ctx, tx, `
+	return listActionItems(ctx, tx, `
 		SELECT `+actionItemColumns+`
 		FROM action_items a
 		JOIN users u ON u.id = a.owner_id
@@ -107,7 +99,7 @@ func openFollowUps(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable
 // loadCommitments returns the commitments made in a meeting, in the order
 // they were made.
 func loadCommitments(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable.ActionItem, error) {
-	return queryActionItems(ctx, tx, `
+	return listActionItems(ctx, tx, `
 		SELECT `+actionItemColumns+`
 		FROM action_items a JOIN users u ON u.id = a.owner_id
 		WHERE a.meeting_id = $1

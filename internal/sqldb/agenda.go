@@ -35,11 +35,7 @@ func canEditAgenda(ctx context.Context, tx *Tx, a actor, mb *membership, meeting
 // ENOTFOUND outside the circle, EGROUNDRULES before the rules are accepted,
 // EFORBIDDEN for other members, EINVALID when it is cancelled or over.
 func editableMeeting(ctx context.Context, tx *Tx, a actor, meetingID string) (*roundtable.Meeting, error) {
-	circleID, err := meetingAccess(ctx, tx, a, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	mb, err := memberWithRules(ctx, tx, a, circleID)
+	m, mb, err := accessibleMeeting(ctx, tx, a, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -49,10 +45,6 @@ func editableMeeting(ctx context.Context, tx *Tx, a actor, meetingID string) (*r
 	}
 	if !ok {
 		return nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the meeting's facilitator can change its agenda and roles.")
-	}
-	m, err := findMeeting(ctx, tx, meetingID)
-	if err != nil {
-		return nil, err
 	}
 	if err := checkChangeable(m, tx); err != nil {
 		return nil, err
@@ -65,15 +57,7 @@ func (s *AgendaService) FindAgenda(ctx context.Context, meetingID string) (*roun
 	a := actorOf(ctx)
 	var out *roundtable.Agenda
 	err := s.db.view(ctx, func(tx *Tx) error {
-		circleID, err := meetingAccess(ctx, tx, a, meetingID)
-		if err != nil {
-			return err
-		}
-		mb, err := memberWithRules(ctx, tx, a, circleID)
-		if err != nil {
-			return err
-		}
-		m, err := findMeeting(ctx, tx, meetingID)
+		m, mb, err := accessibleMeeting(ctx, tx, a, meetingID)
 		if err != nil {
 			return err
 		}

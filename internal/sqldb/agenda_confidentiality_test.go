@@ -1,7 +1,6 @@
 package sqldb_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/roundtable/roundtable"
@@ -22,14 +21,7 @@ func TestConfidentiality_Agenda(t *testing.T) {
 		tpl := &roundtable.AgendaTemplate{Name: "Ours", Segments: segs}
 		must(t, agendas.CreateAgendaTemplate(as(w.fac), w.a.ID, tpl))
 
-		callers := map[string]context.Context{
-			"Organizer":              as(w.org),
-			"Admin":                  as(w.admin),
-			"OtherCircleMember":      as(w.otherMember),
-			"OtherCircleFacilitator": as(w.otherFac),
-			"SignedInStranger":       as(w.stranger),
-			"Anonymous":              anon,
-		}
+		callers := w.outsiders()
 		for name, ctx := range callers {
 			t.Run(name, func(t *testing.T) {
 				_, err := agendas.FindAgenda(ctx, w.meeting.ID)

@@ -87,19 +87,12 @@ func (s *AgendaService) ListAgendaTemplates(ctx context.Context, circleID string
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+templateColumns+` FROM agenda_templates WHERE program_id = $1 ORDER BY lower(name), id`, mb.programID)
+		out, err = queryAll(ctx, tx, `SELECT `+templateColumns+` FROM agenda_templates WHERE program_id = $1 ORDER BY lower(name), id`,
+			func(rows *sql.Rows) (*roundtable.AgendaTemplate, error) { return scanTemplate(rows) }, mb.programID)
 		if err != nil {
 			return fmt.Errorf("list templates: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanTemplate(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return rows.Err()
+		return nil
 	})
 	return out, err
 }

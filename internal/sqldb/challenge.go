@@ -68,21 +68,18 @@ func (s *AgendaService) SaveChallenge(ctx context.Context, c *roundtable.Challen
 	a := actorOf(ctx)
 	c.Context, c.Question, c.Tried = clean(c.Context), clean(c.Question), clean(c.Tried)
 	return s.db.update(ctx, func(tx *Tx) error {
-		if _, err := meetingAccess(ctx, tx, a, c.MeetingID); err != nil {
+		m, _, err := accessibleMeeting(ctx, tx, a, c.MeetingID)
+		if err != nil {
 			return err
 		}
 		var n int
-		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter' AND user_id = $2`,
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter' AND user_id = $2`,
 			c.MeetingID, a.id()).Scan(&n)
 		if err != nil {
 			return fmt.Errorf("check presenter: %w", err)
 		}
 		if n == 0 {
 			return roundtable.Errorf(roundtable.EFORBIDDEN, "Only a presenter of this meeting writes a challenge card, her own.")
-		}
-		m, err := findMeeting(ctx, tx, c.MeetingID)
-		if err != nil {
-			return err
 		}
 		if err := checkChangeable(m, tx); err != nil {
 			return err

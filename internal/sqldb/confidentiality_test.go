@@ -39,17 +39,22 @@ func (e *env) world() *world {
 	return w
 }
 
+// outsiders are everyone who must not see circle a's content, by name.
+func (w *world) outsiders() map[string]context.Context {
+	return map[string]context.Context{
+		"Organizer":              as(w.org),
+		"Admin":                  as(w.admin),
+		"OtherCircleMember":      as(w.otherMember),
+		"OtherCircleFacilitator": as(w.otherFac),
+		"SignedInStranger":       as(w.stranger),
+		"Anonymous":              anon,
+	}
+}
+
 func TestConfidentiality_CircleContent(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		w := e.world()
-		callers := map[string]context.Context{
-			"Organizer":              as(w.org),
-			"Admin":                  as(w.admin),
-			"OtherCircleMember":      as(w.otherMember),
-			"OtherCircleFacilitator": as(w.otherFac),
-			"SignedInStranger":       as(w.stranger),
-			"Anonymous":              anon,
-		}
+		callers := w.outsiders()
 		for name, ctx := range callers {
 			t.Run(name, func(t *testing.T) {
 				_, err := e.circles.FindCircleHome(ctx, w.a.ID)

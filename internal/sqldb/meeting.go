@@ -404,6 +404,22 @@ func meetingAccess(ctx context.Context, tx *Tx, a actor, id string) (circleID st
 	return circleID, nil
 }
 
+// accessibleMeeting is meetingAccess for callers that need the meeting and
+// the actor's membership: each is read once.
+func accessibleMeeting(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.Meeting, *membership, error) {
+	m, err := findMeeting(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	mb, err := memberWithRules(ctx, tx, a, m.CircleID)
+	if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+		return nil, nil, notFound("meeting")
+	} else if err != nil {
+		return nil, nil, err
+	}
+	return m, mb, nil
+}
+
 // FindMeetingByID returns a meeting with everyone's answers to its circle's people.
 func (s *MeetingService) FindMeetingByID(ctx context.Context, id string) (*roundtable.Meeting, error) {
 	a := actorOf(ctx)

@@ -110,15 +110,12 @@ func setLeadPresenter(ctx context.Context, tx *Tx, meetingID, old, userID string
 	if old == userID {
 		return nil
 	}
-	if old != "" {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter' AND user_id = $2`, meetingID, old); err != nil {
-			return fmt.Errorf("remove presenter: %w", err)
-		}
+	// The old presenter goes; the new one, if presenting already, moves up.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter' AND user_id IN ($2, $3)`,
+		meetingID, old, userID); err != nil {
+		return fmt.Errorf("remove presenter: %w", err)
 	}
 	if userID != "" {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter' AND user_id = $2`, meetingID, userID); err != nil {
-			return fmt.Errorf("move presenter: %w", err)
-		}
 		var first int
 		err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(position), 0) FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter'`, meetingID).Scan(&first)
 		if err != nil {

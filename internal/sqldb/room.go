@@ -136,22 +136,17 @@ func (db *DB) RoomVersions(ctx context.Context, meetingIDs []string) (map[string
 			for i, id := range ids {
 				marks[i], args[i] = "$"+strconv.Itoa(i+1), id
 			}
-			rows, err := tx.QueryContext(ctx, `SELECT meeting_id, version FROM room_state WHERE meeting_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+			type version struct {
+				id string
+				v  int64
+			}
+			vs, err := queryAll(ctx, tx, `SELECT meeting_id, version FROM room_state WHERE meeting_id IN (`+strings.Join(marks, ", ")+`)`,
+				func(rows *sql.Rows) (x version, err error) { return x, rows.Scan(&x.id, &x.v) }, args...)
 			if err != nil {
 				return fmt.Errorf("room versions: %w", err)
 			}
-			for rows.Next() {
-				var id string
-				var v int64
-				if err := rows.Scan(&id, &v); err != nil {
-					rows.Close()
-					return err
-				}
-				out[id] = v
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
+			for _, x := range vs {
+				out[x.id] = x.v
 			}
 		}
 		return nil
@@ -316,6 +311,22 @@ func (rc *roomCtx) requireTakingPart() error {
 // room is touched first, which on PostgreSQL also locks it for the
 // transaction, so the state read is the one the change builds on.
 func openRoom(ctx context.Context, tx *Tx, a actor, meetingID string, change bool, parts ...roomPart) (*roomCtx, error) {
+	rc, err := enterRoom(ctx, tx, a, meetingID, change, parts...)
+	if err != nil {
+		return nil, err
+	}
+	if rc.segments, err = loadSegments(ctx, tx, meetingID); err != nil {
+		return nil, err
+	}
+	if rc.roles, err = loadRoles(ctx, tx, meetingID); err != nil {
+		return nil, err
+	}
+	return rc, nil
+}
+
+// enterRoom is openRoom without the agenda and roles, for actions that
+// need only the meeting and where its room stands.
+func enterRoom(ctx context.Context, tx *Tx, a actor, meetingID string, change bool, parts ...roomPart) (*roomCtx, error) {
 	m, err := findMeeting(ctx, tx, meetingID)
 	if err != nil {
 		return nil, err
@@ -356,12 +367,6 @@ func openRoom(ctx context.Context, tx *Tx, a actor, meetingID string, change boo
 	}
 	if rc.guest && (rc.st.ended() || m.Cancelled) {
 		return nil, notFound("meeting")
-	}
-	if rc.segments, err = loadSegments(ctx, tx, meetingID); err != nil {
-		return nil, err
-	}
-	if rc.roles, err = loadRoles(ctx, tx, meetingID); err != nil {
-		return nil, err
 	}
 	return rc, nil
 }

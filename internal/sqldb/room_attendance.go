@@ -23,7 +23,7 @@ func (s *RoomService) Join(ctx context.Context, meetingID string) error {
 	a := actorOf(ctx)
 	joined := false
 	err := s.db.view(ctx, func(tx *Tx) error {
-		rc, err := openRoom(ctx, tx, a, meetingID, false)
+		rc, err := enterRoom(ctx, tx, a, meetingID, false)
 		if err != nil {
 			return err
 		}
@@ -46,7 +46,7 @@ func (s *RoomService) Join(ctx context.Context, meetingID string) error {
 		return err
 	}
 	return s.db.update(ctx, func(tx *Tx) error {
-		rc, err := openRoom(ctx, tx, a, meetingID, false)
+		rc, err := enterRoom(ctx, tx, a, meetingID, false)
 		if err != nil {
 			return err
 		}
@@ -55,9 +55,10 @@ func (s *RoomService) Join(ctx context.Context, meetingID string) error {
 		}
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO attendance (meeting_id, user_id, present, marked, joined_at, updated_at) VALUES ($1, $2, 1, 0, $3, $4)
-			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = 1, marked = 0, joined_at = $5, updated_at = $6
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = 1, marked = 0, joined_at = excluded.joined_at,
+				updated_at = excluded.updated_at
 			WHERE attendance.joined_at IS NULL`,
-			rc.m.ID, rc.userID, ms(tx.now), ms(tx.now), ms(tx.now), ms(tx.now))
+			rc.m.ID, rc.userID, ms(tx.now), ms(tx.now))
 		if err != nil {
 			return fmt.Errorf("record attendance: %w", err)
 		}
@@ -106,8 +107,8 @@ func (s *RoomService) SetAttendance(ctx context.Context, meetingID, userID strin
 		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO attendance (meeting_id, user_id, present, marked, updated_at) VALUES ($1, $2, $3, 1, $4)
-			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = $5, marked = 1, updated_at = $6`,
-			rc.m.ID, userID, flag(present), ms(tx.now), flag(present), ms(tx.now))
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = excluded.present, marked = 1, updated_at = excluded.updated_at`,
+			rc.m.ID, userID, flag(present), ms(tx.now))
 		if err != nil {
 			return fmt.Errorf("set attendance: %w", err)
 		}

@@ -52,10 +52,11 @@ func (s *RoomService) Post(ctx context.Context, meetingID string, kind roundtabl
 		}
 		p = &roundtable.BoardPost{ID: newID(), MeetingID: rc.m.ID, SegmentID: seg.ID, AuthorID: rc.userID,
 			Kind: kind, Body: body, CreatedAt: tx.now}
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, rc.userID).Scan(&p.AuthorName); err != nil {
-			return fmt.Errorf("find author: %w", err)
+		var err error
+		if p.AuthorName, err = userName(ctx, tx, rc.userID); err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, `
+		_, err = tx.ExecContext(ctx, `
 			INSERT INTO board_posts (id, meeting_id, segment_id, author_id, kind, body, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			p.ID, p.MeetingID, nullable(p.SegmentID), p.AuthorID, p.Kind, p.Body, ms(p.CreatedAt))

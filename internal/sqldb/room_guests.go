@@ -75,8 +75,9 @@ func (s *RoomService) mailGuest(ctx context.Context, tx *Tx, rc *roomCtx, c *rou
 		return fmt.Errorf("find program: %w", err)
 	}
 	if rc.userID != "" {
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, rc.userID).Scan(&inviter); err != nil {
-			return fmt.Errorf("find inviter: %w", err)
+		var err error
+		if inviter, err = userName(ctx, tx, rc.userID); err != nil {
+			return err
 		}
 	}
 	// The sign-in page sends the guest on to next once the link is used.

@@ -52,9 +52,9 @@ func (s *RoomService) Reflect(ctx context.Context, r *roundtable.Reflection) err
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO reflections (meeting_id, user_id, relevance, insights, heard, line, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (meeting_id, user_id) DO UPDATE SET relevance = $8, insights = $9, heard = $10, line = $11, created_at = $12`,
-			r.MeetingID, r.UserID, r.Relevance, r.Insights, r.Heard, r.Line, ms(r.CreatedAt),
-			r.Relevance, r.Insights, r.Heard, r.Line, ms(r.CreatedAt))
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET relevance = excluded.relevance, insights = excluded.insights,
+				heard = excluded.heard, line = excluded.line, created_at = excluded.created_at`,
+			r.MeetingID, r.UserID, r.Relevance, r.Insights, r.Heard, r.Line, ms(r.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("save reflection: %w", err)
 		}

@@ -107,14 +107,7 @@ func (w *roomWorld) goTo(t *testing.T, i int) {
 func TestRoomService_Access(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		w := e.roomWorld()
-		for name, ctx := range map[string]context.Context{
-			"Organizer":              as(w.org),
-			"Admin":                  as(w.admin),
-			"OtherCircleMember":      as(w.otherMember),
-			"OtherCircleFacilitator": as(w.otherFac),
-			"SignedInStranger":       as(w.stranger),
-			"Anonymous":              anon,
-		} {
+		for name, ctx := range w.outsiders() {
 			t.Run(name, func(t *testing.T) {
 				id := w.meeting.ID
 				_, err := w.rooms.Room(ctx, id)

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/roundtable/roundtable"
@@ -47,34 +48,53 @@ func rotationOf(ctx context.Context, tx *Tx, m *roundtable.Meeting, presenters i
 		index[id] = i
 	}
 	const earlier = `SELECT id FROM meetings WHERE circle_id = $1 AND cancelled_at IS NULL AND starts_at < $2`
-	err = eachRow(ctx, tx, func(meetingID, role, userID string) {
-		if i, ok := index[meetingID]; ok {
-			r.Past[i].Roles = append(r.Past[i].Roles, roundtable.RoleAssignment{Role: roundtable.MeetingRole(role), UserID: userID})
-		}
-	}, `SELECT meeting_id, role, user_id FROM meeting_roles WHERE meeting_id IN (`+earlier+`) ORDER BY meeting_id, role, position, user_id`,
+	type held struct {
+		meetingID string
+		roundtable.RoleAssignment
+	}
+	roles, err := queryAll(ctx, tx, `SELECT meeting_id, role, user_id FROM meeting_roles WHERE meeting_id IN (`+earlier+`) ORDER BY meeting_id, role, position, user_id`,
+		func(rows *sql.Rows) (h held, err error) { return h, rows.Scan(&h.meetingID, &h.Role, &h.UserID) },
 		m.CircleID, ms(m.StartsAt))
 	if err != nil {
 		return r, fmt.Errorf("list earlier roles: %w", err)
 	}
+	for _, h := range roles {
+		if i, ok := index[h.meetingID]; ok {
+			r.Past[i].Roles = append(r.Past[i].Roles, h.RoleAssignment)
+		}
+	}
 
 	// Who was there where attendance was taken, and who said no elsewhere.
-	taken := map[string]map[string]bool{}
-	err = eachRow(ctx, tx, func(meetingID, userID, present string) {
-		if taken[meetingID] == nil {
-			taken[meetingID] = map[string]bool{}
-		}
-		taken[meetingID][userID] = present == "1"
-	}, `SELECT meeting_id, user_id, CAST(present AS TEXT) FROM attendance WHERE meeting_id IN (`+earlier+`)`, m.CircleID, ms(m.StartsAt))
+	type mark struct {
+		meetingID, userID string
+		present           bool
+	}
+	marks, err := queryAll(ctx, tx, `SELECT meeting_id, user_id, present FROM attendance WHERE meeting_id IN (`+earlier+`)`,
+		func(rows *sql.Rows) (k mark, err error) {
+			var present int
+			err = rows.Scan(&k.meetingID, &k.userID, &present)
+			k.present = present == 1
+			return k, err
+		}, m.CircleID, ms(m.StartsAt))
 	if err != nil {
 		return r, fmt.Errorf("list attendance: %w", err)
 	}
-	saidNo := map[string][]string{}
-	err = eachRow(ctx, tx, func(meetingID, userID, _ string) {
-		saidNo[meetingID] = append(saidNo[meetingID], userID)
-	}, `SELECT meeting_id, user_id, answer FROM rsvps WHERE answer = 'no' AND meeting_id IN (`+earlier+`) ORDER BY user_id`,
+	taken := map[string]map[string]bool{}
+	for _, k := range marks {
+		if taken[k.meetingID] == nil {
+			taken[k.meetingID] = map[string]bool{}
+		}
+		taken[k.meetingID][k.userID] = k.present
+	}
+	noes, err := queryAll(ctx, tx, `SELECT meeting_id, user_id FROM rsvps WHERE answer = 'no' AND meeting_id IN (`+earlier+`) ORDER BY user_id`,
+		func(rows *sql.Rows) (k mark, err error) { return k, rows.Scan(&k.meetingID, &k.userID) },
 		m.CircleID, ms(m.StartsAt))
 	if err != nil {
 		return r, fmt.Errorf("list answers: %w", err)
+	}
+	saidNo := map[string][]string{}
+	for _, k := range noes {
+		saidNo[k.meetingID] = append(saidNo[k.meetingID], k.userID)
 	}
 	for id, i := range index {
 		if here, ok := taken[id]; ok {
@@ -88,21 +108,4 @@ func rotationOf(ctx context.Context, tx *Tx, m *roundtable.Meeting, presenters i
 		r.Past[i].Absent = saidNo[id]
 	}
 	return r, nil
-}
-
-// eachRow calls fn with the three text columns of every row of a query.
-func eachRow(ctx context.Context, tx *Tx, fn func(a, b, c string), query string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a, b, c string
-		if err := rows.Scan(&a, &b, &c); err != nil {
-			return err
-		}
-		fn(a, b, c)
-	}
-	return rows.Err()
 }

@@ -36,9 +36,6 @@ type agendaPage struct {
 	Over     int  // minutes beyond the meeting's length
 	Left     int  // minutes the parts leave free
 	Unsaved  bool // parts were added, moved or removed since the last save
-	Kinds    []option
-	Boards   []option
-	Orders   []option
 	Formats  []formatChoice
 	Source   *form // the choice of a format or template
 	Existing int   // parts the meeting's agenda has now
@@ -190,15 +187,25 @@ func (s *Server) editableAgenda(r *http.Request) (*roundtable.User, *roundtable.
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	switch {
-	case m.Cancelled:
-		return nil, nil, nil, nil, roundtable.Errorf(roundtable.EINVALID, "This meeting is cancelled: its agenda can no longer change.")
-	case !m.EndsAt().After(s.now()):
-		return nil, nil, nil, nil, roundtable.Errorf(roundtable.EINVALID, "This meeting is over: its agenda can no longer change.")
-	case !ag.CanEdit:
+	if err := s.settled(m, "its agenda"); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if !ag.CanEdit {
 		return nil, nil, nil, nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the meeting's facilitator plans its agenda.")
 	}
 	return u, m, home, ag, nil
+}
+
+// settled refuses a change to what (like "its agenda") once the meeting is
+// cancelled or over.
+func (s *Server) settled(m *roundtable.Meeting, what string) error {
+	switch {
+	case m.Cancelled:
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting is cancelled: %s can no longer change.", what)
+	case !m.EndsAt().After(s.now()):
+		return roundtable.Errorf(roundtable.EINVALID, "This meeting is over: %s can no longer change.", what)
+	}
+	return nil
 }
 
 // renderAgenda shows the editor with rows (typed or saved); unsaved says
@@ -230,15 +237,6 @@ func (s *Server) renderAgenda(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	page.Over, page.Left = max(page.Total-m.Minutes, 0), max(m.Minutes-page.Total, 0)
-	for _, k := range roundtable.SegmentKinds {
-		page.Kinds = append(page.Kinds, option{string(k), k.Label()})
-	}
-	for _, b := range roundtable.BoardModes {
-		page.Boards = append(page.Boards, option{string(b), b.Label()})
-	}
-	for _, o := range roundtable.SpeakingOrders {
-		page.Orders = append(page.Orders, option{string(o), o.Label()})
-	}
 	for _, fm := range roundtable.Formats() {
 		c := formatChoice{Key: fm.Key, Name: fm.Name, Description: fm.Description, Roles: fm.Roles, Minutes: fm.Minutes(page.People, m.Minutes)}
 		switch {
@@ -444,16 +442,32 @@ func (s *Server) handleAgendaTemplateDelete(w http.ResponseWriter, r *http.Reque
 	return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "Template deleted. Agendas made from it stay as they are.")
 }
 
+// labelled lists the values of an agenda choice as a select's options.
+func labelled[T ~string](values []T, label func(T) string) []option {
+	out := make([]option, len(values))
+	for i, v := range values {
+		out[i] = option{string(v), label(v)}
+	}
+	return out
+}
+
+// The choices of a part's selects.
+var (
+	kindOptions  = labelled(roundtable.SegmentKinds, roundtable.SegmentKind.Label)
+	boardOptions = labelled(roundtable.BoardModes, roundtable.BoardMode.Label)
+	orderOptions = labelled(roundtable.SpeakingOrders, roundtable.SpeakingOrder.Label)
+)
+
 // Select is a select of part i's field for the "field" partial.
 func (p *agendaPage) Select(field string, i int) *fieldView {
 	v := &fieldView{Form: p.Form, Name: roundtable.SegmentField(field, i), Type: "select"}
 	switch field {
 	case "kind":
-		v.Label, v.Options = "What happens", p.Kinds
+		v.Label, v.Options = "What happens", kindOptions
 	case "board":
-		v.Label, v.Options = "The board takes", p.Boards
+		v.Label, v.Options = "The board takes", boardOptions
 	case "order":
-		v.Label, v.Options = "Who speaks", p.Orders
+		v.Label, v.Options = "Who speaks", orderOptions
 	}
 	return v
 }

@@ -8,7 +8,13 @@ import (
 )
 
 // singleRoles are the roles one person holds, as the roles form asks them.
-var singleRoles = []roundtable.MeetingRole{roundtable.RoleChair, roundtable.RoleTimekeeper, roundtable.RoleNoteTaker, roundtable.RoleOpener}
+var singleRoles = func() []roleChoice {
+	var out []roleChoice
+	for _, r := range []roundtable.MeetingRole{roundtable.RoleChair, roundtable.RoleTimekeeper, roundtable.RoleNoteTaker, roundtable.RoleOpener} {
+		out = append(out, roleChoice{Key: string(r), Label: r.Label(), Hint: roleHint(r)})
+	}
+	return out
+}()
 
 // rolesFields are the roles form's fields in page order.
 var rolesFields = []string{"facilitator", "presenter", "timekeeper", "notetaker", "opener", "roles"}
@@ -68,7 +74,7 @@ func (s *Server) renderRoles(w http.ResponseWriter, r *http.Request, status int,
 	page := &rolesPage{
 		layoutData:  layoutData{Title: "Roles for the meeting", Nav: "home"},
 		meetingHead: s.headOf(u, m, home.Circle),
-		Form:        f, Suggested: suggested,
+		Form:        f, Suggested: suggested, Singles: singleRoles,
 	}
 	for _, p := range home.Circle.Members {
 		if p.JoinedAt == nil || p.GroundRulesAcceptedAt == nil {
@@ -83,9 +89,6 @@ func (s *Server) renderRoles(w http.ResponseWriter, r *http.Request, status int,
 			page.Away = append(page.Away, p.Name)
 		}
 		page.People = append(page.People, option{p.UserID, label})
-	}
-	for _, role := range singleRoles {
-		page.Singles = append(page.Singles, roleChoice{Key: string(role), Label: role.Label(), Hint: roleHint(role)})
 	}
 	s.render(w, r, status, "meeting_roles", page)
 }
@@ -146,13 +149,11 @@ func (s *Server) presenterAgenda(r *http.Request) (*roundtable.User, *roundtable
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	switch {
-	case !ag.Holds(u.ID, roundtable.RolePresenter):
+	if !ag.Holds(u.ID, roundtable.RolePresenter) {
 		return nil, nil, nil, nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the meeting's presenters write challenge cards, each her own.")
-	case m.Cancelled:
-		return nil, nil, nil, nil, roundtable.Errorf(roundtable.EINVALID, "This meeting is cancelled: its challenge cards can no longer change.")
-	case !m.EndsAt().After(s.now()):
-		return nil, nil, nil, nil, roundtable.Errorf(roundtable.EINVALID, "This meeting is over: its challenge cards can no longer change.")
+	}
+	if err := s.settled(m, "its challenge cards"); err != nil {
+		return nil, nil, nil, nil, err
 	}
 	return u, m, home, ag, nil
 }

@@ -107,6 +107,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return v, nil
 		},
 		"lines":     roundtable.NonEmptyLines,
+		"join":      strings.Join, // names in a sentence: (join .Names ", ")
 		"lower":     strings.ToLower,
 		"date":      func(t time.Time) string { return t.Format("2 January 2006") },
 		"dateIn":    func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") },

@@ -247,6 +247,11 @@ func (b *browser) signInAs(u *roundtable.User) *browser {
 // do sends a request as this browser would, from our own pages.
 func (b *browser) do(method, path string, body io.Reader, contentType string) *response {
 	b.a.t.Helper()
+	return b.send(b.request(method, path, body, contentType))
+}
+
+// request builds a request as this browser would send it from our own pages.
+func (b *browser) request(method, path string, body io.Reader, contentType string) *http.Request {
 	req := httptest.NewRequest(method, testBase+path, body)
 	req.RemoteAddr = b.ip + ":4321"
 	if contentType != "" {
@@ -259,7 +264,7 @@ func (b *browser) do(method, path string, body io.Reader, contentType string) *r
 	for _, c := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}
-	return b.send(req)
+	return req
 }
 
 // send serves req and keeps the cookies set by the answer.

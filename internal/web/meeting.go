@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -383,7 +384,7 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	made := map[string]time.Time{}
-	for _, x := range append(append([]*roundtable.Meeting{}, home.Upcoming...), home.Past...) {
+	for _, x := range slices.Concat(home.Upcoming, home.Past) {
 		made[x.ID] = x.StartsAt
 	}
 	data.Agenda = newAgendaView(ag, m, u, loc, made)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func TestRoom_DeltaFramesAddUp(t *testing.T) {
 			t.Errorf("%s: got every region, want only those that changed", st.name)
 		}
 		for name := range f.Regions {
-			if st.only != nil && !containsString(st.only, name) {
+			if st.only != nil && !slices.Contains(st.only, name) {
 				t.Errorf("%s: got region %s, want only %v", st.name, name, st.only)
 			}
 			shown[name] = f.Regions[name]
@@ -99,13 +100,4 @@ func TestRoom_DeltaFramesAddUp(t *testing.T) {
 			}
 		}
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

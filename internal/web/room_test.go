@@ -141,15 +141,8 @@ func (w *roomWorld) post(t *testing.T, u *roundtable.User, kind roundtable.Board
 // postJS sends a form as room.js does: the same body, asking for JSON.
 func (b *browser) postJS(path string, form url.Values) *response {
 	b.a.t.Helper()
-	req := httptest.NewRequest(http.MethodPost, testBase+path, strings.NewReader(form.Encode()))
-	req.RemoteAddr = b.ip + ":4321"
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req := b.request(http.MethodPost, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Origin", testBase)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	for _, c := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
 	return b.send(req)
 }
 
@@ -931,24 +924,30 @@ func TestRoom_RemovedGuestIsShutOut(t *testing.T) {
 		t.Fatalf("remove guest: %v", err)
 	}
 	w.post(t, w.tokyo, roundtable.PostQuestion, "After she left: Wombat-4411")
-	deadline := time.After(3 * time.Second)
-	for ended := false; !ended; {
-		select {
-		case ev, ok := <-s.events:
-			if !ok {
-				ended = true
-				break
-			}
-			if strings.Contains(ev.Data, "Wombat-4411") {
-				t.Fatal("the removed guest received what was posted after she was removed")
-			}
-		case <-deadline:
-			t.Fatal("the removed guest's stream is still open")
-		}
-	}
+	s.wantEndWithout("Wombat-4411", "the removed guest received what was posted after she was removed", "the removed guest's stream is still open")
 	_, status, _ := w.openEvents(t, gia, "")
 	if status != http.StatusNotFound {
 		t.Errorf("the removed guest reopening the stream: got %d, want 404", status)
+	}
+}
+
+// wantEndWithout waits up to 3 s for the stream to end, failing with leaked
+// when an event carries marker, or with open when the stream stays open.
+func (s *sseStream) wantEndWithout(marker, leaked, open string) {
+	s.t.Helper()
+	deadline := time.After(3 * time.Second)
+	for {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				return
+			}
+			if strings.Contains(ev.Data, marker) {
+				s.t.Fatal(leaked)
+			}
+		case <-deadline:
+			s.t.Fatal(open)
+		}
 	}
 }
 
@@ -966,21 +965,7 @@ func TestRoom_RemovedMemberIsShutOut(t *testing.T) {
 		t.Fatalf("remove member: %v", err)
 	}
 	w.post(t, w.ny, roundtable.PostQuestion, "After she left: Numbat-2290")
-	deadline := time.After(3 * time.Second)
-	for ended := false; !ended; {
-		select {
-		case ev, ok := <-s.events:
-			if !ok {
-				ended = true
-				break
-			}
-			if strings.Contains(ev.Data, "Numbat-2290") {
-				t.Fatal("the removed member received what was posted after she left")
-			}
-		case <-deadline:
-			t.Fatal("the removed member's stream is still open")
-		}
-	}
+	s.wantEndWithout("Numbat-2290", "the removed member received what was posted after she left", "the removed member's stream is still open")
 	_, status, _ := w.openEvents(t, w.tokyo, "")
 	if status != http.StatusNotFound {
 		t.Errorf("the removed member reopening the stream: got %d, want 404", status)

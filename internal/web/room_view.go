@@ -31,12 +31,18 @@ type roomView struct {
 	Now   time.Time
 	Guest bool // drawn for guests, who see only what is shared with them
 	names map[string]string
+	// barTop is the share the widest speaking bar stands for: twice the
+	// fair share or the largest share, whichever is more.
+	barTop float64
 }
 
 func newRoomView(r *roundtable.Room, now time.Time, guest bool) *roomView {
 	v := &roomView{R: r, Now: now, Guest: guest, names: map[string]string{}}
 	for _, p := range r.People {
 		v.names[p.UserID] = p.Name
+	}
+	for _, s := range r.Speaking {
+		v.barTop = math.Max(v.barTop, math.Max(s.Share, 2*s.Fair))
 	}
 	return v
 }
@@ -133,17 +139,12 @@ func (v *roomView) Spoken(d time.Duration) string {
 // Percent writes a share as a whole percentage.
 func (v *roomView) Percent(f float64) string { return fmt.Sprintf("%.0f", 100*f) }
 
-// BarWidth is a share's bar width in percent of the widest bar shown, which
-// is twice the fair share or the largest share, whichever is more.
+// BarWidth is a share's bar width in percent of the widest bar shown.
 func (v *roomView) BarWidth(f float64) string {
-	top := 0.0
-	for _, s := range v.R.Speaking {
-		top = math.Max(top, math.Max(s.Share, 2*s.Fair))
-	}
-	if top == 0 {
+	if v.barTop == 0 {
 		return "0"
 	}
-	return fmt.Sprintf("%.1f", 100*f/top)
+	return fmt.Sprintf("%.1f", 100*f/v.barTop)
 }
 
 // NotYet lists the names of people present who have not spoken.
@@ -441,7 +442,6 @@ type scaleView struct {
 // roomFuncs are the template functions of the room.
 func roomFuncs() template.FuncMap {
 	return template.FuncMap{
-		"join":      strings.Join,
 		"hasPrefix": strings.HasPrefix,
 		// scale builds a 1–5 question; chosen is the earlier answer (0 or
 		// false for none).

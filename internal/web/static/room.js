@@ -13,7 +13,6 @@
   var zone = room.dataset.zone || undefined;
   var version = Number(room.dataset.version) || 0;
   var offset = 0; // server clock minus this screen's clock, in ms
-  var state = null;
   var pending = {}; // regions held back while someone types in them
   var conn = room.querySelector("[data-conn]");
 
@@ -22,7 +21,6 @@
   function has(list, id) { return (list || []).indexOf(id) >= 0; }
 
   function applyState(st) {
-    state = st;
     var c = room.classList;
     c.toggle("can-facilitate", has(st.facilitate, me));
     c.toggle("can-control", has(st.control, me));
