@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/ical"
@@ -185,31 +184,26 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 }
 
 // feedSegments returns the agenda parts of every meeting in a person's feed,
-// by meeting, one a line as segmentLine writes them: one query for the
-// whole feed.
+// by meeting, one a line as segmentLine writes them: one query, joined by the
+// database, for the whole feed.
 func feedSegments(ctx context.Context, tx *Tx, userID string) (map[string]string, error) {
-	type part struct {
-		meetingID, title string
-		minutes          int
-	}
-	parts, err := queryAll(ctx, tx, `
-		SELECT s.meeting_id, s.title, s.minutes
+	rows, err := tx.QueryContext(ctx, `
+		SELECT s.meeting_id, `+tx.db.dialect.joinText(`s.title || ' (' || CAST(s.minutes AS TEXT) || ' min)'`, `CAST($2 AS TEXT)`, `s.position, s.id`)+`
 		FROM circle_members m JOIN meetings x ON x.circle_id = m.circle_id
 		JOIN meeting_segments s ON s.meeting_id = x.id
 		WHERE m.user_id = $1 AND m.ground_rules_accepted_at IS NOT NULL
-		ORDER BY s.meeting_id, s.position, s.id`, func(rows *sql.Rows) (p part, err error) {
-		return p, rows.Scan(&p.meetingID, &p.title, &p.minutes)
-	}, userID)
+		GROUP BY s.meeting_id`, userID, "\n")
 	if err != nil {
 		return nil, fmt.Errorf("list feed agendas: %w", err)
 	}
-	lines := map[string][]string{}
-	for _, p := range parts {
-		lines[p.meetingID] = append(lines[p.meetingID], segmentLine(p.title, p.minutes))
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, parts string
+		if err := rows.Scan(&id, &parts); err != nil {
+			return nil, err
+		}
+		out[id] = parts
 	}
-	out := make(map[string]string, len(lines))
-	for id, l := range lines {
-		out[id] = strings.Join(l, "\n")
-	}
-	return out, nil
+	return out, rows.Err()
 }
