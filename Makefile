@@ -6,9 +6,18 @@ LDFLAGS := -X github.com/roundtable/roundtable.Version=$(VERSION)
 
 .PHONY: test deps build demo vet fmt
 
-## test: install what the tests need when missing, then run every test
+NOTES := $(CURDIR)/tmp/test-notes
+
+## test: install what the tests need when missing, then run every test; what
+## a run skipped (PostgreSQL, Chromium, benchmark data) is printed at the end
 test: deps
-	$(GO) test -count=1 -timeout 20m ./...
+	@mkdir -p $(dir $(NOTES)) && rm -f $(NOTES)
+	@status=0; ROUNDTABLE_TEST_NOTES=$(NOTES) $(GO) test -count=1 -timeout 20m ./... || status=$$?; \
+	if [ -s $(NOTES) ]; then \
+		echo; echo '************************************************************************'; \
+		echo '*** NOT TESTED in this run:'; sort -u $(NOTES) | sed 's/^/***   - /'; \
+		echo '************************************************************************'; \
+	fi; exit $$status
 
 ## deps: install Chromium (Debian) and the test tools' npm packages when missing
 deps:

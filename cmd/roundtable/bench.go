@@ -31,26 +31,43 @@ opens SSE connections to meeting rooms in progress and measures how fast each
 change reaches every screen, and the servers' memory per connection.
 `
 
+// benchmarks are the sub-commands of `roundtable bench`, in the order the
+// help lists them.
+var benchmarks = []struct {
+	name string
+	run  func(context.Context, []string, stdio) error
+}{
+	{"mdgp", runBenchMDGP},
+	{"form", runBenchForm},
+	{"mail", runBenchMail},
+	{"room", runBenchRoom},
+}
+
+// benchNames returns the benchmarks' names, like "mdgp, form, mail or room".
+func benchNames() string {
+	names := make([]string, len(benchmarks))
+	for i, b := range benchmarks {
+		names[i] = b.name
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 // runBench runs one of the benchmarks.
 func runBench(ctx context.Context, args []string, std stdio) error {
 	if len(args) == 0 {
-		return usageError{"bench needs mdgp, form, mail or room\n" + benchUsage}
+		return usageError{"bench needs " + benchNames() + "\n" + benchUsage}
 	}
 	switch args[0] {
-	case "mdgp":
-		return runBenchMDGP(ctx, args[1:], std)
-	case "form":
-		return runBenchForm(ctx, args[1:], std)
-	case "mail":
-		return runBenchMail(ctx, args[1:], std)
-	case "room":
-		return runBenchRoom(ctx, args[1:], std)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(std.Out, benchUsage)
 		return nil
-	default:
-		return usageError{fmt.Sprintf("unknown benchmark %q\n%s", args[0], benchUsage)}
 	}
+	for _, b := range benchmarks {
+		if b.name == args[0] {
+			return b.run(ctx, args[1:], std)
+		}
+	}
+	return usageError{fmt.Sprintf("unknown benchmark %q\n%s", args[0], benchUsage)}
 }
 
 // parseFlags parses fs and rejects arguments left over.

@@ -10,7 +10,6 @@ import (
 )
 
 func TestBench_MDGP(t *testing.T) {
-	needBench(t)
 	code, stdout, stderr := runCLI(t, "bench", "mdgp", "--dir", benchDir, "--filter", "Geo_n010_ss_01", "--seeds", "1", "--iterations", "1000")
 	if code != 0 {
 		t.Fatalf("got exit %d, want 0\n%s%s", code, stdout, stderr)
@@ -37,9 +36,6 @@ func TestBench_Usage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.name == "NoMatch" {
-				needBench(t)
-			}
 			code, stdout, stderr := runCLI(t, tt.args...)
 			if code != tt.code || !strings.Contains(stderr, tt.want) {
 				t.Errorf("got exit %d and %q, want exit %d and %q\n%s", code, stderr, tt.code, tt.want, stdout)

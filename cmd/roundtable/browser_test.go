@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/roundtable/roundtable/internal/mail/mailtest"
+	"github.com/roundtable/roundtable/internal/testnote"
 )
 
 // chromiumPath is Debian's Chromium, which `make test` installs when it is missing.
@@ -40,8 +41,7 @@ func startChromium(t *testing.T) context.Context {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Chromium is missing at %s: run `make test`, which installs it", chromiumPath)
 		}
-		fmt.Fprintf(os.Stderr, "\n*** SKIPPING BROWSER TESTS: no Chromium at %s (run `make test` to install it) ***\n\n", chromiumPath)
-		t.Skipf("no Chromium at %s", chromiumPath)
+		testnote.Skip(t, "browser tests SKIPPED: no Chromium at %s (run `make test` to install it)", chromiumPath)
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
@@ -200,7 +200,7 @@ func (b *browser) checkAccessibility(page string) {
 		if os.Getenv("CI") == "true" {
 			b.t.Fatalf("axe-core is missing (%v): run `make test`, which installs it", err)
 		}
-		b.t.Logf("*** no axe-core at %s: accessibility not checked on %s (run `make test`) ***", axePath, page)
+		testnote.Add("accessibility NOT CHECKED: no axe-core at %s (run `make test` to install it)", axePath)
 		return
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)

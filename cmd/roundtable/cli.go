@@ -30,8 +30,13 @@ Usage:
   roundtable form --in applicants.csv --min 6 --max 8 --from DATE --to DATE --duration 90m [flags]
                                 form circles from a participants CSV ("roundtable form -h")
   roundtable form --mdgp FILE   solve an MDGPLIB instance
-  roundtable bench mdgp|form    benchmark circle formation ("roundtable bench help")
+  roundtable bench mdgp         the formation engine on the MDGP benchmark, against best-known values
+  roundtable bench form         forming circles for a synthetic cohort, against greedy and random
+  roundtable bench mail         reminders delivered to an SMTP server, counting duplicates
+  roundtable bench room         the meeting room's fan-out to thousands of open screens
+                                ("roundtable bench help" gives each benchmark's flags)
   roundtable version            print the version
+  roundtable help               print this help
 
 The flags of serve, migrate, demo and user have environment variables: --smtp-host is ROUNDTABLE_SMTP_HOST.
 A flag wins over its variable. "roundtable serve -h" lists the flags.

@@ -16,9 +16,9 @@ import (
 	"github.com/roundtable/roundtable/internal/mdgpbench"
 )
 
-// benchDir is the MDGP benchmark beside the repository, seen from this
-// package's folder.
-const benchDir = "../../../shared/bench/mdgp"
+// benchDir holds the small MDGP instances kept in the repository, seen from
+// this package's folder.
+const benchDir = "../../testdata/mdgp"
 
 // runCLI runs the command line and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -28,14 +28,6 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-// needBench skips the test, loudly, when the benchmark folder is missing.
-func needBench(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(filepath.Join(benchDir, "bkv.tsv")); err != nil {
-		t.Skipf("SKIPPED: the MDGP benchmark is not at %s (it lives outside the repository): %v", benchDir, err)
-	}
-}
-
 // lastLine returns the last non-empty line of s.
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
@@ -43,7 +35,6 @@ func lastLine(s string) string {
 }
 
 func TestForm_MDGP(t *testing.T) {
-	needBench(t)
 	const name = "Geo_n010_ss_01"
 	bkv, err := mdgpbench.ReadBKV(filepath.Join(benchDir, "bkv.tsv"))
 	if err != nil {
@@ -297,5 +288,46 @@ func TestForm_Usage(t *testing.T) {
 				t.Errorf("got exit %d and %q, want exit %d and %q\n%s", code, stderr, tt.code, tt.want, stdout)
 			}
 		})
+	}
+}
+
+// TestForm_READMEExample runs the `roundtable form` example README gives, on
+// the sample file it names, with a fixed step budget instead of seconds.
+func TestForm_READMEExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmd string
+	for block := range strings.SplitSeq(string(readme), "```sh\n") {
+		if strings.HasPrefix(block, "go run ./cmd/roundtable form ") {
+			cmd, _, _ = strings.Cut(block, "```")
+			break
+		}
+	}
+	if cmd == "" {
+		t.Fatal("README has no `go run ./cmd/roundtable form` example")
+	}
+	args := strings.Fields(strings.ReplaceAll(cmd, "\\\n", " "))[3:]
+	out := filepath.Join(t.TempDir(), "circles.csv")
+	for i := 0; i+1 < len(args); i++ {
+		switch args[i] {
+		case "--in":
+			args[i+1] = filepath.Join("../..", args[i+1]) // README runs from the repository's root
+		case "--out":
+			args[i+1] = out
+		case "--seconds":
+			args[i], args[i+1] = "--iterations", "300"
+		}
+	}
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("got exit %d, want 0\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr+stdout, "from 60 participants") {
+		t.Errorf("got %q, want 60 participants read", stderr+stdout)
+	}
+	if b, err := os.ReadFile(out); err != nil || strings.Count(string(b), "\n") != 61 {
+		t.Errorf("got %d lines written (%v), want a header and 60 people", strings.Count(string(b), "\n"), err)
 	}
 }

@@ -419,3 +419,27 @@ func TestRun_UserCreate(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_HelpListsEverything checks that `roundtable --help` names every
+// command and every benchmark, so nobody has to read the code to find one.
+func TestRun_HelpListsEverything(t *testing.T) {
+	code, out, _ := runCmd(t, context.Background(), "", nil, "--help")
+	if code != 0 {
+		t.Fatalf("--help: got exit %d, want 0", code)
+	}
+	commands := []string{"serve", "migrate", "demo", "user create", "form", "version", "help"}
+	for _, b := range benchmarks {
+		commands = append(commands, "bench "+b.name)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out, "roundtable "+c+" ") {
+			t.Errorf("--help does not list %q:\n%s", "roundtable "+c, out)
+		}
+	}
+	// Every command the help names is one run knows.
+	for _, c := range []string{"serve", "migrate", "demo", "form", "bench", "version", "help"} {
+		if _, _, errOut := runCmd(t, context.Background(), "", nil, c, "-h"); strings.Contains(errOut, "unknown command") {
+			t.Errorf("%s -h: got %q", c, errOut)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package mdgpbench
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,18 +12,11 @@ import (
 	"github.com/roundtable/roundtable/grouping"
 )
 
-// dir holds the MDGPLIB instances and best-known values.
-const dir = "../../../shared/bench/mdgp"
-
-func needData(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(filepath.Join(dir, "bkv.tsv")); err != nil {
-		t.Skip("benchmark data not found:", err)
-	}
-}
+// dir holds the small MDGPLIB instances (n ≤ 120) and their best-known
+// values, kept in the repository so a fresh clone runs these tests.
+const dir = "../../testdata/mdgp"
 
 func TestRun_SmallInstances(t *testing.T) {
-	needData(t)
 	rs, err := Run(context.Background(), Config{Dir: dir, Filter: "^RanReal_n010_ss", Seeds: 2, Iterations: 300, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +41,6 @@ func TestRun_SmallInstances(t *testing.T) {
 }
 
 func TestRun_BadFilter(t *testing.T) {
-	needData(t)
 	if _, err := Run(context.Background(), Config{Dir: dir, Filter: "no such instance"}); err == nil {
 		t.Fatal("got no error, want one for a filter matching nothing")
 	}
@@ -57,8 +50,19 @@ func TestRun_BadFilter(t *testing.T) {
 }
 
 func TestSolveFile_Gzip(t *testing.T) {
-	needData(t)
-	path := filepath.Join(dir, "instances", "Geo_n240_ds_01.txt.gz")
+	// The large sets are compressed; a small one compressed here takes the same path.
+	raw, err := os.ReadFile(filepath.Join(dir, "instances", "Geo_n012_ds_01.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(raw)
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "Geo_n012_ds_01.txt.gz")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	assign, v, err := SolveFile(context.Background(), path, grouping.Options{Seed: 1, Iterations: 50, Workers: 1, PopSize: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +80,6 @@ func TestSolveFile_Gzip(t *testing.T) {
 }
 
 func TestReadBKV(t *testing.T) {
-	needData(t)
 	b, err := ReadBKV(filepath.Join(dir, "bkv.tsv"))
 	if err != nil {
 		t.Fatal(err)
