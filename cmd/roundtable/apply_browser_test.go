@@ -90,4 +90,3 @@ func (b *browser) eval(js string) string {
 	}
 	return s
 }
-
