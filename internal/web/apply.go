@@ -100,9 +100,26 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 		days[i] = d.String()
 	}
 	s.render(w, r, status, "apply", &applyPage{
-		layoutData: layoutData{Title: "Apply to " + p.Name},
+		layoutData: layoutData{Title: "Apply to " + p.Name, Description: applyDescription(p)},
 		Program:    p, Form: f, Questions: answerViews(f, p), Grid: availabilityGrid(), Days: days, Fresh: fresh,
 	})
+}
+
+// applyDescription summarizes the program for search engines and shared
+// links: its purpose when it has one, shortened at a word.
+func applyDescription(p *roundtable.Program) string {
+	d := strings.Join(strings.Fields(p.Purpose), " ")
+	if d == "" {
+		return "Apply to " + p.Name + ", a program of peer learning circles for leaders."
+	}
+	if r := []rune(d); len(r) > 160 {
+		cut := string(r[:157])
+		if i := strings.LastIndexByte(cut, ' '); i > 80 {
+			cut = cut[:i]
+		}
+		d = cut + "…"
+	}
+	return d
 }
 
 // handleApplyShow shows a program's public application form. No sign-in.
