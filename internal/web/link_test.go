@@ -41,7 +41,7 @@ func TestMeetingShow_ReadingsAreLinks(t *testing.T) {
 	if err := a.svc.Meetings.CreateMeeting(as(s.fac), m); err != nil {
 		t.Fatalf("create meeting: %v", err)
 	}
-	r := a.browser().signInAs(s.ny).get("/meetings/" + m.ID).want(t, http.StatusOK)
+	r := a.browser().signInAs(s.ny).get("/meetings/"+m.ID).want(t, http.StatusOK)
 	r.contains(t, `<li>Chapter 3 <a href="https://example.org/candor">https://example.org/candor</a>.</li>`, `<li>javascript:alert(1)</li>`)
 	r.lacks(t, `href="javascript`)
 }
