@@ -340,7 +340,16 @@ func (b *browser) hrefs(sel string) []string {
 func (b *browser) checkPage(label string) {
 	b.t.Helper()
 	b.checkAccessibility(label)
-	b.do("viewport", chromedp.EmulateViewport(390, 844))
+	b.checkWidth(390, label)
+	screens(b.t, b, sanitize(label+"-"+b.name))
+	b.do("viewport", chromedp.EmulateViewport(1280, 900))
+}
+
+// checkWidth fails when the page scrolls sideways on a phone px wide. It
+// leaves the window at that width.
+func (b *browser) checkWidth(px int64, label string) {
+	b.t.Helper()
+	b.do("viewport", chromedp.EmulateViewport(px, 844))
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	// What a box scrolls or clips within itself is not wider than the page:
 	// only the box itself counts.
@@ -355,8 +364,6 @@ func (b *browser) checkPage(label string) {
 		b.t.Fatalf("%s: measure %s: %v", b.name, label, err)
 	}
 	if wide != "" {
-		b.t.Errorf("%s: wider than a 390 px phone: %s", label, wide)
+		b.t.Errorf("%s: wider than a %d px phone: %s", label, px, wide)
 	}
-	screens(b.t, b, sanitize(label+"-"+b.name))
-	b.do("viewport", chromedp.EmulateViewport(1280, 900))
 }

@@ -435,7 +435,7 @@ func (s *Server) handleAgendaTemplateDelete(w http.ResponseWriter, r *http.Reque
 	}
 	if err := s.svc.Agendas.DeleteAgendaTemplate(r.Context(), id); err != nil {
 		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-			return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "That template was deleted already.")
+			return s.inform(w, r, "/meetings/"+m.ID+"/agenda", "That template was deleted already.")
 		}
 		return err
 	}

@@ -18,8 +18,11 @@ func applyFields(p *roundtable.Program) []string {
 	for _, q := range p.Questions {
 		out = append(out, roundtable.AnswerField(q.Key))
 	}
-	return append(out, "time_zone", "availability", "goals", "topics", "avoid")
+	return append(out, "time_zone", "slot", "availability", "goals", "topics", "avoid")
 }
+
+// noTimeMessage is the grid's error when no weekly time is given at all.
+const noTimeMessage = "Tick at least one weekly time when you could meet, or write one under Other times."
 
 // gridBlock is one row of the availability grid: a block of hours.
 type gridBlock struct {
@@ -97,9 +100,26 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 		days[i] = d.String()
 	}
 	s.render(w, r, status, "apply", &applyPage{
-		layoutData: layoutData{Title: "Apply to " + p.Name},
+		layoutData: layoutData{Title: "Apply to " + p.Name, Description: applyDescription(p)},
 		Program:    p, Form: f, Questions: answerViews(f, p), Grid: availabilityGrid(), Days: days, Fresh: fresh,
 	})
+}
+
+// applyDescription summarizes the program for search engines and shared
+// links: its purpose when it has one, shortened at a word.
+func applyDescription(p *roundtable.Program) string {
+	d := strings.Join(strings.Fields(p.Purpose), " ")
+	if d == "" {
+		return "Apply to " + p.Name + ", a program of peer learning circles for leaders."
+	}
+	if r := []rune(d); len(r) > 160 {
+		cut := string(r[:157])
+		if i := strings.LastIndexByte(cut, ' '); i > 80 {
+			cut = cut[:i]
+		}
+		d = cut + "…"
+	}
+	return d
 }
 
 // handleApplyShow shows a program's public application form. No sign-in.
@@ -132,7 +152,7 @@ func (s *Server) handleApplyCreate(w http.ResponseWriter, r *http.Request) error
 	var windows []string
 	for _, v := range f.Values["slot"] {
 		if !validGridValue(v) {
-			f.add("availability", "Choose times from the grid.")
+			f.add("slot", "Choose times from the grid.")
 			break
 		}
 		windows = append(windows, v)
@@ -142,6 +162,13 @@ func (s *Server) handleApplyCreate(w http.ResponseWriter, r *http.Request) error
 	}
 	a.Availability = strings.Join(windows, "\n")
 	f.mergeProblems(a.ValidateFor(p))
+	// With the optional box empty, a missing week is the grid's to fix: the
+	// message and the summary's link go to the grid, and the box stays as
+	// it was, optional and not in error.
+	if _, none := f.Errors["availability"]; none && f.text("availability") == "" {
+		delete(f.Errors, "availability")
+		f.add("slot", noTimeMessage)
+	}
 	if !f.Invalid() {
 		err = s.svc.Applicants.Apply(r.Context(), a)
 	}

@@ -158,7 +158,7 @@ func (s *Server) handleSignInLinkRequest(w http.ResponseWriter, r *http.Request)
 	if err := s.svc.Auth.RequestSignInLink(r.Context(), email); err != nil {
 		return fmt.Errorf("request sign-in link: %w", err)
 	}
-	return s.notice(w, r, "/signin", "If that address has an account, a link is on its way. It works once, for 15 minutes.")
+	return s.inform(w, r, "/signin", "If that address has an account, a link is on its way. It works once, for 15 minutes.")
 }
 
 // tooMany answers a request over the sign-in rate limit.

@@ -107,6 +107,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return v, nil
 		},
 		"lines":     roundtable.NonEmptyLines,
+		"linkParts": linkParts,
 		"join":      strings.Join, // names in a sentence: (join .Names ", ")
 		"lower":     strings.ToLower,
 		"date":      func(t time.Time) string { return t.Format("2 January 2006") },

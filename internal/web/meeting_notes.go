@@ -20,7 +20,7 @@ func (s *Server) handleMeetingCancelConfirm(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	if m.Cancelled {
-		return s.notice(w, r, "/meetings/"+m.ID, "This meeting is cancelled already.")
+		return s.inform(w, r, "/meetings/"+m.ID, "This meeting is cancelled already.")
 	}
 	s.render(w, r, http.StatusOK, "meeting_cancel", &meetingCancelPage{
 		layoutData:  layoutData{Title: "Cancel the meeting", Nav: "home"},

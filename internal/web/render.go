@@ -2,14 +2,17 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/roundtable/roundtable"
@@ -92,6 +95,16 @@ type layoutData struct {
 	// (progress pages that must work without JavaScript).
 	Refresh int
 	Static  map[string]string
+	// Description is the page's summary for search engines and shared
+	// links; public pages have one (see pageDescriptions).
+	Description string
+}
+
+// pageDescriptions describe the public pages that need no data to say what
+// they are. The application form describes its own program.
+var pageDescriptions = map[string]string{
+	"home_anon": "Roundtable runs peer learning circles for leaders: small groups of peers from different organizations who meet regularly to work on real challenges together.",
+	"signin":    "Sign in to Roundtable to see your circle, its meetings and what you committed to.",
 }
 
 func (l *layoutData) layout() *layoutData { return l }
@@ -116,6 +129,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	l := data.layout()
 	l.User = currentUser(r)
 	l.Static = s.static.urls
+	if l.Description == "" {
+		l.Description = pageDescriptions[name]
+	}
 	if l.Flash == nil {
 		l.Flash = s.takeFlash(w, r)
 	}
@@ -153,13 +169,23 @@ func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "message", &messagePage{layoutData: layoutData{Title: title}, Message: msg})
 }
 
-// staticFiles are the embedded stylesheet and script with cache-busting URLs.
+// staticFiles are the embedded stylesheet, scripts and icon, each with a
+// cache-busting URL, read and compressed once at start.
 type staticFiles struct {
-	urls map[string]string // file name → /static/NAME?v=HASH
+	urls  map[string]string // template key (style_css) → /static/NAME?v=HASH
+	files map[string]*staticFile
+}
+
+// staticFile is one embedded file as it is served.
+type staticFile struct {
+	body        []byte
+	gz          []byte // nil when gzip would not make it smaller
+	etag, gzTag string // strong validators, one per encoding
+	contentType string
 }
 
 func loadStatic() (staticFiles, error) {
-	sf := staticFiles{urls: map[string]string{}}
+	sf := staticFiles{urls: map[string]string{}, files: map[string]*staticFile{}}
 	entries, err := fs.ReadDir(staticFS, "static")
 	if err != nil {
 		return sf, err
@@ -170,36 +196,105 @@ func loadStatic() (staticFiles, error) {
 			return sf, err
 		}
 		sum := sha256.Sum256(b)
+		hash := hex.EncodeToString(sum[:6])
 		// Template keys cannot hold dots: "style.css" is reached as .Static.style_css.
 		key := strings.ReplaceAll(e.Name(), ".", "_")
-		sf.urls[key] = "/static/" + e.Name() + "?v=" + hex.EncodeToString(sum[:6])
+		sf.urls[key] = "/static/" + e.Name() + "?v=" + hash
+		f := &staticFile{body: b, etag: `"` + hash + `"`, gzTag: `"` + hash + `-gz"`, contentType: mime.TypeByExtension(path.Ext(e.Name()))}
+		switch path.Ext(e.Name()) {
+		case ".css":
+			f.contentType = "text/css; charset=utf-8"
+		case ".js":
+			f.contentType = "text/javascript; charset=utf-8"
+		case ".svg":
+			f.contentType = "image/svg+xml"
+		}
+		if f.gz, err = gzipBytes(b); err != nil {
+			return sf, err
+		}
+		sf.files[e.Name()] = f
 	}
 	return sf, nil
 }
 
-// handleStatic serves the embedded stylesheet and script.
-func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
-	name := r.PathValue("file")
-	if strings.Contains(name, "/") {
-		return roundtable.Errorf(roundtable.ENOTFOUND, "No such file.")
+// gzipBytes compresses b as well as gzip can; it returns nil for a small
+// file and when that would not be smaller.
+func gzipBytes(b []byte) ([]byte, error) {
+	if len(b) < minCompressSize {
+		return nil, nil
 	}
-	b, err := fs.ReadFile(staticFS, "static/"+name)
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	if buf.Len() >= len(b) {
+		return nil, nil
+	}
+	return buf.Bytes(), nil
+}
+
+// handleStatic serves the embedded stylesheet, scripts and icon: compressed
+// when the browser accepts it, and "304 Not Modified" when it has them.
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
+	f, ok := s.static.files[r.PathValue("file")]
+	if !ok {
 		return roundtable.Errorf(roundtable.ENOTFOUND, "No such file.")
 	}
-	switch path.Ext(name) {
-	case ".css":
-		w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	case ".js":
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	case ".svg":
-		w.Header().Set("Content-Type", "image/svg+xml")
-	}
+	cache := "public, max-age=300"
 	if r.URL.Query().Get("v") != "" {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		w.Header().Set("Cache-Control", "public, max-age=300")
+		cache = "public, max-age=31536000, immutable"
 	}
-	w.Write(b)
+	s.serveStatic(w, r, f, cache)
 	return nil
+}
+
+// handleFavicon answers browsers that ask for /favicon.ico with our icon.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) error {
+	f, ok := s.static.files["favicon.svg"]
+	if !ok {
+		return roundtable.Errorf(roundtable.ENOTFOUND, "No such file.")
+	}
+	s.serveStatic(w, r, f, "public, max-age=86400")
+	return nil
+}
+
+// serveStatic writes one static file in the encoding the browser takes.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, f *staticFile, cache string) {
+	h := w.Header()
+	h.Set("Content-Type", f.contentType)
+	h.Set("Cache-Control", cache)
+	h.Set("Vary", "Accept-Encoding")
+	body, tag := f.body, f.etag
+	if f.gz != nil && acceptsGzip(r) {
+		body, tag = f.gz, f.gzTag
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", tag)
+	if etagMatches(r.Header.Get("If-None-Match"), tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// etagMatches reports whether an If-None-Match header names tag (or "*").
+// Weak comparison, as If-None-Match calls for: a W/ prefix is ignored.
+func etagMatches(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || (t != "" && t == tag) {
+			return true
+		}
+	}
+	return false
 }

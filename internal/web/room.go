@@ -258,6 +258,9 @@ func (s *Server) handleRoomPlayBack(w http.ResponseWriter, r *http.Request) erro
 	if _, err := s.svc.Room.PlayBack(r.Context(), r.PathValue("meetingID"), r.PostForm["picked"], commitments); err != nil {
 		return s.roomFailed(w, r, err, "playback")
 	}
+	if !wantsJSON(r) {
+		s.setFlash(w, flashSuccess, "Your commitments are saved. They will come back at the next meeting.")
+	}
 	return s.roomDone(w, r, "playback", nil)
 }
 

@@ -7,6 +7,7 @@ func (s *Server) routeList() []route {
 	return []route{
 		{method: "GET", pattern: "/healthz", name: "health", h: s.handleHealth},
 		{method: "GET", pattern: "/static/{file}", name: "static", h: s.handleStatic},
+		{method: "GET", pattern: "/favicon.ico", name: "favicon", h: s.handleFavicon},
 		{method: "GET", pattern: "/{$}", name: "home", h: s.handleHome},
 
 		{method: "GET", pattern: "/setup", name: "setup", h: s.handleSetupShow},

@@ -126,7 +126,9 @@ func New(svc Services, cfg Config) (*Server, error) {
 		}
 		s.mux.Handle(pattern, s.wrap(rt))
 	}
-	s.handler = s.recoverPanics(s.secureHeaders(s.checkOrigin(s.loadSession(s.mux))))
+	// Compression is outermost, so the page a recovered panic shows is
+	// compressed like any other.
+	s.handler = s.compress(s.recoverPanics(s.secureHeaders(s.checkOrigin(s.loadSession(s.mux)))))
 	return s, nil
 }
 

@@ -50,9 +50,17 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 
 // flash is a one-time message shown on the next page after a redirect.
 type flash struct {
-	Kind string `json:"k"` // "info" or "error"
+	Kind string `json:"k"` // flashSuccess, flashInfo or flashError
 	Text string `json:"t"`
 }
+
+// The kinds of flash message. Each has its own look (see .flash-* in
+// style.css); the layout announces errors as alerts and the others as status.
+const (
+	flashSuccess = "success" // what the person asked for is done
+	flashInfo    = "info"    // nothing went wrong, nothing new was done
+	flashError   = "error"   // what the person asked for was not done
+)
 
 // setFlash keeps a message for the next page in a short-lived cookie.
 func (s *Server) setFlash(w http.ResponseWriter, kind, text string) {
@@ -63,9 +71,17 @@ func (s *Server) setFlash(w http.ResponseWriter, kind, text string) {
 	})
 }
 
-// notice redirects with an informational flash message (PRG).
+// notice redirects with a message that what was asked is done (PRG).
 func (s *Server) notice(w http.ResponseWriter, r *http.Request, to, text string) error {
-	s.setFlash(w, "info", text)
+	s.setFlash(w, flashSuccess, text)
+	redirect(w, r, to)
+	return nil
+}
+
+// inform redirects with a neutral message: nothing failed, but nothing new
+// was done either (a meeting cancelled already, say).
+func (s *Server) inform(w http.ResponseWriter, r *http.Request, to, text string) error {
+	s.setFlash(w, flashInfo, text)
 	redirect(w, r, to)
 	return nil
 }
@@ -85,8 +101,10 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 	if json.Unmarshal(b, &f) != nil || f.Text == "" || len(f.Text) > 500 {
 		return nil
 	}
-	if f.Kind != "error" {
-		f.Kind = "info"
+	switch f.Kind {
+	case flashSuccess, flashError:
+	default:
+		f.Kind = flashInfo
 	}
 	return &f
 }

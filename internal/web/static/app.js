@@ -43,5 +43,20 @@
 
   // Move focus to the error summary so keyboard and screen reader users hear it.
   var summary = document.querySelector(".error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    // A link of the summary moves the focus to its control and shows the
+    // control's question (its legend or label) above it, not just the box.
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      e.preventDefault();
+      var fieldset = target.closest("fieldset");
+      var label = (fieldset && fieldset.querySelector("legend")) || document.querySelector("label[for='" + target.id + "']") || target;
+      label.scrollIntoView();
+      target.focus({ preventScroll: true });
+      if (history.replaceState) history.replaceState(null, "", link.getAttribute("href"));
+    });
+  }
 })();

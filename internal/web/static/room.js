@@ -179,6 +179,18 @@
     // Forms without a place of their own (the timer's buttons) use the room's.
     var el = form.querySelector("[data-error]") || room.querySelector("[data-room-error]");
     if (el) el.textContent = text || "";
+    if (text) {
+      form.querySelectorAll("[data-done-note], [data-saved]").forEach(function (n) { n.textContent = ""; });
+    }
+  }
+
+  // showDone says that a form's change is saved, in the calm style of
+  // success, never in the error's place; it clears the other one.
+  function showDone(form, text) {
+    var section = form.closest("section");
+    var el = form.querySelector("[data-done-note]") || (section && section.querySelector("[data-done-note]"));
+    if (el) el.textContent = text || "";
+    if (text) showError(form, "");
   }
 
   function send(form, submitter) {
@@ -200,6 +212,7 @@
       form.addEventListener("submit", function (e) {
         e.preventDefault();
         showError(form, "");
+        showDone(form, "");
         var button = e.submitter;
         if (button) button.disabled = true;
         send(form, button).then(function (res) {
@@ -208,7 +221,7 @@
           if (res.redirected) { showError(form, signedOut); return; }
           if (res.ok) {
             if (form.hasAttribute("data-reset")) form.reset();
-            if (form.dataset.done) showError(form, form.dataset.done);
+            if (form.dataset.done) showDone(form, form.dataset.done);
             return;
           }
           return res.json().then(function (b) { showError(form, b.error || "That did not work. Please try again."); },
