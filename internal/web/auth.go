@@ -232,7 +232,7 @@ func (s *Server) handleSignInLinkRedeem(w http.ResponseWriter, r *http.Request) 
 	} else if err != nil {
 		return fmt.Errorf("redeem sign-in link: %w", err)
 	}
-	if err := s.signIn(w, r, u); err != nil {
+	if err := s.signInByLink(w, r, u); err != nil {
 		return err
 	}
 	return s.notice(w, r, localPath(r.URL.Query().Get("next"), "/"), "You are signed in.")

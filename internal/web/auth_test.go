@@ -202,8 +202,8 @@ func TestAccount(t *testing.T) {
 	r = b.post("/account", url.Values{"name": {"Mia Moreau"}, "time_zone": {"Asia/Tokyo"}}).want(t, http.StatusSeeOther)
 	b.follow(r).contains(t, "Your details are saved", `value="Mia Moreau"`, `<option value="Asia/Tokyo" selected>`)
 
-	b.post("/account/password", url.Values{"password": {"short"}}).want(t, http.StatusUnprocessableEntity).contains(t, "Use at least 10 characters")
-	b.post("/account/password", url.Values{"password": {"a brand new passphrase"}}).want(t, http.StatusSeeOther)
+	b.post("/account/password", url.Values{"current_password": {testPassword}, "password": {"short"}}).want(t, http.StatusUnprocessableEntity).contains(t, "Use at least 10 characters")
+	b.post("/account/password", url.Values{"current_password": {testPassword}, "password": {"a brand new passphrase"}}).want(t, http.StatusSeeOther)
 	a.browser().post("/signin", url.Values{"email": {"mia@example.org"}, "password": {"a brand new passphrase"}}).want(t, http.StatusSeeOther)
 }
 
