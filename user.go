@@ -122,8 +122,8 @@ type AuthService interface {
 	// is StartSession with nothing noted.
 	StartSession(ctx context.Context, userID string, how SessionStart) (token string, err error)
 
-	// ListSessions returns the caller's live sessions, most recently used
-	// first; the session of currentToken is marked Current. Returns
+	// ListSessions returns the caller's live sessions: the session of
+	// currentToken first, marked Current, then the most recently used. Returns
 	// EUNAUTHORIZED when no one is signed in.
 	ListSessions(ctx context.Context, currentToken string) ([]*Session, error)
 

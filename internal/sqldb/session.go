@@ -55,7 +55,8 @@ func (s *AuthService) touchSession(ctx context.Context, hash string) {
 	}
 }
 
-// ListSessions returns the caller's live sessions, most recently used first.
+// ListSessions returns the caller's live sessions: the current one first,
+// then the most recently used.
 func (s *AuthService) ListSessions(ctx context.Context, currentToken string) ([]*roundtable.Session, error) {
 	a := actorOf(ctx)
 	if a.user == nil {
@@ -84,6 +85,10 @@ func (s *AuthService) ListSessions(ctx context.Context, currentToken string) ([]
 			}
 			ss.CreatedAt, ss.LastSeenAt, ss.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
 			ss.Current = hash == current
+			if ss.Current { // this browser first: it is in use now
+				out = append([]*roundtable.Session{ss}, out...)
+				continue
+			}
 			out = append(out, ss)
 		}
 		return rows.Err()

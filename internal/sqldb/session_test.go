@@ -47,7 +47,7 @@ func TestAuthService_ListSessions(t *testing.T) {
 		if len(list) != 2 {
 			t.Fatalf("got %d sessions, want Paul's 2", len(list))
 		}
-		b, a := list[0], list[1] // the latest used first
+		a, b := list[0], list[1] // this browser first
 		if a.Browser != "Firefox on Windows" || !a.Current || a.ViaLink || b.Browser != "Safari on iPhone" || b.Current || !b.ViaLink {
 			t.Fatalf("got %+v and %+v, want Firefox (current) and Safari (by link)", a, b)
 		}
@@ -62,7 +62,7 @@ func TestAuthService_ListSessions(t *testing.T) {
 			e.clock.Add(roundtable.SessionSeenInterval - time.Minute - time.Second)
 			_, err := e.auth.FindSession(anon, tokA)
 			must(t, err)
-			if got := e.sessions(u, tokA)[1].LastSeenAt; !got.Equal(start) {
+			if got := e.sessions(u, tokA)[0].LastSeenAt; !got.Equal(start) {
 				t.Fatalf("got last seen %v, want it unchanged (%v) within the interval", got, start)
 			}
 			e.clock.Add(time.Second)
@@ -71,6 +71,10 @@ func TestAuthService_ListSessions(t *testing.T) {
 			list := e.sessions(u, tokA)
 			if !list[0].Current || !list[0].LastSeenAt.Equal(e.clock.Now()) {
 				t.Fatalf("got %+v first, want this session, last seen now (%v)", list[0], e.clock.Now())
+			}
+			// Listed for the other browser, the latest used comes first.
+			if other := e.sessions(u, ""); other[0].Browser != "Firefox on Windows" || other[0].Current {
+				t.Fatalf("got %+v first, want Firefox, last used now", other[0])
 			}
 		})
 		t.Run("LongBrowserNameCut", func(t *testing.T) {
