@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -9,7 +10,8 @@ import (
 
 // TestBrowser_AccountSessions signs the demo's member in on a laptop and a
 // phone, changes the password on the laptop (wrongly, then rightly) and
-// checks that the phone is signed out and the laptop is not.
+// checks that the phone is signed out and the laptop is not; then someone
+// guesses at another account's password until told to wait.
 func TestBrowser_AccountSessions(t *testing.T) {
 	root := startChromium(t)
 	smtp := mailtest.StartServer(t)
@@ -45,4 +47,25 @@ func TestBrowser_AccountSessions(t *testing.T) {
 		t.Fatalf("the phone is at %s, want the sign-in page", got)
 	}
 	signIn(phone, email, newPassword)
+
+	// Wrong passwords from here slow down this address, and the page says
+	// for how long.
+	guesser := newBrowser(t, root, "guesser", base)
+	// After three wrong passwords the next try waits 1 s, then 2 s, 4 s …: a
+	// slow machine may let a wait pass before the next try, but not many.
+	waitRE := regexp.MustCompile(`Too many tries from here; try again in \d+ seconds?\.`)
+	for i := 0; ; i++ {
+		guesser.open("/signin")
+		guesser.typeIn(`input[name=email]`, "facilitator@example.org")
+		guesser.typeIn(`input[name=password]`, "not the password")
+		guesser.submit(`form[action="/signin"] button[type=submit]`, `^/signin`)
+		if waitRE.MatchString(guesser.mainText()) {
+			break
+		}
+		if i == 8 {
+			t.Fatalf("no wait after %d wrong passwords; the page says:\n%s", i+1, guesser.mainText())
+		}
+	}
+	guesser.see("There is a problem")
+	guesser.checkPage("signin-throttled")
 }
