@@ -110,8 +110,9 @@ type AuthService interface {
 	// CreateSession starts a session for the user and returns its token.
 	CreateSession(ctx context.Context, userID string) (token string, err error)
 
-	// FindSession returns the user of a live session. Returns EUNAUTHORIZED if
-	// the token is unknown or expired.
+	// FindSession returns the user of a live session, and notes when it was
+	// used (at most every SessionSeenInterval). Returns EUNAUTHORIZED if the
+	// token is unknown or expired.
 	FindSession(ctx context.Context, token string) (*User, error)
 
 	// DeleteSession ends a session; unknown tokens are ignored.

@@ -110,7 +110,8 @@ func errNoSession() error {
 	return roundtable.Errorf(roundtable.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 }
 
-// FindSession returns the user of a live session.
+// FindSession returns the user of a live session in one indexed query and,
+// at most once every SessionSeenInterval, writes down that it was used.
 func (s *AuthService) FindSession(ctx context.Context, token string) (*roundtable.User, error) {
 	if !validToken(token) {
 		return nil, errNoSession()
