@@ -47,21 +47,43 @@ type UserService interface {
 
 	// UpdateProfile changes the caller's own name and time zone.
 	UpdateProfile(ctx context.Context, name, timeZone string) (*User, error)
-
-	// SetPassword changes the caller's own password. Returns EINVALID when it is
-	// too short or too long.
-	SetPassword(ctx context.Context, password string) error
 }
 
-// Session is a signed-in browser. Only a hash of its token is stored.
+// Session is a signed-in browser. Only a hash of its token is stored; the
+// ID names the session in pages and forms.
 type Session struct {
-	UserID    string
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	ID         string
+	UserID     string
+	Browser    string // a short name from the User-Agent at sign-in, like "Firefox on Windows"
+	CreatedAt  time.Time
+	LastSeenAt time.Time // when it was last used, to within SessionSeenInterval
+	ExpiresAt  time.Time
+	ViaLink    bool // a sign-in link began it
+	Current    bool // it is the session of the token the list was asked with
+}
+
+// SessionStart describes a session being started.
+type SessionStart struct {
+	Browser string // a short name for the browser, at most MaxBrowserLength characters
+	ViaLink bool   // the person signed in with a one-time link
 }
 
 // SessionLifetime is how long a session lasts without sign-in.
 const SessionLifetime = 30 * 24 * time.Hour
+
+// SessionSeenInterval is how often, at most, a session's last use is written
+// down: often enough to tell people when a browser was last used, rarely
+// enough that pages do not each pay for a write.
+const SessionSeenInterval = 5 * time.Minute
+
+// MaxBrowserLength bounds a session's browser name.
+const MaxBrowserLength = 60
+
+// PasswordLinkWindow is how long after signing in with a link a person may
+// set a new password without giving the current one. People who sign in only
+// with links have no password to give; a fresh link proves they read the
+// account's e-mail.
+const PasswordLinkWindow = 10 * time.Minute
 
 // SignInLinkLifetime is how long a one-time sign-in link works.
 const SignInLinkLifetime = 15 * time.Minute
@@ -88,12 +110,41 @@ type AuthService interface {
 	// CreateSession starts a session for the user and returns its token.
 	CreateSession(ctx context.Context, userID string) (token string, err error)
 
-	// FindSession returns the user of a live session. Returns EUNAUTHORIZED if
-	// the token is unknown or expired.
+	// FindSession returns the user of a live session, and notes when it was
+	// used (at most every SessionSeenInterval). Returns EUNAUTHORIZED if the
+	// token is unknown or expired.
 	FindSession(ctx context.Context, token string) (*User, error)
 
 	// DeleteSession ends a session; unknown tokens are ignored.
 	DeleteSession(ctx context.Context, token string) error
+
+	// StartSession starts a session for the user, noting its browser and
+	// whether a sign-in link began it, and returns its token. CreateSession
+	// is StartSession with nothing noted.
+	StartSession(ctx context.Context, userID string, how SessionStart) (token string, err error)
+
+	// ListSessions returns the caller's live sessions: the session of
+	// currentToken first, marked Current, then the most recently used. Returns
+	// EUNAUTHORIZED when no one is signed in.
+	ListSessions(ctx context.Context, currentToken string) ([]*Session, error)
+
+	// EndSession ends one of the caller's sessions. Returns ENOTFOUND when the
+	// caller has no live session with that ID, which includes every session
+	// of another person.
+	EndSession(ctx context.Context, id string) error
+
+	// EndOtherSessions ends every session of the caller but the one of
+	// currentToken and returns how many it ended.
+	EndOtherSessions(ctx context.Context, currentToken string) (int, error)
+
+	// ChangePassword sets the caller's password and ends their other sessions
+	// (all but the one of currentToken). It needs the current password,
+	// unless the session of currentToken began with a sign-in link less than
+	// PasswordLinkWindow ago. Returns EINVALID with a field error on
+	// "current_password" when that is missing or wrong, or on "password"
+	// for a bad new one (or when the person has no password and no fresh
+	// link); nothing changes then.
+	ChangePassword(ctx context.Context, currentToken, currentPassword, newPassword string) error
 
 	// FindInvitation returns what an invitation token invites to, without using
 	// it up. Returns ENOTFOUND if unknown, used or expired.

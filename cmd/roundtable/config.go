@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,10 @@ type Config struct {
 	BaseURL     string // the address people use; empty: http://localhost:<port>
 	MailDir     string // where e-mails go when no SMTP server is configured
 	LogLevel    string // debug, info, warn or error
+	// TrustedProxies lists the reverse proxies, comma separated, as CIDRs
+	// (or single addresses) whose X-Forwarded-For or Forwarded headers tell
+	// the client's address. Empty: no header is believed.
+	TrustedProxies string
 
 	SMTPHost     string
 	SMTPPort     int
@@ -66,6 +71,7 @@ func bindConfig(fs *flag.FlagSet, c *Config, getenv func(string) string) error {
 	str(&c.BaseURL, "base-url", "public address for links in pages and e-mails (default http://localhost:<port>)")
 	str(&c.MailDir, "mail-dir", "folder for e-mails when no SMTP server is configured")
 	str(&c.LogLevel, "log-level", "log level: debug, info, warn or error")
+	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For or Forwarded header tells the client's address: CIDRs, comma separated, e.g. 10.0.0.0/8,fd00::/8")
 	str(&c.SMTPHost, "smtp-host", "SMTP server; empty writes e-mails to --mail-dir and the log")
 	if v := getenv(envName("smtp-port")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -96,12 +102,37 @@ func (c *Config) Validate() error {
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("--base-url %q must start with http:// or https://", c.BaseURL)
 	}
+	if _, err := c.trustedProxies(); err != nil {
+		return err
+	}
 	if c.SMTPHost != "" {
 		if _, err := c.mailerSMTP(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// trustedProxies parses TrustedProxies. A single address stands for itself
+// (a /32 or /128). The error names the first entry that is not a CIDR.
+func (c *Config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(c.TrustedProxies, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			a, aerr := netip.ParseAddr(part)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("--trusted-proxies: %q is not a CIDR like 10.0.0.0/8 or fd00::/8", part)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // mailerSMTP builds the SMTP mailer the configuration describes.

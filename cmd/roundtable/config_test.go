@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -29,10 +30,11 @@ func TestParseConfig(t *testing.T) {
 			"ROUNDTABLE_ADDR": ":9090", "ROUNDTABLE_DATABASE_URL": "postgres://db/rt", "ROUNDTABLE_BASE_URL": "https://circles.example.org",
 			"ROUNDTABLE_SMTP_HOST": "smtp.example.org", "ROUNDTABLE_SMTP_PORT": "2525", "ROUNDTABLE_SMTP_USERNAME": "u",
 			"ROUNDTABLE_SMTP_PASSWORD": "p", "ROUNDTABLE_SMTP_FROM": "circles@example.org", "ROUNDTABLE_SMTP_TLS": "tls",
-			"ROUNDTABLE_LOG_LEVEL": "debug", "ROUNDTABLE_MAIL_DIR": "/tmp/out",
+			"ROUNDTABLE_LOG_LEVEL": "debug", "ROUNDTABLE_MAIL_DIR": "/tmp/out", "ROUNDTABLE_TRUSTED_PROXIES": "10.0.0.0/8, fd00::/8",
 		}, nil, func(c Config) string {
 			want := Config{Addr: ":9090", DatabaseURL: "postgres://db/rt", BaseURL: "https://circles.example.org", MailDir: "/tmp/out", LogLevel: "debug",
-				SMTPHost: "smtp.example.org", SMTPPort: 2525, SMTPUsername: "u", SMTPPassword: "p", SMTPFrom: "circles@example.org", SMTPTLS: "tls"}
+				TrustedProxies: "10.0.0.0/8, fd00::/8",
+				SMTPHost:       "smtp.example.org", SMTPPort: 2525, SMTPUsername: "u", SMTPPassword: "p", SMTPFrom: "circles@example.org", SMTPTLS: "tls"}
 			if c != want {
 				return "environment not applied"
 			}
@@ -81,6 +83,8 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"BadTLS", nil, []string{"--smtp-host", "smtp.example.org", "--smtp-from", "a@example.org", "--smtp-tls", "ssl"}, "TLS mode"},
 		{"SMTPWithoutFrom", nil, []string{"--smtp-host", "smtp.example.org"}, "sender"},
 		{"EmptyDatabase", map[string]string{}, []string{"--database-url", ""}, "--database-url"},
+		{"BadTrustedProxy", nil, []string{"--trusted-proxies", "10.0.0.0/8,10.1.0.0/33"}, `--trusted-proxies: "10.1.0.0/33" is not a CIDR`},
+		{"BadTrustedProxyEnv", map[string]string{"ROUNDTABLE_TRUSTED_PROXIES": "proxy.internal"}, nil, `"proxy.internal"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig(newFlagSet("serve", stdio{Err: io.Discard}), tc.args, envFunc(tc.env))
@@ -97,13 +101,34 @@ func TestParseConfig_Errors(t *testing.T) {
 	}
 }
 
+func TestConfig_TrustedProxies(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                    "[]",
+		"10.0.0.0/8":                          "[10.0.0.0/8]",
+		" 10.0.0.0/8 , 192.168.1.7 ,fd00::/8": "[10.0.0.0/8 192.168.1.7/32 fd00::/8]",
+		"172.16.5.9/12,2001:db8::1":           "[172.16.0.0/12 2001:db8::1/128]",
+	} {
+		c, err := parseConfig(newFlagSet("serve", stdio{Err: io.Discard}), []string{"--trusted-proxies", in}, envFunc(nil))
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		got, err := c.trustedProxies()
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if s := fmt.Sprint(got); s != want {
+			t.Errorf("%q: got %s, want %s", in, s, want)
+		}
+	}
+}
+
 func TestParseConfig_Help(t *testing.T) {
 	var out strings.Builder
 	_, err := parseConfig(newFlagSet("serve", stdio{Err: &out}), []string{"-h"}, envFunc(nil))
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("got %v, want flag.ErrHelp", err)
 	}
-	for _, want := range []string{"-addr", "ROUNDTABLE_ADDR", "-database-url", "-smtp-password", "ROUNDTABLE_SMTP_TLS"} {
+	for _, want := range []string{"-addr", "ROUNDTABLE_ADDR", "-database-url", "-smtp-password", "ROUNDTABLE_SMTP_TLS", "ROUNDTABLE_TRUSTED_PROXIES"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help does not mention %s:\n%s", want, out.String())
 		}

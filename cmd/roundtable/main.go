@@ -167,7 +167,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 
 	m.formations = sqldb.NewFormationService(m.DB)
-	handler, err := web.New(webServices(m.DB, m.formations), web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now})
+	proxies, err := m.Config.trustedProxies()
+	if err != nil {
+		return err
+	}
+	if len(proxies) > 0 {
+		m.Logger.Info("client addresses are read from forwarded headers of trusted proxies", "proxies", m.Config.TrustedProxies)
+	}
+	handler, err := web.New(webServices(m.DB, m.formations), web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now, TrustedProxies: proxies})
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
 	}

@@ -103,52 +103,49 @@ func (s *AuthService) RedeemSignInLink(ctx context.Context, token string) (*roun
 
 // CreateSession starts a session for a user and returns its token.
 func (s *AuthService) CreateSession(ctx context.Context, userID string) (string, error) {
-	token, hash := newToken()
-	err := s.db.update(ctx, func(tx *Tx) error {
-		if _, err := findUser(ctx, tx, userID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-			hash, userID, ms(tx.now), ms(tx.now.Add(roundtable.SessionLifetime)))
-		if err != nil {
-			return fmt.Errorf("insert session: %w", err)
-		}
-		// Expired sessions of this user are of no use to anyone.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2`, userID, ms(tx.now)); err != nil {
-			return fmt.Errorf("delete expired sessions: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
+	return s.StartSession(ctx, userID, roundtable.SessionStart{})
 }
 
 func errNoSession() error {
 	return roundtable.Errorf(roundtable.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 }
 
-// FindSession returns the user of a live session.
+// FindSession returns the user of a live session in one indexed query and,
+// at most once every SessionSeenInterval, writes down that it was used.
 func (s *AuthService) FindSession(ctx context.Context, token string) (*roundtable.User, error) {
 	if !validToken(token) {
 		return nil, errNoSession()
 	}
 	var u *roundtable.User
+	var seen int64
+	stale := false
+	hash := hashToken(token)
 	err := s.db.view(ctx, func(tx *Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRowContext(ctx, `
-			SELECT `+userColumns+` FROM sessions s JOIN users u ON u.id = s.user_id
-			WHERE s.token_hash = $1 AND s.expires_at > $2`, hashToken(token), ms(tx.now)))
+		row := tx.QueryRowContext(ctx, `
+			SELECT `+userColumns+`, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+			WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, ms(tx.now))
+		u, err = scanUser(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &seen)...) }))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNoSession()
 		} else if err != nil {
 			return fmt.Errorf("find session: %w", err)
 		}
+		stale = tx.now.Sub(fromMS(seen)) >= roundtable.SessionSeenInterval
 		return nil
 	})
+	if err == nil && stale {
+		// Rarely: at most once per SessionSeenInterval per session.
+		s.touchSession(ctx, hash)
+	}
 	return u, err
 }
+
+// scanFunc lets a function stand where a row is scanned, e.g. to scan a
+// column more than scanUser knows of.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // DeleteSession ends a session; unknown tokens are ignored.
 func (s *AuthService) DeleteSession(ctx context.Context, token string) error {

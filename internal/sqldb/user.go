@@ -259,25 +259,3 @@ func (s *UserService) UpdateProfile(ctx context.Context, name, timeZone string) 
 	})
 	return u, err
 }
-
-// SetPassword changes the caller's password.
-func (s *UserService) SetPassword(ctx context.Context, password string) error {
-	a := actorOf(ctx)
-	if a.user == nil {
-		return errSignIn()
-	}
-	if msg := roundtable.ValidatePassword(password); msg != "" {
-		return &roundtable.Error{Code: roundtable.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
-	}
-	hash := hashPassword(password)
-	return s.db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, a.user.ID)
-		if err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("person")
-		}
-		return nil
-	})
-}

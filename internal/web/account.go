@@ -16,6 +16,13 @@ type accountPage struct {
 	layoutData
 	Form         *form
 	PasswordForm *form
+	// NeedsCurrent is set when the password form asks for the current
+	// password; NeedsLink when the person has none and must first sign in
+	// with a link (see roundtable.PasswordLinkWindow).
+	NeedsCurrent bool
+	NeedsLink    bool
+	Sessions     []sessionView // where the person is signed in
+	Zone         string        // the zone times are shown in
 	Messages     []messageChoice
 	FeedURL      string // https address of the person's calendar feed
 	// WebcalURL is the same with webcal://, which calendar programs open. It
@@ -34,8 +41,12 @@ type messageChoice struct {
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f, pf *form) error {
 	pf.Values.Del("password")
+	pf.Values.Del("current_password")
 	p := &accountPage{layoutData: layoutData{Title: "Your account", Nav: "account"}, Form: f, PasswordForm: pf}
 	var err error
+	if err := s.accountSessions(r, p); err != nil {
+		return err
+	}
 	if p.Messages, err = s.messageChoices(r); err != nil {
 		return err
 	}
@@ -97,13 +108,16 @@ func profileForm(u *roundtable.User) *form {
 	return newForm(url.Values{"name": {u.Name}, "time_zone": {u.TimeZone}}, "name", "time_zone")
 }
 
+// passwordForm is the empty password form.
+func passwordForm() *form { return newForm(nil, "current_password", "password") }
+
 // handleAccountShow shows the signed-in person's details.
 func (s *Server) handleAccountShow(w http.ResponseWriter, r *http.Request) error {
 	u, err := requireUser(r)
 	if err != nil {
 		return err
 	}
-	return s.renderAccount(w, r, http.StatusOK, profileForm(u), newForm(nil, "password"))
+	return s.renderAccount(w, r, http.StatusOK, profileForm(u), passwordForm())
 }
 
 // handleAccountUpdate saves the name and time zone.
@@ -124,33 +138,11 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) err
 	}
 	if f.Invalid() || f.fail(err) {
 		f.finish("")
-		return s.renderAccount(w, r, http.StatusUnprocessableEntity, f, newForm(nil, "password"))
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, f, passwordForm())
 	} else if err != nil {
 		return fmt.Errorf("update profile: %w", err)
 	}
 	return s.notice(w, r, "/account", "Your details are saved.")
-}
-
-// handleAccountPassword sets a new password.
-func (s *Server) handleAccountPassword(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	pf := newForm(r.PostForm, "password")
-	if msg := roundtable.ValidatePassword(pf.Get("password")); msg != "" {
-		pf.add("password", msg)
-	}
-	if !pf.Invalid() {
-		err = s.svc.Users.SetPassword(r.Context(), pf.Get("password"))
-	}
-	if pf.Invalid() || pf.fail(err) {
-		pf.finish("")
-		return s.renderAccount(w, r, http.StatusUnprocessableEntity, profileForm(u), pf)
-	} else if err != nil {
-		return fmt.Errorf("set password: %w", err)
-	}
-	return s.notice(w, r, "/account", "Your new password is saved.")
 }
 
 // handleAccountMessages saves which messages the person receives. The form

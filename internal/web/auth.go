@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/roundtable/roundtable"
 )
@@ -105,14 +107,13 @@ func (s *Server) renderSignIn(w http.ResponseWriter, r *http.Request, status int
 	s.render(w, r, status, "signin", &signInPage{layoutData: layoutData{Title: "Sign in"}, Form: f, LinkForm: lf, Next: next})
 }
 
-// handleSignInPassword signs in with e-mail and password.
+// handleSignInPassword signs in with e-mail and password. Wrong passwords
+// slow down the address that sends them (see signInThrottle); the account
+// itself is never locked.
 func (s *Server) handleSignInPassword(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r.PostForm, "email", "password")
 	next := localPath(f.Get("next"), "")
 	email := roundtable.NormalizeEmail(f.Get("email"))
-	if !s.allowSignIn(r, email) {
-		return s.tooMany(w, r)
-	}
 	if msg := roundtable.ValidateEmail(f.Get("email")); msg != "" {
 		f.add("email", msg)
 	}
@@ -124,9 +125,18 @@ func (s *Server) handleSignInPassword(w http.ResponseWriter, r *http.Request) er
 		s.renderSignIn(w, r, http.StatusUnprocessableEntity, f, newForm(nil, "link_email"), next)
 		return nil
 	}
+	client := s.clientIP(r)
+	if wait := s.signins.wait(email, addrKey(client)); wait > 0 {
+		s.log.Warn("sign-in throttled", "email", email, "client", client, "wait", wait.Round(time.Second).String())
+		setRetryAfter(w, wait)
+		f.finish(tooManyTries(wait))
+		s.renderSignIn(w, r, http.StatusTooManyRequests, f, newForm(nil, "link_email"), next)
+		return nil
+	}
 	u, err := s.svc.Auth.Authenticate(r.Context(), email, f.Get("password"))
 	if roundtable.ErrorCode(err) == roundtable.EUNAUTHORIZED {
-		s.failedSignIn(email)
+		n := s.signins.fail(email, addrKey(client))
+		s.log.Info("sign-in failed: wrong e-mail or password", "email", email, "client", client, "failures_from_client", n)
 		f.add("password", "The e-mail address or the password is not right.")
 		f.finish("We could not sign you in with that e-mail address and password. Check them, or ask for a sign-in link below.")
 		s.renderSignIn(w, r, http.StatusUnauthorized, f, newForm(nil, "link_email"), next)
@@ -134,6 +144,7 @@ func (s *Server) handleSignInPassword(w http.ResponseWriter, r *http.Request) er
 	} else if err != nil {
 		return fmt.Errorf("authenticate: %w", err)
 	}
+	s.signins.succeed(email, addrKey(client))
 	if err := s.signIn(w, r, u); err != nil {
 		return err
 	}
@@ -141,13 +152,38 @@ func (s *Server) handleSignInPassword(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
+// tooManyTries is the message for a client that must wait.
+func tooManyTries(wait time.Duration) string {
+	return "Too many tries from here; try again in " + waitText(wait) + "."
+}
+
+// waitText says a wait in whole seconds, or minutes from two minutes on,
+// rounding up so that trying again after it always works.
+func waitText(d time.Duration) string {
+	secs := int((d + time.Second - 1) / time.Second)
+	if secs < 120 {
+		return plural(secs, "second", "seconds")
+	}
+	mins := (secs + 59) / 60
+	return strconv.Itoa(mins) + " minutes"
+}
+
+// setRetryAfter tells the client how many seconds to wait.
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+}
+
 // handleSignInLinkRequest e-mails a sign-in link. The answer is the same
 // whether or not the address has an account.
 func (s *Server) handleSignInLinkRequest(w http.ResponseWriter, r *http.Request) error {
 	lf := newForm(r.PostForm, "link_email")
 	email := roundtable.NormalizeEmail(lf.Get("link_email"))
-	if !s.allowLinkRequest(r, email) {
-		return s.tooMany(w, r)
+	if ok, wait := s.allowLinkRequest(r, email); !ok {
+		s.log.Warn("sign-in link request throttled", "email", email, "client", s.clientIP(r), "wait", wait.Round(time.Second).String())
+		setRetryAfter(w, wait)
+		s.renderMessage(w, r, http.StatusTooManyRequests, "Please wait a little",
+			"Many sign-in links have been asked for from here or for this address. If you asked for one, look for the newest in your inbox (and spam folder); otherwise try again in "+waitText(wait)+".")
+		return nil
 	}
 	if msg := roundtable.ValidateEmail(lf.Get("link_email")); msg != "" {
 		lf.add("link_email", msg)
@@ -159,14 +195,6 @@ func (s *Server) handleSignInLinkRequest(w http.ResponseWriter, r *http.Request)
 		return fmt.Errorf("request sign-in link: %w", err)
 	}
 	return s.inform(w, r, "/signin", "If that address has an account, a link is on its way. It works once, for 15 minutes.")
-}
-
-// tooMany answers a request over the sign-in rate limit.
-func (s *Server) tooMany(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Retry-After", "60")
-	s.renderMessage(w, r, http.StatusTooManyRequests, "Please wait a little",
-		"There have been many sign-in attempts from here or for this address. Please wait a few minutes before you try again.")
-	return nil
 }
 
 // tokenPage shows a button that uses a one-time token.
@@ -204,7 +232,7 @@ func (s *Server) handleSignInLinkRedeem(w http.ResponseWriter, r *http.Request) 
 	} else if err != nil {
 		return fmt.Errorf("redeem sign-in link: %w", err)
 	}
-	if err := s.signIn(w, r, u); err != nil {
+	if err := s.signInByLink(w, r, u); err != nil {
 		return err
 	}
 	return s.notice(w, r, localPath(r.URL.Query().Get("next"), "/"), "You are signed in.")

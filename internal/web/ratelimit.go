@@ -1,13 +1,15 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"sync"
 	"time"
 )
 
-// Limits on sign-in attempts and link requests.
+// Limits on requests for sign-in links. Every request counts, per client
+// address and per e-mail address; the second stops a stranger from filling
+// someone's inbox. (Such requests put links in the owner's own inbox, so
+// they cannot keep the owner out.)
 var (
 	limitPerIP    = rateLimit{n: 10, per: time.Minute}
 	limitPerEmail = rateLimit{n: 5, per: 15 * time.Minute}
@@ -20,8 +22,7 @@ type rateLimit struct {
 }
 
 // rateLimiter counts recent events per key in memory (a sliding window). It
-// is per instance: with several instances an attacker gets a few more tries,
-// which the argon2id cost of each password check still makes slow.
+// is per instance: with several instances a sender gets a few more tries.
 type rateLimiter struct {
 	now    func() time.Time
 	mu     sync.Mutex
@@ -33,9 +34,10 @@ func newRateLimiter(now func() time.Time) *rateLimiter {
 	return &rateLimiter{now: now, events: map[string][]time.Time{}}
 }
 
-// allow records an event for key and reports whether it is within the limit.
-// Refused events are not recorded, so waiting always helps.
-func (l *rateLimiter) allow(key string, lim rateLimit) bool {
+// allow records an event for key and reports whether it is within the limit,
+// and when not, how long until it would be. Refused events are not recorded,
+// so waiting always helps.
+func (l *rateLimiter) allow(key string, lim rateLimit) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -48,30 +50,10 @@ func (l *rateLimiter) allow(key string, lim rateLimit) bool {
 	}
 	if len(recent) >= lim.n {
 		l.events[key] = recent
-		return false
+		return false, recent[len(recent)-lim.n].Add(lim.per).Sub(now)
 	}
 	l.events[key] = append(recent, now)
-	return true
-}
-
-// full reports whether key has reached the limit, without recording.
-func (l *rateLimiter) full(key string, lim rateLimit) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now, n := l.now(), 0
-	for _, t := range l.events[key] {
-		if now.Sub(t) < lim.per {
-			n++
-		}
-	}
-	return n >= lim.n
-}
-
-// record notes an event for key.
-func (l *rateLimiter) record(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.events[key] = append(l.events[key], l.now())
+	return true, 0
 }
 
 // sweep drops keys whose events are all old, at most once a minute, so the
@@ -89,34 +71,14 @@ func (l *rateLimiter) sweep(now time.Time) {
 	}
 }
 
-// clientIP returns the address of the client. Forwarded headers are not
-// trusted: anyone can send them.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// allowLinkRequest applies the limits to a request for a sign-in link and
+// returns how long to wait when it is over them.
+func (s *Server) allowLinkRequest(r *http.Request, email string) (bool, time.Duration) {
+	if ok, wait := s.limiter.allow("ip:"+addrKey(s.clientIP(r)), limitPerIP); !ok {
+		return false, wait
 	}
-	return host
-}
-
-// allowSignIn applies the limits to a password sign-in: every attempt counts
-// per client address; per e-mail address only failures count (see
-// failedSignIn), so a person who signs in often is never held up.
-func (s *Server) allowSignIn(r *http.Request, email string) bool {
-	if !s.limiter.allow("ip:"+clientIP(r), limitPerIP) {
-		return false
+	if email == "" {
+		return true, 0
 	}
-	return email == "" || !s.limiter.full("signin:"+email, limitPerEmail)
-}
-
-// failedSignIn counts a wrong password against the e-mail address.
-func (s *Server) failedSignIn(email string) { s.limiter.record("signin:" + email) }
-
-// allowLinkRequest applies the limits to a request for a sign-in link: every
-// request counts, per client address and per e-mail address.
-func (s *Server) allowLinkRequest(r *http.Request, email string) bool {
-	if !s.limiter.allow("ip:"+clientIP(r), limitPerIP) {
-		return false
-	}
-	return email == "" || s.limiter.allow("link:"+email, limitPerEmail)
+	return s.limiter.allow("link:"+email, limitPerEmail)
 }

@@ -22,6 +22,8 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/account", name: "account", h: s.handleAccountShow},
 		{method: "POST", pattern: "/account", name: "account.update", h: s.handleAccountUpdate},
 		{method: "POST", pattern: "/account/password", name: "account.password", h: s.handleAccountPassword},
+		{method: "POST", pattern: "/account/sessions/end", name: "account.sessions.end", h: s.handleSessionsEndOthers},
+		{method: "POST", pattern: "/account/sessions/{sessionID}/end", name: "account.session.end", h: s.handleSessionEnd},
 		{method: "POST", pattern: "/account/messages", name: "account.messages", h: s.handleAccountMessages},
 		{method: "POST", pattern: "/account/calendar", name: "account.calendar", h: s.handleCalendarReset},
 		// A calendar program's subscription: no sign-in, the secret is the key ({feed} is SECRET.ics).

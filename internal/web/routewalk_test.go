@@ -129,6 +129,16 @@ func TestRouteWalk(t *testing.T) {
 		}
 	}
 
+	// A session of circle A's anchor: nobody else may end it.
+	anchorToken, err := a.svc.Auth.StartSession(sys(), anchor.ID, roundtable.SessionStart{Browser: "Firefox on Windows"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchorSessions, err := a.svc.Auth.ListSessions(as(anchor), anchorToken)
+	if err != nil || len(anchorSessions) == 0 {
+		t.Fatalf("list the anchor's sessions: %v", err)
+	}
+
 	params := map[string]string{
 		"programID":   p.ID,
 		"circleID":    circleA.ID,
@@ -140,6 +150,7 @@ func TestRouteWalk(t *testing.T) {
 		"feed":        feedOf(memberB),
 		"pollID":      poll.ID,
 		"itemID":      "0190c5a8-1c2d-7000-8000-00000000a11e",
+		"sessionID":   anchorSessions[0].ID,
 	}
 	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
 	bodies := map[string]walkBody{
@@ -201,6 +212,8 @@ func TestRouteWalk(t *testing.T) {
 		"formation.start":                {form: formationForm()},
 		"formation.move":                 {form: url.Values{"applicant_id": {spare.ID}, "to": {"1"}}},
 		"formation.publish":              {},
+		"account.session.end":            {}, // circle A's anchor's session
+		"account.sessions.end":           {},
 		"notfound":                       {},
 		// A proposal's version that matches nothing: a real one, with moves, could take
 		// circle A's members elsewhere.
@@ -347,6 +360,9 @@ func TestRouteWalk(t *testing.T) {
 				}
 			}
 		}
+	}
+	if _, err := a.svc.Auth.FindSession(sys(), anchorToken); err != nil {
+		t.Errorf("the walk ended circle A's anchor's session: %v", err)
 	}
 	if want := len(routes) * len(identities); walked < want {
 		t.Errorf("walked %d requests, want at least %d", walked, want)

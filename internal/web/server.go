@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -47,6 +48,9 @@ type Config struct {
 	BaseURL string // e.g. https://circles.example.org; links in pages use it
 	Logger  *slog.Logger
 	Now     func() time.Time
+	// TrustedProxies are the reverse proxies whose forwarded headers tell
+	// the client's address; requests from elsewhere are taken at their word.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves every page. Build it with New.
@@ -61,7 +65,8 @@ type Server struct {
 	pages   map[string]pageTemplate
 	static  staticFiles
 	cop     *http.CrossOriginProtection
-	limiter *rateLimiter
+	limiter *rateLimiter    // requests for sign-in links
+	signins *signInThrottle // wrong passwords
 	handler http.Handler
 	hub     *live.Hub // the meeting rooms' screens on this instance
 	frames  roomFrames
@@ -96,6 +101,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 		now:     cfg.Now,
 		secure:  strings.HasPrefix(cfg.BaseURL, "https://"),
 		limiter: newRateLimiter(cfg.Now),
+		signins: newSignInThrottle(cfg.Now),
 	}
 	var err error
 	if s.static, err = loadStatic(); err != nil {

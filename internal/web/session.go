@@ -19,12 +19,22 @@ const (
 // signIn rotates the session: the browser's old session (if any) ends and a
 // new one starts for u, so a session fixed before sign-in is worthless.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u *roundtable.User) error {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.svc.Auth.DeleteSession(r.Context(), c.Value); err != nil {
+	return s.startSession(w, r, u, false)
+}
+
+// signInByLink signs in like signIn, noting that a sign-in link began the
+// session: for a few minutes it may set a password without the old one.
+func (s *Server) signInByLink(w http.ResponseWriter, r *http.Request, u *roundtable.User) error {
+	return s.startSession(w, r, u, true)
+}
+
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *roundtable.User, viaLink bool) error {
+	if token := sessionToken(r); token != "" {
+		if err := s.svc.Auth.DeleteSession(r.Context(), token); err != nil {
 			return fmt.Errorf("end old session: %w", err)
 		}
 	}
-	token, err := s.svc.Auth.CreateSession(r.Context(), u.ID)
+	token, err := s.svc.Auth.StartSession(r.Context(), u.ID, roundtable.SessionStart{Browser: browserName(r.UserAgent()), ViaLink: viaLink})
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -38,6 +48,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u *roundtable.Us
 		SameSite: http.SameSiteLaxMode,
 	})
 	return nil
+}
+
+// sessionToken returns the token of the browser's session cookie, or "".
+func sessionToken(r *http.Request) string {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
 }
 
 // clearSessionCookie tells the browser to forget its session.
