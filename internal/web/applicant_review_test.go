@@ -50,7 +50,7 @@ func TestApplicantsDecide(t *testing.T) {
 	}
 
 	t.Run("ChooseAllShown", func(t *testing.T) {
-		r := b.get(list + "?status=pending").want(t, http.StatusOK)
+		r := b.get(list+"?status=pending").want(t, http.StatusOK)
 		r.contains(t, `action="/programs/`+p.ID+`/applicants/review"`, `name="filter" value="status=pending"`,
 			`href="/programs/`+p.ID+`/applicants?status=pending&amp;pick=all#decide"`, "Choose all 3 shown",
 			`<label for="f-ids"><span class="visually-hidden">Choose Ada Able</span></label>`,
@@ -59,7 +59,7 @@ func TestApplicantsDecide(t *testing.T) {
 			t.Errorf("a box is ticked before anyone chose")
 		}
 		// Without JavaScript, the link lists the same people with every box ticked.
-		r = b.get(list + "?status=pending&pick=all").want(t, http.StatusOK)
+		r = b.get(list+"?status=pending&pick=all").want(t, http.StatusOK)
 		if got := strings.Count(r.Body, `name="id" value=`); got != 3 {
 			t.Fatalf("got %d rows, want the 3 pending", got)
 		}
