@@ -132,7 +132,7 @@ func TestApplicantsDecide(t *testing.T) {
 	})
 	t.Run("DeclineKindly", func(t *testing.T) {
 		r := b.post(list+"/review", url.Values{"id": {cy.ID}, "status": {"declined"}}).want(t, http.StatusOK)
-		r.contains(t, "<h1>Decline 1 applicant?</h1>", "Send each of them a kind e-mail", "Your own words to add")
+		r.contains(t, "<h1>Decline 1 applicant?</h1>", "Send them a kind e-mail", "Your own words to add")
 		f := url.Values{"id": {cy.ID}, "status": {"declined"}, "notify": {"on"}, "note": {strings.Repeat("x", 2001)}}
 		r = b.post(list+"/decide", f).want(t, http.StatusUnprocessableEntity)
 		r.contains(t, `href="#f-note"`, "Use at most 2,000 characters.", "xxxx", `name="notify" value="on" checked`)
