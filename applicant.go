@@ -241,4 +241,43 @@ type ApplicantService interface {
 	// SetApplicantStatus accepts, waitlists or declines an applicant.
 	// Returns ECONFLICT when a placed applicant is moved away from accepted.
 	SetApplicantStatus(ctx context.Context, id string, s ApplicantStatus) error
+
+	// DecideApplicants gives every applicant of d to the program d.Status, all
+	// or none, and returns how many it decided on. Declined applicants get a
+	// kind message when d.Notify is set. Organizers of the program only
+	// (ENOTFOUND otherwise). Returns EINVALID, with nothing changed, when no
+	// applicant is chosen, the status is not accepted, waitlisted or
+	// declined, the note is too long or an applicant is not in the program;
+	// ECONFLICT when a placed applicant would be moved away from accepted.
+	DecideApplicants(ctx context.Context, programID string, d Decision) (int, error)
+}
+
+// Decision is what an organizer decides for several applicants at once.
+// Problems are keyed "ids", "status" and "note".
+type Decision struct {
+	IDs    []string
+	Status ApplicantStatus // accepted, waitlisted or declined
+	// Notify sends each declined applicant a kind message, with Note, the
+	// organizer's own words, in it when given. Only declines send one.
+	Notify bool
+	Note   string
+}
+
+// MaxDecisionNote bounds the organizer's own words in a decline message.
+const MaxDecisionNote = 2000
+
+// Decisions are the statuses a decision can give, in the order pages offer them.
+var Decisions = []ApplicantStatus{StatusAccepted, StatusWaitlisted, StatusDeclined}
+
+// Verb returns the decision's action in words, like "Accept".
+func (s ApplicantStatus) Verb() string {
+	switch s {
+	case StatusAccepted:
+		return "Accept"
+	case StatusWaitlisted:
+		return "Put on the waiting list"
+	case StatusDeclined:
+		return "Decline"
+	}
+	return "Decide on"
 }

@@ -172,6 +172,39 @@ type ProgramStats struct {
 	UpcomingMeetings int
 }
 
+// TodoWindow is how far ahead an organizer is told of meetings without an agenda.
+const TodoWindow = 7 * 24 * time.Hour
+
+// ProgramTodo is what needs an organizer now in one program: applicants to
+// review, circles to give a facilitator, meetings soon with no agenda and
+// accepted people to place. The zero value means nothing needs doing.
+type ProgramTodo struct {
+	Pending       int         // applicants waiting for review
+	NoFacilitator []CircleRef // circles without a facilitator, by name
+	NoAgenda      []AgendaGap // meetings within TodoWindow without an agenda, soonest first
+	Unplaced      int         // accepted applicants in no circle
+	CirclesMeet   bool        // some circle has members: people join through open seats
+}
+
+// Empty reports whether nothing needs doing.
+func (t *ProgramTodo) Empty() bool {
+	return t.Pending == 0 && len(t.NoFacilitator) == 0 && len(t.NoAgenda) == 0 && t.Unplaced == 0
+}
+
+// CircleRef names a circle.
+type CircleRef struct{ ID, Name string }
+
+// AgendaGap is an upcoming meeting without an agenda.
+type AgendaGap struct {
+	MeetingID  string
+	CircleID   string
+	CircleName string
+	StartsAt   time.Time
+	// Facilitating is set when the caller facilitates the circle and so can
+	// prepare the agenda; otherwise its facilitator does.
+	Facilitating bool
+}
+
 // ProgramService manages programs. Organizers of a program and administrators
 // may read and change it; for everybody else a program does not exist
 // (ENOTFOUND), except its public application page.
@@ -198,6 +231,12 @@ type ProgramService interface {
 
 	// ProgramStats returns the program's counts. Returns ENOTFOUND as FindProgramByID.
 	ProgramStats(ctx context.Context, id string) (*ProgramStats, error)
+
+	// ListProgramTodos returns what needs doing now in each program the
+	// caller organizes (every program for an administrator), by program ID;
+	// a program with nothing to do has an empty ProgramTodo. Counts and
+	// names only, never circle content.
+	ListProgramTodos(ctx context.Context) (map[string]*ProgramTodo, error)
 
 	// IsOrganizer reports whether the caller organizes the program (administrators do).
 	IsOrganizer(ctx context.Context, programID string) (bool, error)

@@ -17,7 +17,7 @@ var templateFS embed.FS
 
 // messageNames are the messages Roundtable composes; each has a .txt and an
 // .html template. Parsing them all at start makes a missing one fail at boot.
-var messageNames = []string{"sign_in", "application_received", "invitation"}
+var messageNames = []string{"sign_in", "application_received", "application_declined", "invitation"}
 
 var (
 	textTemplates = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
@@ -50,6 +50,7 @@ type messageData struct {
 	CircleName   string
 	Facilitator  bool
 	NeedsAccount bool
+	Note         []string // the organizer's own words, by line
 }
 
 // compose renders the text and HTML bodies of a message.
@@ -93,6 +94,18 @@ func ApplicationReceived(to, name, programName string) Message {
 		Subject:     "We received your application to " + programName,
 		Name:        firstLine(name),
 		ProgramName: programName,
+	})
+}
+
+// ApplicationDeclined tells an applicant, kindly, that the program has no
+// place for them this time, with the organizer's own words (note) when given.
+func ApplicationDeclined(to, name, programName, note string) Message {
+	programName = firstLine(programName)
+	return compose("application_declined", to, messageData{
+		Subject:     "Your application to " + programName,
+		Name:        firstLine(name),
+		ProgramName: programName,
+		Note:        Lines(note),
 	})
 }
 

@@ -107,3 +107,16 @@ func TestMessages_NoName(t *testing.T) {
 		t.Errorf("text: got %q, want a greeting without a name", m.Text[:20])
 	}
 }
+
+func TestApplicationDeclined(t *testing.T) {
+	m := mail.ApplicationDeclined("bo@example.org", "Bo", "Emerging Leaders Circle", "The next round opens in May.\n\nWrite to us <any time>.")
+	checkMessage(t, m, "bo@example.org", "Your application to Emerging Leaders Circle",
+		[]string{"Hello Bo,", "Thank you for applying to", "no judgement", "A word from the organizers", "The next round opens in May."})
+	if !strings.Contains(m.Text, "Write to us <any time>.") || !strings.Contains(m.HTML, "Write to us &lt;any time&gt;.") {
+		t.Errorf("the note is not written as plain text in both bodies:\n%s\n%s", m.Text, m.HTML)
+	}
+	quiet := mail.ApplicationDeclined("bo@example.org", "Bo", "Emerging Leaders Circle", "  ")
+	if strings.Contains(quiet.Text, "A word from the organizers") || strings.Contains(quiet.HTML, "A word from the organizers") {
+		t.Errorf("an empty note still shows its heading:\n%s", quiet.Text)
+	}
+}

@@ -75,7 +75,7 @@ func enqueueJob(ctx context.Context, tx *Tx, j job) error {
 			dedupe_key, meeting_id, user_id, sequence, ref_id)
 		VALUES ($1, $2, '', '', '', '', $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		newID(), j.Kind, ms(due), ms(tx.now), j.key(), meeting, j.UserID, j.Sequence, j.RefID)
+		newID(), j.Kind, ms(due), ms(tx.now), j.key(), meeting, nullable(j.UserID), j.Sequence, j.RefID)
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
 	}

@@ -39,6 +39,8 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderRSVPChange(ctx, tx, j)
 	case kindPollOpen, kindPollReminder:
 		r, err = db.renderPoll(ctx, tx, j)
+	case kindDeclined:
+		r, err = db.renderDeclined(ctx, tx, j)
 	default:
 		return drop("no message of this kind exists"), nil
 	}

@@ -10,7 +10,8 @@ import (
 	"github.com/roundtable/roundtable"
 )
 
-// applicantsPage lists a program's applicants with filters.
+// applicantsPage lists a program's applicants with filters, and lets the
+// organizer choose some and decide on them at once.
 type applicantsPage struct {
 	layoutData
 	Program     *roundtable.Program
@@ -19,41 +20,68 @@ type applicantsPage struct {
 	Filter      *form
 	Statuses    []roundtable.ApplicantStatus
 	Filtered    bool
+	Query       string          // the filter as a query string; "" for none
+	ListURL     string          // the list with this filter
+	Picked      map[string]bool // the applicants chosen
+	AllPicked   bool
+	Decide      *form // the choice's problems
+	Decisions   []roundtable.ApplicantStatus
 }
 
-// handleApplicantIndex lists and filters a program's applicants.
-func (s *Server) handleApplicantIndex(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if _, err := requireUser(r); err != nil {
-		return err
-	}
-	p, err := s.svc.Programs.FindProgramByID(ctx, r.PathValue("programID"))
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
+// applicantFilter reads the list's filter from a query, ignoring what it
+// cannot read, and returns the form to show and the filter's query string.
+func applicantFilter(q url.Values) (*form, roundtable.ApplicantFilter, string) {
 	filter := newForm(q, "status", "sector", "level", "q", "placed")
 	var af roundtable.ApplicantFilter
+	canon := url.Values{}
 	if st := roundtable.ApplicantStatus(q.Get("status")); st.Valid() {
 		af.Status = st
+		canon.Set("status", string(st))
 	}
 	for _, sec := range roundtable.Sectors {
 		if q.Get("sector") == sec {
 			af.Sector = sec
+			canon.Set("sector", sec)
 		}
 	}
 	if n, err := strconv.Atoi(q.Get("level")); err == nil && roundtable.Level(n).Valid() {
 		af.Level = roundtable.Level(n)
+		canon.Set("level", strconv.Itoa(n))
 	}
-	if text := filter.text("q"); len(text) <= 200 {
+	if text := filter.text("q"); text != "" && len(text) <= 200 {
 		af.Query = text
+		canon.Set("q", text)
 	}
 	switch q.Get("placed") {
 	case "yes":
 		af.Placed = ptr(true)
+		canon.Set("placed", "yes")
 	case "no":
 		af.Placed = ptr(false)
+		canon.Set("placed", "no")
 	}
+	return filter, af, canon.Encode()
+}
+
+// handleApplicantIndex lists and filters a program's applicants; ?pick=all
+// chooses every one shown (the page's way to choose all without JavaScript).
+func (s *Server) handleApplicantIndex(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	p, err := s.svc.Programs.FindProgramByID(r.Context(), r.PathValue("programID"))
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	return s.renderApplicants(w, r, http.StatusOK, p, q, nil, q.Get("pick") == "all", newForm(nil, "ids", "status"))
+}
+
+// renderApplicants shows the list filtered by q, with picked (or every
+// applicant shown, when all is set) chosen and the choice's problems.
+func (s *Server) renderApplicants(w http.ResponseWriter, r *http.Request, status int, p *roundtable.Program, q url.Values, picked []string, all bool, decide *form) error {
+	ctx := r.Context()
+	filter, af, query := applicantFilter(q)
 	list, err := s.svc.Applicants.ListApplicants(ctx, p.ID, af)
 	if err != nil {
 		return fmt.Errorf("list applicants: %w", err)
@@ -66,12 +94,38 @@ func (s *Server) handleApplicantIndex(w http.ResponseWriter, r *http.Request) er
 	for _, c := range circles {
 		names[c.ID] = c.Name
 	}
-	s.render(w, r, http.StatusOK, "applicants", &applicantsPage{
+	chosen := map[string]bool{}
+	for _, id := range picked {
+		chosen[id] = true
+	}
+	if all {
+		for _, a := range list {
+			chosen[a.ID] = true
+		}
+	}
+	s.render(w, r, status, "applicants", &applicantsPage{
 		layoutData: layoutData{Title: "Applicants to " + p.Name, Nav: "programs"},
 		Program:    p, Applicants: list, CircleNames: names, Filter: filter, Statuses: roundtable.ApplicantStatuses,
-		Filtered: af != (roundtable.ApplicantFilter{}),
+		Filtered: af != (roundtable.ApplicantFilter{}), Query: query, ListURL: applicantsURL(p.ID, query),
+		Picked: chosen, AllPicked: all && len(list) > 0, Decide: decide, Decisions: roundtable.Decisions,
 	})
 	return nil
+}
+
+// applicantsURL is the address of a program's applicants filtered by query.
+func applicantsURL(programID, query string) string {
+	if query == "" {
+		return "/programs/" + programID + "/applicants"
+	}
+	return "/programs/" + programID + "/applicants?" + query
+}
+
+// PickAllURL is the list with every applicant shown chosen.
+func (p *applicantsPage) PickAllURL() string {
+	if p.Query == "" {
+		return p.ListURL + "?pick=all#decide"
+	}
+	return p.ListURL + "&pick=all#decide"
 }
 
 func ptr[T any](v T) *T { return &v }

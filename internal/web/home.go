@@ -45,6 +45,8 @@ type homePage struct {
 	Meetings   []homeMeeting
 	Zone       string
 	Programs   []*roundtable.Program
+	Todos      []*todoView // what needs doing in each program, in the order of Programs
+	Busy       bool        // some program has something to do
 	Organizer  bool
 	AnyPending bool
 }
@@ -99,6 +101,15 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 		data.Organizer = true
 		if data.Programs, err = s.svc.Programs.ListPrograms(ctx); err != nil {
 			return fmt.Errorf("list programs: %w", err)
+		}
+		todos, err := s.svc.Programs.ListProgramTodos(ctx)
+		if err != nil {
+			return fmt.Errorf("list program todos: %w", err)
+		}
+		for _, p := range data.Programs {
+			v := newTodoView(p, todos[p.ID], u.Location())
+			data.Busy = data.Busy || !v.Nothing()
+			data.Todos = append(data.Todos, v)
 		}
 	}
 	s.render(w, r, http.StatusOK, "home", data)

@@ -176,6 +176,7 @@ type programShowPage struct {
 	Statuses  []roundtable.ApplicantStatus
 	Circles   []*roundtable.CircleSummary
 	ApplyLink string
+	Todo      *todoView
 }
 
 // handleProgramShow shows a program's numbers and next steps.
@@ -199,11 +200,19 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) error
 	if stats.ByStatus == nil {
 		stats.ByStatus = map[roundtable.ApplicantStatus]int{}
 	}
-	s.render(w, r, http.StatusOK, "program_show", &programShowPage{
+	todos, err := s.svc.Programs.ListProgramTodos(ctx)
+	if err != nil {
+		return fmt.Errorf("list program todos: %w", err)
+	}
+	page := &programShowPage{
 		layoutData: layoutData{Title: p.Name, Nav: "programs"},
 		Program:    p, Stats: stats, Statuses: roundtable.ApplicantStatuses, Circles: circles,
 		ApplyLink: s.absURL("/apply/" + p.ID),
-	})
+		Todo:      newTodoView(p, todos[p.ID], currentUser(r).Location()),
+	}
+	// The card below the circles already points to open seats.
+	page.Todo.ShowUnplaced = !page.SeatsToFill()
+	s.render(w, r, http.StatusOK, "program_show", page)
 	return nil
 }
 

@@ -28,7 +28,7 @@ var staticFS embed.FS
 // "content"; layout.html and partials.html are shared by all.
 var pageNames = []string{
 	"message", "home", "home_anon", "setup", "signin", "signin_link", "account", "users",
-	"programs", "program_form", "program_show", "applicants", "applicant_show", "applicant_import",
+	"programs", "program_form", "program_show", "applicants", "applicant_show", "applicant_import", "applicant_review",
 	"apply", "apply_thanks", "circles", "circle_roster", "invite", "welcome", "circle_home", "goals",
 	"meeting_form", "meeting_show", "formation", "formation_draft", "backfill",
 	"meeting_cancel", "meeting_notes", "series_form", "series_preview", "poll_form", "poll_show", "room",

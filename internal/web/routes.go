@@ -41,6 +41,9 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/programs/{programID}/applicants", name: "applicants", h: s.handleApplicantIndex},
 		{method: "GET", pattern: "/programs/{programID}/applicants/import", name: "applicants.import", h: s.handleApplicantImportShow},
 		{method: "POST", pattern: "/programs/{programID}/applicants/import", name: "applicants.import.create", h: s.handleApplicantImport, maxBody: maxUploadBody},
+		// Deciding on many applicants: the list posts the choice to a page that asks to confirm it.
+		{method: "POST", pattern: "/programs/{programID}/applicants/review", name: "applicants.review", h: s.handleApplicantReview},
+		{method: "POST", pattern: "/programs/{programID}/applicants/decide", name: "applicants.decide", h: s.handleApplicantDecide},
 		{method: "GET", pattern: "/programs/{programID}/applicants/{applicantID}", name: "applicant", h: s.handleApplicantShow},
 		{method: "POST", pattern: "/programs/{programID}/applicants/{applicantID}/status", name: "applicant.status", h: s.handleApplicantStatus},
 

@@ -169,6 +169,9 @@ func TestRouteWalk(t *testing.T) {
 		"applicants.import.create": {csv: roundtable.ApplicantsCSVHeader + "\n" +
 			"Ivy Import,ivy@example.org,Lead,Imports Inc,Private,,,2,UTC,Mon 09:00-12:00,Grow,,\n"},
 		"applicant.status": {form: url.Values{"status": {"accepted"}}},
+		// Declining circle A's placed member is refused: nothing changes for anyone.
+		"applicants.review": {form: url.Values{"id": {ap1.ID, spare.ID}, "status": {"declined"}}},
+		"applicants.decide": {form: url.Values{"id": {ap1.ID, spare.ID}, "status": {"declined"}, "notify": {"on"}}},
 		"apply.create": {form: url.Values{"name": {"Late Applicant"}, "email": {"late@example.org"}, "organization": {"Late Co"},
 			"sector": {"Public"}, "level": {"2"}, "time_zone": {"UTC"}, "slot": {"Mon 09:00-12:00"}, "goals": {"Learn"}}},
 		"circles.create":     {form: url.Values{"name": {"Circle C"}, "time_zone": {"UTC"}}},

@@ -41,6 +41,28 @@
     input.insertAdjacentElement("afterend", btn);
   });
 
+  // Applicants: "Choose all shown" becomes a checkbox that ticks every row
+  // shown, instead of the link that reloads the list with all of them ticked.
+  document.querySelectorAll("[data-pick-all-box]").forEach(function (wrap) {
+    var form = wrap.closest("form");
+    var all = wrap.querySelector("input");
+    var link = form && form.querySelector("[data-pick-all-link]");
+    if (!form || !all) return;
+    var rows = form.querySelectorAll('input[type=checkbox][name="id"]');
+    var sync = function () {
+      var n = Array.prototype.filter.call(rows, function (r) { return r.checked; }).length;
+      all.checked = n > 0 && n === rows.length;
+      all.indeterminate = n > 0 && n < rows.length;
+    };
+    all.addEventListener("change", function () {
+      rows.forEach(function (r) { r.checked = all.checked; });
+    });
+    rows.forEach(function (r) { r.addEventListener("change", sync); });
+    if (link) link.hidden = true;
+    wrap.hidden = false;
+    sync();
+  });
+
   // Move focus to the error summary so keyboard and screen reader users hear it.
   var summary = document.querySelector(".error-summary");
   if (summary) {
