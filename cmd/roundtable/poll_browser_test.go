@@ -27,6 +27,7 @@ func TestBrowser_PollTwoTimes(t *testing.T) {
 	fac.open("/meetings/" + meetingID)
 	fac.do("open the poll form", chromedp.Click(chromedp.CSS(`main a[href="/meetings/`+meetingID+`/polls/new"]`)))
 	fac.waitPath(`/polls/new$`)
+	fac.checkPage("poll form")
 	given := fac.value(`input[name=option3_time]`)
 	if given == "" {
 		t.Fatalf("the third row comes without a start time; this test is about the one the page fills in")

@@ -242,8 +242,10 @@ func (s *Server) renderAgenda(w http.ResponseWriter, r *http.Request, status int
 		f = newForm(rowValues(rows, nil), agendaFormOrder(len(rows))...)
 	}
 	if source == nil {
+		// Adding after an agenda that already fills the meeting would be
+		// refused: then replacing it is what the facilitator most likely wants.
 		mode := "replace"
-		if len(ag.Segments) > 0 {
+		if len(ag.Segments) > 0 && ag.TotalMinutes() < m.Minutes {
 			mode = "add"
 		}
 		source = newForm(url.Values{"mode": {mode}}, "source", "mode")
