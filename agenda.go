@@ -87,14 +87,26 @@ type Format struct {
 	MinMinutes int
 }
 
-// AgendaTemplate is a facilitator's own agenda, saved for the program.
+// AgendaTemplate is a facilitator's own agenda, saved for the program: the
+// titles, minutes, kinds and guidance of its segments, never who held a
+// role or anything said in a meeting.
 type AgendaTemplate struct {
 	ID        string
 	ProgramID string
 	Name      string
 	Segments  []Segment
-	CreatedBy string
-	CreatedAt time.Time
+	// Shared templates are seen and applied by every facilitator of the
+	// program; the others by their author only. Only the author or the
+	// program's organizer changes or deletes a template.
+	Shared     bool
+	CreatedBy  string
+	AuthorName string // filled when read; "" when the author left
+	CreatedAt  time.Time
+}
+
+// VisibleTo reports whether the user may see and apply the template.
+func (t *AgendaTemplate) VisibleTo(userID string) bool {
+	return t.Shared || (userID != "" && t.CreatedBy == userID)
 }
 
 // MeetingRole is a role someone holds in one meeting.
@@ -451,7 +463,8 @@ type AgendaService interface {
 	ApplyFormat(ctx context.Context, meetingID, key string, add bool) error
 
 	// ApplyTemplate is ApplyFormat with a template saved for the
-	// meeting's program. ENOTFOUND for a template of another program.
+	// meeting's program. ENOTFOUND for a template of another program or
+	// another author's template that is not shared.
 	ApplyTemplate(ctx context.Context, meetingID, templateID string, add bool) error
 
 	// SetRoles replaces who holds which role in a meeting. Everyone named
@@ -472,17 +485,25 @@ type AgendaService interface {
 	// facilitator; EINVALID with field problems.
 	SaveChallenge(ctx context.Context, c *Challenge) error
 
-	// ListAgendaTemplates returns the templates saved for the program of a
-	// circle, by name. Members of the circle (ENOTFOUND otherwise).
+	// ListAgendaTemplates returns the templates of a circle's program the
+	// caller may use: those shared with the program's facilitators and her
+	// own, by name. Members of the circle (ENOTFOUND otherwise).
 	ListAgendaTemplates(ctx context.Context, circleID string) ([]*AgendaTemplate, error)
 
 	// CreateAgendaTemplate saves a template for the program of a circle
-	// (ProgramID, ID, CreatedBy and CreatedAt are set). Facilitators of
-	// the circle only (EFORBIDDEN for members); EINVALID with field
-	// problems; ECONFLICT when the program has a template of that name.
+	// (ProgramID, ID, CreatedBy and CreatedAt are set), seen by its author
+	// only unless Shared. Facilitators of the circle only (EFORBIDDEN for
+	// members); EINVALID with field problems; ECONFLICT when the caller has
+	// a template of that name already.
 	CreateAgendaTemplate(ctx context.Context, circleID string, t *AgendaTemplate) error
 
-	// DeleteAgendaTemplate deletes a template. A facilitator of a circle of
-	// its program; ENOTFOUND for anyone else.
+	// ShareAgendaTemplate shares a template with every facilitator of its
+	// program, or makes it its author's alone again. Its author or the
+	// program's organizer only: EFORBIDDEN for another facilitator who
+	// sees it shared, ENOTFOUND for anyone else.
+	ShareAgendaTemplate(ctx context.Context, id string, shared bool) error
+
+	// DeleteAgendaTemplate deletes a template. Who may: as
+	// ShareAgendaTemplate.
 	DeleteAgendaTemplate(ctx context.Context, id string) error
 }

@@ -10,6 +10,7 @@ import "slices"
 // Formats returns the built-in session formats, a fresh copy each time.
 func Formats() []Format {
 	return []Format{
+		circleMeeting(),
 		{
 			Key: "check_in", Name: "Round-robin check-in",
 			Description: "Everyone speaks in turn for the same short time, the opener first. A calm way to open any meeting.",
@@ -113,6 +114,37 @@ func Formats() []Format {
 				{Title: "Key learnings and actions", Kind: SegmentRound, Board: BoardSuggestions, Order: OrderRound, Roles: "Everyone, in turn",
 					Guidance: "In turn, each person names what she takes away and one thing she will do about it. The note-taker records the actions."},
 			},
+		},
+	}
+}
+
+// DefaultFormatKey is the format a new program's meetings start with.
+const DefaultFormatKey = "circle_meeting"
+
+// circleMeeting is the usual meeting of a circle, the skeleton every other
+// format shares: everyone checks in, one member brings a real challenge,
+// questions come before advice, she says what she will act on, a short
+// round closes. The discussion takes whatever time is left.
+func circleMeeting() Format {
+	return Format{
+		Key: DefaultFormatKey, Name: "Check-in, one challenge, closing round",
+		Description: "The usual circle meeting: everyone checks in, one member brings a challenge that the others question before they advise, she says what she will act on, and a short round closes. The discussion takes the time that is left.",
+		MinPeople:   3, MaxPeople: 20, Presenters: 1, PresenterLabel: "Presenter",
+		Roles: "Opener, presenter, everyone",
+		Segments: []Segment{
+			{Title: "Check-in round", Kind: SegmentRound, PerPerson: 3, Order: OrderRound, Guests: true,
+				Roles:    "The opener, then everyone in turn",
+				Guidance: "Each person says in about three minutes how they arrive today. The opener starts; the others listen without replying."},
+			{Title: "The challenge", Kind: SegmentPresent, Minutes: 10, Board: BoardQuestions, Order: OrderHands, Roles: "Presenter",
+				Guidance: "The presenter tells the situation, what she has tried and the help she would like. The others listen and note their questions."},
+			{Title: "Questions only", Kind: SegmentQuestions, Minutes: 10, Board: BoardQuestions, Order: OrderHands, Roles: "Everyone",
+				Guidance: "Ask what you need to understand the challenge. No advice yet, not even dressed as a question."},
+			{Title: "Ideas and experience", Kind: SegmentDiscussion, Board: BoardSuggestions, Order: OrderHands, Roles: "Everyone",
+				Guidance: "Share what you have seen work or fail in similar situations and offer ideas. The presenter listens and takes notes."},
+			{Title: "The presenter's play-back", Kind: SegmentPlayback, Minutes: 5, Order: OrderHands, Roles: "Presenter",
+				Guidance: "The presenter says which ideas she will act on and by when; those become her commitments."},
+			{Title: "Closing round", Kind: SegmentClosing, PerPerson: 1, Order: OrderRound, Roles: "Everyone, in turn",
+				Guidance: "In a sentence each, say what you take away from today. Then everyone fills in the reflection."},
 		},
 	}
 }

@@ -59,18 +59,21 @@ const DateLayout = "2006-01-02"
 // Program is a peer learning program: a cohort of circles that run over the
 // same period under the same ground rules.
 type Program struct {
-	ID               string
-	Name             string
-	Purpose          string    // purpose and objectives
-	StartDate        time.Time // a date, at midnight UTC
-	EndDate          time.Time // a date, at midnight UTC; inclusive
-	Cadence          Cadence
-	SessionMinutes   int
-	SizeMin          int
-	SizeTarget       int
-	SizeMax          int
-	TimeZone         string // the organizer's reference zone
-	GroundRules      string
+	ID             string
+	Name           string
+	Purpose        string    // purpose and objectives
+	StartDate      time.Time // a date, at midnight UTC
+	EndDate        time.Time // a date, at midnight UTC; inclusive
+	Cadence        Cadence
+	SessionMinutes int
+	SizeMin        int
+	SizeTarget     int
+	SizeMax        int
+	TimeZone       string // the organizer's reference zone
+	GroundRules    string
+	// DefaultFormat is the key of the format (see Formats) every meeting of
+	// a series starts with; "" leaves new meetings without an agenda.
+	DefaultFormat    string
 	ApplicationsOpen bool
 	// Questions are the program's own application questions, in the order
 	// the form asks them.
@@ -89,7 +92,7 @@ const (
 // Validate checks a program's fields and returns an EINVALID *Error whose
 // Fields are keyed by form field name (name, purpose, start_date, end_date,
 // cadence, session_minutes, size_min, size_target, size_max, time_zone,
-// ground_rules, and q1_label, q1_choices … for the questions, numbered from 1,
+// ground_rules, default_format, and q1_label, q1_choices … for the questions, numbered from 1,
 // or questions). It gives every question a key.
 func (p *Program) Validate() error {
 	var v Problems
@@ -143,6 +146,9 @@ func (p *Program) Validate() error {
 		v.Add("ground_rules", "Write the ground rules members agree to.")
 	case utf8.RuneCountInString(p.GroundRules) > MaxTextLength:
 		v.Add("ground_rules", "Use at most 10,000 characters.")
+	}
+	if _, ok := FormatByKey(p.DefaultFormat); p.DefaultFormat != "" && !ok {
+		v.Add("default_format", "Choose one of the formats, or none.")
 	}
 	validateQuestions(p.Questions, &v)
 	return v.Err()

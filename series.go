@@ -118,6 +118,11 @@ type SeriesPreview struct {
 	// Cancelled are meetings of the old series that have no date in the new
 	// one and are cancelled.
 	Cancelled []*Meeting
+	// Format names the program's default format, whose agenda every new
+	// meeting starts with, fitted to it; "" when they start without one.
+	// FormatNote says why the format does not fit these meetings, which
+	// then start without an agenda.
+	Format, FormatNote string
 }
 
 // Counts returns how many dates are new meetings, moved meetings and

@@ -159,6 +159,7 @@ func (s *seeder) seed(ctx context.Context) error {
 		SizeMax:          8,
 		TimeZone:         "Europe/London",
 		GroundRules:      roundtable.DefaultGroundRules,
+		DefaultFormat:    roundtable.DefaultFormatKey,
 		ApplicationsOpen: true,
 		Questions:        []roundtable.Question{genderQuestion},
 	}

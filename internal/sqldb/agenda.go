@@ -193,11 +193,12 @@ func (s *AgendaService) ApplyFormat(ctx context.Context, meetingID, key string, 
 			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose one of the formats.",
 				Fields: map[string]string{"format": "Choose one of the formats."}}
 		}
-		return applySegments(ctx, tx, m, f.Segments, add)
+		return applySegments(ctx, tx, m, f.Name, f.Segments, f.MinMinutes, add)
 	})
 }
 
-// ApplyTemplate sets or extends a meeting's agenda from a saved template.
+// ApplyTemplate sets or extends a meeting's agenda from a saved template
+// the caller may use.
 func (s *AgendaService) ApplyTemplate(ctx context.Context, meetingID, templateID string, add bool) error {
 	a := actorOf(ctx)
 	return s.db.update(ctx, func(tx *Tx) error {
@@ -213,41 +214,70 @@ func (s *AgendaService) ApplyTemplate(ctx context.Context, meetingID, templateID
 		if err != nil {
 			return err
 		}
-		if t.ProgramID != programID {
+		if t.ProgramID != programID || !(a.system || t.VisibleTo(a.id())) {
 			return notFound("template")
 		}
-		return applySegments(ctx, tx, m, t.Segments, add)
+		return applySegments(ctx, tx, m, "The template “"+t.Name+"”", t.Segments, 0, add)
 	})
 }
 
-// applySegments plans segs for the meeting (people expected, open
-// follow-ups, time left) and saves them as its agenda, or after it.
-func applySegments(ctx context.Context, tx *Tx, m *roundtable.Meeting, segs []roundtable.Segment, add bool) error {
+// fitSegments plans segs for the meeting (people expected, open follow-ups,
+// time left) and fits them into it (see roundtable.FitAgenda). It returns
+// the whole agenda to save: the meeting's own segments first when add is
+// set. name and minMinutes are the format's, for FitAgenda.
+func fitSegments(ctx context.Context, tx *Tx, m *roundtable.Meeting, name string, segs []roundtable.Segment, minMinutes int, add bool) ([]roundtable.Segment, error) {
 	people, err := expectedPeople(ctx, tx, m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	open, err := openFollowUps(ctx, tx, m.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	plan := roundtable.AgendaPlan{People: people, FollowUps: len(open), Minutes: m.Minutes}
 	if add {
 		if plan.Before, err = loadSegments(ctx, tx, m.ID); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	all := append(plan.Before, roundtable.PlanAgenda(segs, plan)...)
+	planned, err := roundtable.FitAgenda(name, segs, minMinutes, plan)
+	if err != nil {
+		return nil, err
+	}
+	all := append(plan.Before, planned...)
 	if err := roundtable.ValidateSegments(all); err != nil {
 		if f := roundtable.ErrorFields(err); f["segments"] != "" {
-			return &roundtable.Error{Code: roundtable.EINVALID, Message: f["segments"], Fields: map[string]string{"format": f["segments"]}}
+			return nil, &roundtable.Error{Code: roundtable.EINVALID, Message: f["segments"], Fields: map[string]string{"format": f["segments"]}}
 		}
+		return nil, err
+	}
+	return all, nil
+}
+
+// applySegments fits segs to the meeting and saves them as its agenda, or
+// after it, and wakes its room.
+func applySegments(ctx context.Context, tx *Tx, m *roundtable.Meeting, name string, segs []roundtable.Segment, minMinutes int, add bool) error {
+	all, err := fitSegments(ctx, tx, m, name, segs, minMinutes, add)
+	if err != nil {
 		return err
 	}
 	if err := replaceSegments(ctx, tx, m.ID, all); err != nil {
 		return err
 	}
 	return touchRoom(ctx, tx, m.ID)
+}
+
+// applyDefaultFormat gives a meeting a series just made the agenda of the
+// program's default format, fitted to it. A format that does not fit leaves
+// the meeting without an agenda; the series' preview says why.
+func applyDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting, f *roundtable.Format) error {
+	all, err := fitSegments(ctx, tx, m, f.Name, f.Segments, f.MinMinutes, false)
+	if roundtable.ErrorCode(err) == roundtable.EINVALID {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return replaceSegments(ctx, tx, m.ID, all)
 }
 
 // expectedPeople counts who may come to a meeting: everyone who joined the

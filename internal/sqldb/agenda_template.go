@@ -52,24 +52,26 @@ func decodeSegments(text string) ([]roundtable.Segment, error) {
 func scanTemplate(row interface{ Scan(...any) error }) (*roundtable.AgendaTemplate, error) {
 	var t roundtable.AgendaTemplate
 	var segs string
+	var shared int
 	var created int64
-	if err := row.Scan(&t.ID, &t.ProgramID, &t.Name, &segs, &t.CreatedBy, &created); err != nil {
+	if err := row.Scan(&t.ID, &t.ProgramID, &t.Name, &segs, &shared, &t.CreatedBy, &t.AuthorName, &created); err != nil {
 		return nil, err
 	}
-	t.CreatedAt = fromMS(created)
+	t.Shared, t.CreatedAt = shared == 1, fromMS(created)
 	var err error
 	t.Segments, err = decodeSegments(segs)
 	return &t, err
 }
 
-const templateColumns = `id, program_id, name, segments, COALESCE(created_by, ''), created_at`
+const templateSelect = `SELECT t.id, t.program_id, t.name, t.segments, t.shared, COALESCE(t.created_by, ''), COALESCE(u.name, ''), t.created_at
+	FROM agenda_templates t LEFT JOIN users u ON u.id = t.created_by`
 
 // findTemplate returns a template without checking who asks.
 func findTemplate(ctx context.Context, tx *Tx, id string) (*roundtable.AgendaTemplate, error) {
 	if !validID(id) {
 		return nil, notFound("template")
 	}
-	t, err := scanTemplate(tx.QueryRowContext(ctx, `SELECT `+templateColumns+` FROM agenda_templates WHERE id = $1`, id))
+	t, err := scanTemplate(tx.QueryRowContext(ctx, templateSelect+` WHERE t.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("template")
 	} else if err != nil {
@@ -78,7 +80,8 @@ func findTemplate(ctx context.Context, tx *Tx, id string) (*roundtable.AgendaTem
 	return t, nil
 }
 
-// ListAgendaTemplates returns the templates of a circle's program.
+// ListAgendaTemplates returns the templates of a circle's program that the
+// caller may use: the shared ones and her own.
 func (s *AgendaService) ListAgendaTemplates(ctx context.Context, circleID string) ([]*roundtable.AgendaTemplate, error) {
 	a := actorOf(ctx)
 	var out []*roundtable.AgendaTemplate
@@ -87,8 +90,10 @@ func (s *AgendaService) ListAgendaTemplates(ctx context.Context, circleID string
 		if err != nil {
 			return err
 		}
-		out, err = queryAll(ctx, tx, `SELECT `+templateColumns+` FROM agenda_templates WHERE program_id = $1 ORDER BY lower(name), id`,
-			func(rows *sql.Rows) (*roundtable.AgendaTemplate, error) { return scanTemplate(rows) }, mb.programID)
+		out, err = queryAll(ctx, tx, templateSelect+`
+			WHERE t.program_id = $1 AND (t.shared = 1 OR t.created_by = $2 OR CAST($3 AS INTEGER) = 1)
+			ORDER BY lower(t.name), t.id`,
+			func(rows *sql.Rows) (*roundtable.AgendaTemplate, error) { return scanTemplate(rows) }, mb.programID, a.id(), flag(a.system))
 		if err != nil {
 			return fmt.Errorf("list templates: %w", err)
 		}
@@ -115,11 +120,11 @@ func (s *AgendaService) CreateAgendaTemplate(ctx context.Context, circleID strin
 		}
 		t.ID, t.ProgramID, t.CreatedBy, t.CreatedAt = newID(), mb.programID, a.id(), tx.now
 		_, err = tx.ExecContext(ctx, `
-			INSERT INTO agenda_templates (id, program_id, name, segments, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			t.ID, t.ProgramID, t.Name, segs, nullable(t.CreatedBy), ms(t.CreatedAt))
+			INSERT INTO agenda_templates (id, program_id, name, segments, shared, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			t.ID, t.ProgramID, t.Name, segs, flag(t.Shared), nullable(t.CreatedBy), ms(t.CreatedAt))
 		if isUniqueViolation(err) {
-			return &roundtable.Error{Code: roundtable.ECONFLICT, Message: "The program has a template of that name already.",
-				Fields: map[string]string{"name": "The program has a template of that name already: choose another name."}}
+			return &roundtable.Error{Code: roundtable.ECONFLICT, Message: "You have a template of that name already.",
+				Fields: map[string]string{"name": "You have a template of that name already: choose another name."}}
 		} else if err != nil {
 			return fmt.Errorf("insert template: %w", err)
 		}
@@ -127,26 +132,58 @@ func (s *AgendaService) CreateAgendaTemplate(ctx context.Context, circleID strin
 	})
 }
 
-// DeleteAgendaTemplate deletes a template for a facilitator of its program.
+// ownedTemplate returns a template the actor may change: her own, or any of
+// a program she organizes. A facilitator of the program who sees the
+// template because it is shared gets EFORBIDDEN; anyone else ENOTFOUND.
+func ownedTemplate(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.AgendaTemplate, error) {
+	t, err := findTemplate(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.system || (t.CreatedBy != "" && t.CreatedBy == a.id()) {
+		return t, nil
+	}
+	err = requireOrganizer(ctx, tx, a, t.ProgramID)
+	if err == nil || roundtable.ErrorCode(err) != roundtable.ENOTFOUND {
+		return t, err
+	}
+	if t.Shared {
+		var n int
+		err := tx.QueryRowContext(ctx, `
+			SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id
+			WHERE c.program_id = $1 AND m.user_id = $2 AND m.role = 'facilitator' AND m.ground_rules_accepted_at IS NOT NULL`,
+			t.ProgramID, a.id()).Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("check facilitator: %w", err)
+		}
+		if n > 0 {
+			return nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only the template's author or the program's organizer can change or delete it.")
+		}
+	}
+	return nil, notFound("template")
+}
+
+// ShareAgendaTemplate sets who sees a template.
+func (s *AgendaService) ShareAgendaTemplate(ctx context.Context, id string, shared bool) error {
+	a := actorOf(ctx)
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := ownedTemplate(ctx, tx, a, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE agenda_templates SET shared = $1 WHERE id = $2`, flag(shared), id); err != nil {
+			return fmt.Errorf("share template: %w", err)
+		}
+		return nil
+	})
+}
+
+// DeleteAgendaTemplate deletes a template for its author or the program's
+// organizer.
 func (s *AgendaService) DeleteAgendaTemplate(ctx context.Context, id string) error {
 	a := actorOf(ctx)
 	return s.db.update(ctx, func(tx *Tx) error {
-		t, err := findTemplate(ctx, tx, id)
-		if err != nil {
+		if _, err := ownedTemplate(ctx, tx, a, id); err != nil {
 			return err
-		}
-		if !a.system {
-			var n int
-			err := tx.QueryRowContext(ctx, `
-				SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id
-				WHERE c.program_id = $1 AND m.user_id = $2 AND m.role = 'facilitator' AND m.ground_rules_accepted_at IS NOT NULL`,
-				t.ProgramID, a.id()).Scan(&n)
-			if err != nil {
-				return fmt.Errorf("check facilitator: %w", err)
-			}
-			if n == 0 {
-				return notFound("template")
-			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM agenda_templates WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("delete template: %w", err)

@@ -210,6 +210,9 @@ type seriesWork struct {
 	create   []*roundtable.Meeting
 	revise   [][2]*roundtable.Meeting // the meeting and what it becomes
 	cancel   []*roundtable.Meeting
+	// format is the program's default format, which new meetings start
+	// with; nil for none.
+	format *roundtable.Format
 }
 
 // apply makes the changes.
@@ -227,6 +230,11 @@ func (w *seriesWork) apply(ctx context.Context, tx *Tx, a actor) error {
 	for i, m := range w.create {
 		if err := insertMeeting(ctx, tx, m, a.id()); err != nil {
 			return err
+		}
+		if w.format != nil {
+			if err := applyDefaultFormat(ctx, tx, m, w.format); err != nil {
+				return err
+			}
 		}
 		for j := range w.preview.Dates {
 			if d := &w.preview.Dates[j]; d.New && d.Existing == "" && d.StartsAt.Equal(m.StartsAt) {
@@ -407,7 +415,26 @@ func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable
 		w.preview.Dates = append(w.preview.Dates, d)
 	}
 	sort.SliceStable(w.preview.Dates, func(i, j int) bool { return w.preview.Dates[i].StartsAt.Before(w.preview.Dates[j].StartsAt) })
-	return w, nil
+	return w, defaultAgenda(ctx, tx, w, p, sr)
+}
+
+// defaultAgenda notes the program's default format, which the series' new
+// meetings start with, and says in the preview whether it fits them.
+func defaultAgenda(ctx context.Context, tx *Tx, w *seriesWork, p *roundtable.Program, sr *roundtable.Series) error {
+	f, ok := roundtable.FormatByKey(p.DefaultFormat)
+	if !ok {
+		return nil
+	}
+	// A meeting not made yet has no answers: everyone who joined is expected.
+	people, err := expectedPeople(ctx, tx, &roundtable.Meeting{CircleID: w.circleID})
+	if err != nil {
+		return err
+	}
+	w.format, w.preview.Format = &f, f.Name
+	if _, err := f.Fit(roundtable.AgendaPlan{People: people, Minutes: sr.Minutes}); err != nil {
+		w.preview.FormatNote = roundtable.ErrorMessage(err)
+	}
+	return nil
 }
 
 // civilDay returns t's calendar date (read in t's location) at midnight UTC.

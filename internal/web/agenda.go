@@ -41,7 +41,7 @@ type agendaPage struct {
 	Existing int   // parts the meeting's agenda has now
 	People   int   // people expected, for the formats' minutes
 
-	Templates []*roundtable.AgendaTemplate
+	Templates []templateChoice
 	Deleting  *roundtable.AgendaTemplate // asked to confirm its deletion
 }
 
@@ -89,8 +89,33 @@ func rowView(f *form, row agendaRow, i, n int, start string) agendaRowView {
 // formatChoice is a built-in format as the editor offers it.
 type formatChoice struct {
 	Key, Name, Description, Roles string
-	Minutes                       int
-	Note                          string // when it fits the circle badly
+	Minutes                       int    // as fitted to this meeting
+	Note                          string // when it fits the circle badly, or was shortened
+	Unfit                         string // why it does not fit this meeting at all
+}
+
+// templateChoice is a saved template as the editor offers it.
+type templateChoice struct {
+	*roundtable.AgendaTemplate
+	Minutes int    // as fitted to this meeting
+	Note    string // shortened to fit
+	Unfit   string // why it does not fit this meeting at all
+	Mine    bool   // the reader may share, keep to herself or delete it
+}
+
+// fitNote says how a format or template fits the meeting: its minutes once
+// fitted, a note when it had to be shortened, or why it cannot fit.
+func fitNote(name string, segs []roundtable.Segment, minMinutes int, plan roundtable.AgendaPlan) (minutes int, note, unfit string) {
+	usual := roundtable.TotalMinutes(roundtable.PlanAgenda(segs, plan))
+	fitted, err := roundtable.FitAgenda(name, segs, minMinutes, plan)
+	if err != nil {
+		return usual, "", "Does not fit this meeting: " + roundtable.ErrorMessage(err)
+	}
+	minutes = roundtable.TotalMinutes(fitted)
+	if minutes < usual {
+		note = fmt.Sprintf("Shortened to fit this meeting: usually %d minutes.", usual)
+	}
+	return minutes, note, ""
 }
 
 // agendaFormOrder lists the form's fields in page order for the error summary.
@@ -101,7 +126,7 @@ func agendaFormOrder(n int) []string {
 			out = append(out, roundtable.SegmentField(f, i))
 		}
 	}
-	return append(out, "segments", "template_name")
+	return append(out, "segments", "template_name", "template_shared")
 }
 
 // rowsFromSegments writes saved segments as form rows.
@@ -217,8 +242,10 @@ func (s *Server) renderAgenda(w http.ResponseWriter, r *http.Request, status int
 		f = newForm(rowValues(rows, nil), agendaFormOrder(len(rows))...)
 	}
 	if source == nil {
+		// Adding after an agenda that already fills the meeting would be
+		// refused: then replacing it is what the facilitator most likely wants.
 		mode := "replace"
-		if len(ag.Segments) > 0 {
+		if len(ag.Segments) > 0 && ag.TotalMinutes() < m.Minutes {
 			mode = "add"
 		}
 		source = newForm(url.Values{"mode": {mode}}, "source", "mode")
@@ -237,27 +264,35 @@ func (s *Server) renderAgenda(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	page.Over, page.Left = max(page.Total-m.Minutes, 0), max(m.Minutes-page.Total, 0)
+	// The choices are measured against the whole meeting, as when they
+	// replace the agenda; adding one after the agenda so far is refused
+	// with its reason when the time left is too short.
+	plan := roundtable.AgendaPlan{People: page.People, FollowUps: len(ag.FollowUps), Minutes: m.Minutes}
 	for _, fm := range roundtable.Formats() {
-		c := formatChoice{Key: fm.Key, Name: fm.Name, Description: fm.Description, Roles: fm.Roles, Minutes: fm.Minutes(page.People, m.Minutes)}
+		c := formatChoice{Key: fm.Key, Name: fm.Name, Description: fm.Description, Roles: fm.Roles}
 		switch {
 		case fm.GroupSize > 0:
 			c.Note = fmt.Sprintf("The circle works in groups of %d.", fm.GroupSize)
 		case page.People < fm.MinPeople || page.People > fm.MaxPeople:
 			c.Note = fmt.Sprintf("Works best with %d to %d people; %s expected.", fm.MinPeople, fm.MaxPeople, plural(page.People, "person is", "people are"))
 		}
-		if fm.MinMinutes > m.Minutes {
-			c.Note = strings.TrimSpace(c.Note + fmt.Sprintf(" Needs at least %d minutes; this meeting has %d.", fm.MinMinutes, m.Minutes))
-		}
+		var fit string
+		c.Minutes, fit, c.Unfit = fitNote(fm.Name, fm.Segments, fm.MinMinutes, plan)
+		c.Note = strings.TrimSpace(c.Note + " " + fit)
 		page.Formats = append(page.Formats, c)
 	}
 	templates, err := s.svc.Agendas.ListAgendaTemplates(r.Context(), m.CircleID)
 	if err == nil {
-		page.Templates = templates
+		for _, t := range templates {
+			c := templateChoice{AgendaTemplate: t, Mine: t.CreatedBy == u.ID}
+			c.Minutes, c.Note, c.Unfit = fitNote("The template “"+t.Name+"”", t.Segments, 0, plan)
+			page.Templates = append(page.Templates, c)
+		}
 	}
 	if id := r.URL.Query().Get("delete"); id != "" {
 		for _, t := range page.Templates {
-			if t.ID == id {
-				page.Deleting = t
+			if t.ID == id && t.Mine {
+				page.Deleting = t.AgendaTemplate
 			}
 		}
 	}
@@ -302,7 +337,7 @@ func (s *Server) handleAgendaSave(w http.ResponseWriter, r *http.Request) error 
 	i, _ := strconv.Atoi(arg)
 	inRange := i >= 0 && i < len(rows)
 	reshow := func(rows []agendaRow) error {
-		v := rowValues(rows, url.Values{"template_name": {r.PostForm.Get("template_name")}})
+		v := rowValues(rows, url.Values{"template_name": {r.PostForm.Get("template_name")}, "template_shared": {r.PostForm.Get("template_shared")}})
 		s.renderAgenda(w, r, http.StatusOK, u, m, home, ag, rows, newForm(v, agendaFormOrder(len(rows))...), nil, true)
 		return nil
 	}
@@ -335,7 +370,7 @@ func (s *Server) handleAgendaSave(w http.ResponseWriter, r *http.Request) error 
 	}
 	var tpl *roundtable.AgendaTemplate
 	if op == "template" {
-		tpl = &roundtable.AgendaTemplate{Name: r.PostForm.Get("template_name"), Segments: segs}
+		tpl = &roundtable.AgendaTemplate{Name: r.PostForm.Get("template_name"), Segments: segs, Shared: r.PostForm.Get("template_shared") == "program"}
 		if err := tpl.Validate(); err != nil {
 			for k, msg := range roundtable.ErrorFields(err) {
 				if k == "name" || k == "segments" {
@@ -367,8 +402,10 @@ func (s *Server) handleAgendaSave(w http.ResponseWriter, r *http.Request) error 
 		s.renderAgenda(w, r, http.StatusUnprocessableEntity, u, m, home, ag, rows, f, nil, !saved)
 		return nil
 	}
-	if tpl != nil {
-		return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "Agenda saved, and kept as the template “"+tpl.Name+"” for the program.")
+	if tpl != nil && tpl.Shared {
+		return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "Agenda saved, and kept as the template “"+tpl.Name+"” for every facilitator of the program.")
+	} else if tpl != nil {
+		return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "Agenda saved, and kept as your template “"+tpl.Name+"”. Only you see it.")
 	}
 	return s.notice(w, r, "/meetings/"+m.ID, "Agenda saved. The circle sees it here and in the reminder a week before.")
 }
@@ -435,11 +472,31 @@ func (s *Server) handleAgendaTemplateDelete(w http.ResponseWriter, r *http.Reque
 	}
 	if err := s.svc.Agendas.DeleteAgendaTemplate(r.Context(), id); err != nil {
 		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-			return s.inform(w, r, "/meetings/"+m.ID+"/agenda", "That template was deleted already.")
+			return s.inform(w, r, "/meetings/"+m.ID+"/agenda", "That template is no longer there.")
 		}
 		return err
 	}
 	return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "Template deleted. Agendas made from it stay as they are.")
+}
+
+// handleAgendaTemplateShare shares one of the reader's templates with the
+// program's facilitators, or keeps it to herself again.
+func (s *Server) handleAgendaTemplateShare(w http.ResponseWriter, r *http.Request) error {
+	_, m, _, _, err := s.editableAgenda(r)
+	if err != nil {
+		return err
+	}
+	shared := r.PostForm.Get("shared") == "program"
+	if err := s.svc.Agendas.ShareAgendaTemplate(r.Context(), r.PostForm.Get("template_id"), shared); err != nil {
+		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+			return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "That template is no longer there.")
+		}
+		return err
+	}
+	if shared {
+		return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "Template shared: every facilitator of the program can now use it.")
+	}
+	return s.notice(w, r, "/meetings/"+m.ID+"/agenda", "Template kept to yourself: other facilitators no longer see it.")
 }
 
 // labelled lists the values of an agenda choice as a select's options.

@@ -103,18 +103,22 @@ func TestAgenda_Pages(t *testing.T) {
 	tv := agendaForm(segs, "template")
 	tv.Set("template_name", "Clinic, our way")
 	r = fb.post(path+"/agenda", tv).want(t, http.StatusSeeOther)
-	fb.follow(r).contains(t, "kept as the template", "Clinic, our way", "The program's templates")
+	fb.follow(r).contains(t, "kept as your template", "Only you see it", "Clinic, our way", "Templates you can use", "Yours; only you see it.")
 	fb.post(path+"/agenda", tv).want(t, http.StatusUnprocessableEntity).contains(t, "template of that name already")
 	list, err := a.svc.Agendas.ListAgendaTemplates(as(s.fac), s.circle.ID)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("got %v (%v), want one template", list, err)
 	}
-	r = fb.post(path+"/agenda/format", url.Values{"source": {"template:" + list[0].ID}, "mode": {"add"}}).want(t, http.StatusSeeOther)
-	fb.follow(r).contains(t, "added at the end", "Part 16")
+	// Adding the template after the 70 minutes saved would run
+	// over, so it is refused with the reason; replacing it fits.
+	fb.post(path+"/agenda/format", url.Values{"source": {"template:" + list[0].ID}, "mode": {"add"}}).want(t, http.StatusUnprocessableEntity).
+		contains(t, "The template “Clinic, our way” needs at least 50 minutes; the agenda so far leaves 20 of the meeting")
+	r = fb.post(path+"/agenda/format", url.Values{"source": {"template:" + list[0].ID}, "mode": {"replace"}}).want(t, http.StatusSeeOther)
+	fb.follow(r).contains(t, "The agenda now follows your template", "The parts take <strong>70 of the meeting's 90 minutes</strong>")
 	r = fb.post(path+"/agenda/templates/delete", url.Values{"template_id": {list[0].ID}}).want(t, http.StatusSeeOther)
 	fb.follow(r).contains(t, "Delete the template “Clinic, our way”", "Keep it")
 	r = fb.post(path+"/agenda/templates/delete", url.Values{"template_id": {list[0].ID}, "confirm": {"yes"}}).want(t, http.StatusSeeOther)
-	fb.follow(r).contains(t, "Template deleted").lacks(t, "The program's templates")
+	fb.follow(r).contains(t, "Template deleted").lacks(t, "Templates you can use")
 	fb.post(path+"/agenda/templates/delete", url.Values{"template_id": {list[0].ID}, "confirm": {"yes"}}).want(t, http.StatusSeeOther)
 }
 
@@ -168,8 +172,16 @@ func TestAgenda_FormatNotes(t *testing.T) {
 	at := m.StartsAt
 	fb := a.browser().signInAs(s.fac)
 	page := fb.get("/meetings/"+m.ID+"/agenda").want(t, http.StatusOK)
-	page.contains(t, "Works best with 4 to 5 people; 3 people are expected.", "Needs at least 70 minutes; this meeting has 45.",
+	page.contains(t, "Works best with 4 to 5 people; 3 people are expected.",
+		"Does not fit this meeting: Case clinic needs at least 70 minutes; this meeting has 45.",
+		`value="format:case_clinic" aria-describedby="f-source-4-hint" disabled`,
+		"Action-learning set</strong>, about 45 minutes", "Shortened to fit this meeting: usually 48 minutes.",
 		"The circle works in groups of 3.")
+	// Posted anyway (an old page), it is refused with the same reason.
+	fb.post("/meetings/"+m.ID+"/agenda/format", url.Values{"source": {"format:case_clinic"}, "mode": {"replace"}}).
+		want(t, http.StatusUnprocessableEntity).contains(t, `href="#f-source"`, "Case clinic needs at least 70 minutes; this meeting has 45.")
+	r := fb.post("/meetings/"+m.ID+"/agenda/format", url.Values{"source": {"format:action_learning"}, "mode": {"replace"}}).want(t, http.StatusSeeOther)
+	fb.follow(r).contains(t, "The parts take <strong>45 of the meeting's 45 minutes</strong>")
 	segs := []roundtable.Segment{{Title: "One", Kind: roundtable.SegmentRound, Minutes: 25}, {Title: "Two", Kind: roundtable.SegmentClosing, Minutes: 5}}
 	v := agendaForm(segs, "add")
 	paris := roundtable.LoadLocation("Europe/Paris")

@@ -42,6 +42,10 @@ func optionLists() map[string][]option {
 	for _, c := range roundtable.Cadences {
 		lists["cadences"] = append(lists["cadences"], option{string(c), c.Label()})
 	}
+	for _, f := range roundtable.Formats() {
+		lists["formats"] = append(lists["formats"], option{f.Key, f.Name})
+	}
+	lists["formats"] = append(lists["formats"], option{"", "None: facilitators plan each meeting from scratch"})
 	return lists
 }
 

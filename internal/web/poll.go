@@ -20,6 +20,16 @@ var pollFields = func() []string {
 	return append(out, "minutes", "note")
 }()
 
+// pollPrefilled is how many rows of the poll form come with a start time
+// filled in: the meeting's own, the likeliest one to keep.
+const pollPrefilled = 3
+
+// pollClock is the start time the poll form fills in: the meeting's, on the
+// circle's clock.
+func pollClock(m *roundtable.Meeting, c *roundtable.Circle) string {
+	return m.StartsAt.In(roundtable.LoadLocation(c.TimeZone)).Format("15:04")
+}
+
 // pollFormPage is the facilitator's form to offer new times.
 type pollFormPage struct {
 	layoutData
@@ -52,9 +62,9 @@ func (s *Server) handlePollNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	clock := m.StartsAt.In(roundtable.LoadLocation(home.Circle.TimeZone)).Format("15:04")
+	clock := pollClock(m, home.Circle)
 	v := url.Values{"scope": {string(roundtable.ScopeMeeting)}, "minutes": {strconv.Itoa(m.Minutes)}}
-	for i := 1; i <= 3; i++ {
+	for i := 1; i <= pollPrefilled; i++ {
 		v.Set("option"+strconv.Itoa(i)+"_time", clock)
 	}
 	s.renderPollForm(w, r, http.StatusOK, u, m, home, newForm(v, pollFields...))
@@ -71,10 +81,20 @@ func (s *Server) handlePollCreate(w http.ResponseWriter, r *http.Request) error 
 	loc := roundtable.LoadLocation(home.Circle.TimeZone)
 	p := &roundtable.Poll{MeetingID: m.ID, Scope: roundtable.PollScope(f.text("scope")), Note: f.text("note")}
 	minutes := f.intField("minutes", "Enter the length in minutes, like 90.")
+	clock := pollClock(m, home.Circle)
 	var numbers []int // the form's number of each option given
 	for i := 1; i <= roundtable.MaxPollOptions; i++ {
 		n := strconv.Itoa(i)
-		if f.text("option"+n+"_date") == "" && f.text("option"+n+"_time") == "" {
+		date, start := f.text("option"+n+"_date"), f.text("option"+n+"_time")
+		switch {
+		case date == "" && (start == "" || (i <= pollPrefilled && start == clock)):
+			continue // a row left as the page gave it is not an option
+		case date == "":
+			// A start time of her own says she meant to offer this row.
+			f.add("option"+n+"_date", "Enter the date of time "+n+", or empty its start time to leave it out.")
+			continue
+		case start == "":
+			f.add("option"+n+"_time", "Enter the start time of time "+n+", like "+clock+".")
 			continue
 		}
 		at, _ := parseDateTime(f, "option"+n+"_date", "option"+n+"_time", loc)

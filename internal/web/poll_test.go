@@ -72,3 +72,40 @@ func TestPoll_Pages(t *testing.T) {
 		t.Errorf("a closed poll moved the meeting again")
 	}
 }
+
+// TestPoll_UntouchedRows: the form fills a start time into its first three
+// rows; offering two times leaves the third as the page gave it, and that
+// row is no option. A row whose time she changed but whose date she left
+// out asks for the date rather than vanishing.
+func TestPoll_UntouchedRows(t *testing.T) {
+	a := newApp(t)
+	s := a.scheduled()
+	m := a.meetingIn(s, 10, 90)
+	fb := a.browser().signInAs(s.fac)
+	newPath := "/meetings/" + m.ID + "/polls/new"
+	fb.get(newPath).want(t, http.StatusOK).contains(t, `name="option3_time" value="10:00"`)
+	d1, _, _ := parisAt(11, "18:00")
+	d2, _, _ := parisAt(12, "08:00")
+	two := url.Values{"scope": {"meeting"}, "minutes": {"90"},
+		"option1_date": {d1}, "option1_time": {"18:00"}, "option2_date": {d2}, "option2_time": {"08:00"},
+		"option3_date": {""}, "option3_time": {"10:00"}, "option4_date": {""}, "option4_time": {""}}
+
+	// A third row with a time of her own but no date: she meant it.
+	partly := url.Values{}
+	for k, v := range two {
+		partly[k] = v
+	}
+	partly.Set("option3_time", "11:30")
+	fb.post(newPath, partly).want(t, http.StatusUnprocessableEntity).
+		contains(t, `href="#f-option3_date"`, "Enter the date of time 3, or empty its start time to leave it out.", `value="11:30"`).
+		lacks(t, "Enter the date of the meeting")
+
+	r := fb.post(newPath, two).want(t, http.StatusSeeOther)
+	p, err := a.svc.Polls.FindPoll(as(s.fac), strings.TrimPrefix(r.Location, "/polls/"))
+	if err != nil {
+		t.Fatalf("got redirect %q (%v), want the new poll", r.Location, err)
+	}
+	if len(p.Options) != 2 {
+		t.Fatalf("got %d options, want the two offered", len(p.Options))
+	}
+}

@@ -14,7 +14,7 @@ import (
 // programFields are the program form's fields in page order, the
 // questions' rows after the ground rules.
 var programFields = func() []string {
-	out := []string{"name", "purpose", "start_date", "end_date", "cadence", "session_minutes",
+	out := []string{"name", "purpose", "start_date", "end_date", "cadence", "session_minutes", "default_format",
 		"size_min", "size_target", "size_max", "time_zone", "ground_rules"}
 	for i := 1; i <= roundtable.MaxQuestions; i++ {
 		for _, part := range questionParts {
@@ -58,7 +58,7 @@ func programValues(p *roundtable.Program) url.Values {
 		"name": {p.Name}, "purpose": {p.Purpose}, "cadence": {string(p.Cadence)},
 		"session_minutes": {strconv.Itoa(p.SessionMinutes)}, "size_min": {strconv.Itoa(p.SizeMin)},
 		"size_target": {strconv.Itoa(p.SizeTarget)}, "size_max": {strconv.Itoa(p.SizeMax)},
-		"time_zone": {p.TimeZone}, "ground_rules": {p.GroundRules},
+		"time_zone": {p.TimeZone}, "ground_rules": {p.GroundRules}, "default_format": {p.DefaultFormat},
 	}
 	if !p.StartDate.IsZero() {
 		v.Set("start_date", p.StartDate.Format(roundtable.DateLayout))
@@ -83,6 +83,7 @@ func programFromForm(f *form, p *roundtable.Program) {
 	p.EndDate = dateField(f, "end_date", "Enter the end date like 2026-12-31.")
 	p.Cadence = roundtable.Cadence(f.text("cadence"))
 	p.SessionMinutes = f.intField("session_minutes", "Enter the session length in minutes, like 90.")
+	p.DefaultFormat = f.text("default_format")
 	p.SizeMin = f.intField("size_min", "Enter a number, like 6.")
 	p.SizeTarget = f.intField("size_target", "Enter a number, like 7.")
 	p.SizeMax = f.intField("size_max", "Enter a number, like 8.")
@@ -126,6 +127,7 @@ func (s *Server) handleProgramNew(w http.ResponseWriter, r *http.Request) error 
 		StartDate: start, EndDate: start.AddDate(0, 6, -1),
 		Cadence: roundtable.Monthly, SessionMinutes: 90, SizeMin: 6, SizeTarget: 7, SizeMax: 8,
 		TimeZone: u.TimeZone, GroundRules: roundtable.DefaultGroundRules, ApplicationsOpen: true,
+		DefaultFormat: roundtable.DefaultFormatKey,
 	}
 	if p.TimeZone == "" {
 		p.TimeZone = "UTC"

@@ -119,6 +119,7 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/meetings/{meetingID}/agenda", name: "meeting.agenda.save", h: s.handleAgendaSave},
 		{method: "POST", pattern: "/meetings/{meetingID}/agenda/format", name: "meeting.agenda.format", h: s.handleAgendaFormat},
 		{method: "POST", pattern: "/meetings/{meetingID}/agenda/templates/delete", name: "meeting.agenda.template.delete", h: s.handleAgendaTemplateDelete},
+		{method: "POST", pattern: "/meetings/{meetingID}/agenda/templates/share", name: "meeting.agenda.template.share", h: s.handleAgendaTemplateShare},
 		{method: "GET", pattern: "/meetings/{meetingID}/roles", name: "meeting.roles", h: s.handleRolesEdit},
 		{method: "POST", pattern: "/meetings/{meetingID}/roles", name: "meeting.roles.save", h: s.handleRolesSave},
 		{method: "GET", pattern: "/meetings/{meetingID}/challenge", name: "meeting.challenge", h: s.handleChallengeEdit},

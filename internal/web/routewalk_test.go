@@ -210,6 +210,7 @@ func TestRouteWalk(t *testing.T) {
 			"kind_0": {"discussion"}, "op": {"save"}}},
 		"meeting.agenda.format":          {form: url.Values{"source": {"format:check_in"}, "mode": {"replace"}}},
 		"meeting.agenda.template.delete": {form: url.Values{"template_id": {"made-up"}, "confirm": {"yes"}}},
+		"meeting.agenda.template.share":  {form: url.Values{"template_id": {"made-up"}, "shared": {"program"}}},
 		"meeting.roles.save":             {form: url.Values{"presenter": {memberB.ID}}},
 		"meeting.challenge.save":         {form: url.Values{"question": {"Intruder question"}}},
 		"formation.start":                {form: formationForm()},

@@ -291,6 +291,8 @@ type seriesPreviewPage struct {
 	Kept       int
 	Hidden     []option // the form's values, posted on
 	Back       string   // the form with these values
+	Format     string   // the program's default format, which new meetings start with
+	FormatNote string   // why it does not fit these meetings
 }
 
 // handleSeriesPreview shows the meetings the choices make, or the form with
@@ -320,6 +322,7 @@ func (s *Server) handleSeriesPreview(w http.ResponseWriter, r *http.Request) err
 		layoutData: layoutData{Title: "Check the meetings", Nav: "home"},
 		Circle:     setup.Circle, Changing: changing, Phrase: sr.Phrase(), Zone: zoneName(loc),
 		From: preview.From.Format("2 January 2006"), Back: "/circles/" + setup.Circle.ID + "/series?" + v.Encode(),
+		Format: preview.Format, FormatNote: preview.FormatNote,
 	}
 	if cloc.String() != loc.String() {
 		page.CircleZone = zoneName(cloc)
@@ -398,6 +401,9 @@ func (s *Server) handleSeriesSave(w http.ResponseWriter, r *http.Request) error 
 	} else {
 		msg = fmt.Sprintf("The series is set: %s, %s. Everyone gets an invitation for each in their own time zone.",
 			plural(created, "meeting", "meetings"), sr.Phrase())
+	}
+	if created > 0 && preview.Format != "" && preview.FormatNote == "" {
+		msg += " Each new meeting has the agenda of " + preview.Format + "; change it on the meeting's agenda page."
 	}
 	return s.notice(w, r, "/circles/"+setup.Circle.ID, msg)
 }
