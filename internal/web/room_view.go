@@ -169,6 +169,31 @@ func (v *roomView) Posts(kind roundtable.BoardKind) []roundtable.BoardPost {
 	return out
 }
 
+// presenceMark is how the room shows whether a person is here.
+type presenceMark struct {
+	Here bool   // drawn as present (a filled mark) rather than away
+	Text string // in words: nothing is told by the mark alone
+}
+
+// Presence says whether a person is here: with a screen following the room
+// now, or else by the attendance taken (the facilitator's correction first).
+func (v *roomView) Presence(p roundtable.RoomPerson) presenceMark {
+	live := p.Here && !v.R.Ended
+	switch {
+	case live && p.Marked && !p.Present:
+		return presenceMark{true, "here, marked absent"}
+	case live:
+		return presenceMark{true, "here"}
+	case p.Present && p.Marked:
+		return presenceMark{true, "marked present"}
+	case p.Present && v.R.Ended:
+		return presenceMark{true, "was here"}
+	case p.Present:
+		return presenceMark{false, "was here"}
+	}
+	return presenceMark{false, "not here"}
+}
+
 // HandUp reports whether userID waits with a raised hand.
 func (v *roomView) HandUp(userID string) bool {
 	for _, h := range v.R.Hands {
