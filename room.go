@@ -49,7 +49,11 @@ const (
 
 // Limits of what people write in the room.
 const (
-	MaxPostLength       = 1000 // a board post
+	MaxPostLength = 1000 // a board post
+	// MaxPostsPerMeeting is how many posts one person may put on a
+	// meeting's board: generous for any real meeting, and a board stays
+	// readable for everyone.
+	MaxPostsPerMeeting  = 100
 	MaxCommitmentLength = 500  // one commitment of a play-back
 	MaxCommitments      = 20   // commitments in one play-back
 	MaxReportLength     = 1000 // what happened with a commitment
@@ -247,7 +251,8 @@ type RoomService interface {
 
 	// Post puts a question or suggestion on the board. EINVALID when the
 	// current segment does not take that kind (questions-only segments
-	// refuse suggestions) or the text is empty or too long.
+	// refuse suggestions), the text is empty or too long, or the caller
+	// has posted MaxPostsPerMeeting times in this meeting.
 	Post(ctx context.Context, meetingID string, kind BoardKind, body string) (*BoardPost, error)
 
 	// PlayBack records the presenter's play-back: the suggestions she picks

@@ -59,6 +59,7 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	v := newRoomView(room, s.now(), roomAudience(room, u.ID) == roundtable.AudienceGuest)
+	v.AllPosts = r.URL.Query().Get("board") == "all"
 	page := &roomPage{
 		layoutData: layoutData{Title: "Meeting room · " + room.CircleName, Nav: "home"},
 		V:          v, Me: u, Classes: roomClasses(room, u.ID),

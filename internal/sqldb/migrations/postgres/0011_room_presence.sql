@@ -12,3 +12,7 @@ CREATE TABLE room_presence (
 CREATE INDEX room_presence_meeting ON room_presence (meeting_id, user_id);
 CREATE INDEX room_presence_instance ON room_presence (instance);
 CREATE INDEX room_presence_expires ON room_presence (expires_at);
+
+-- Each person's posts on a meeting's board are counted before another is
+-- taken (roundtable.MaxPostsPerMeeting).
+CREATE INDEX board_posts_author ON board_posts (meeting_id, author_id);
