@@ -33,7 +33,7 @@ type roomView struct {
 	// AllPosts draws the whole board rather than its newest posts: on the
 	// page asked for it, never in the frames every screen shares.
 	AllPosts bool
-	names map[string]string
+	names    map[string]string
 	// barTop is the share the widest speaking bar stands for: twice the
 	// fair share or the largest share, whichever is more.
 	barTop float64
