@@ -110,7 +110,8 @@ func TestBrowser_RoomAgendaBar(t *testing.T) {
 			}
 			lines, err := chromedp.Run(fac.ctx, chromedp.Evaluate[int](agendaBarLines))
 			t.Logf("%s at %d px: titles take at most %d lines (%v)", c.name, width, lines, err)
-			fac.saveScreenshot(fmt.Sprintf("agenda-%s-%d", c.name, width))
 		}
+		fac.do("laptop viewport", chromedp.EmulateViewport(1280, 900))
+		fac.checkPage("meeting room, agenda bar of " + c.name)
 	}
 }

@@ -62,4 +62,19 @@ func TestBrowser_RoomPresence(t *testing.T) {
 		b.waitFor("all three present, a fair share of a third", allPresent, time.Second)
 	}
 	nia.checkPage("meeting room, everyone present")
+
+	// A board thousands of posts long reaches every screen as its newest
+	// posts, with the whole board a link away.
+	if err := sqldb.SeedBoard(context.Background(), m.DB, mt.ID, 2000); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range everyone {
+		b.waitFor("the long board", `document.querySelector("[data-region=board]").textContent.includes("(newest 30 of 1000)")`, 5*time.Second)
+	}
+	kemi.checkPage("meeting room, long board")
+	if href := kemi.attr(`[data-region=board] .board-more a`, "href"); href != room+"?board=all#board" {
+		t.Fatalf("got a link to %q, want the whole board", href)
+	}
+	kemi.open(room + "?board=all")
+	kemi.waitFor("the whole board", `document.querySelectorAll("[data-board-all] .posts li").length === 2000`, 5*time.Second)
 }
