@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -57,6 +58,13 @@ func TestRoom_LongBoard(t *testing.T) {
 	if len(f.Data) > roomPageLimit {
 		t.Errorf("got a frame of %d bytes, want at most %d", len(f.Data), roomPageLimit)
 	}
+
+	// Each of the three has posted hundreds of times: the next post is
+	// refused beside the form, with the limit and why, and the text kept.
+	w.tb.post(w.path+"/board", url.Values{"kind": {"question"}, "body": {"Quokka-one-more-post"}}).
+		want(t, http.StatusUnprocessableEntity).contains(t, "You have posted 100 times in this meeting", "readable for everyone", "Quokka-one-more-post")
+	w.tb.postJS(w.path+"/board", url.Values{"kind": {"question"}, "body": {"Again"}}).
+		wantJSONError(t, http.StatusUnprocessableEntity, "You have posted 100 times in this meeting")
 
 	all := w.nb.get(w.path+"?board=all").want(t, http.StatusOK)
 	if n := strings.Count(all.Body, `<p class="by">`); n != 2000 || !strings.Contains(all.Body, "Post 1:") {

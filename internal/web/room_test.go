@@ -133,6 +133,23 @@ func (w *roomWorld) room(t *testing.T, u *roundtable.User) *roundtable.Room {
 	return r
 }
 
+// waitGone waits until u, whose screens closed, is no longer here.
+func (w *roomWorld) waitGone(t *testing.T, u *roundtable.User) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		here := false
+		for _, p := range w.room(t, w.fac).People {
+			here = here || (p.UserID == u.ID && p.Here)
+		}
+		if !here {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is still here 5 s after her screens closed", u.Name)
+		}
+	}
+}
+
 // post puts something on the board as u, through the service.
 func (w *roomWorld) post(t *testing.T, u *roundtable.User, kind roundtable.BoardKind, body string) *roundtable.BoardPost {
 	t.Helper()
@@ -749,6 +766,7 @@ func TestRoom_Events(t *testing.T) {
 	// A screen that lost its connection reconnects with the last id it had:
 	// the current room comes at once.
 	s.close()
+	w.waitGone(t, w.ny) // her leaving changes the room too
 	w.post(t, w.tokyo, roundtable.PostSuggestion, "Pair the leads.")
 	again, _, _ := w.openEvents(t, w.ny, ev.ID)
 	_, f = again.next(2 * time.Second)
