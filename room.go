@@ -49,7 +49,11 @@ const (
 
 // Limits of what people write in the room.
 const (
-	MaxPostLength       = 1000 // a board post
+	MaxPostLength = 1000 // a board post
+	// MaxPostsPerMeeting is how many posts one person may put on a
+	// meeting's board: generous for any real meeting, and a board stays
+	// readable for everyone.
+	MaxPostsPerMeeting  = 100
 	MaxCommitmentLength = 500  // one commitment of a play-back
 	MaxCommitments      = 20   // commitments in one play-back
 	MaxReportLength     = 1000 // what happened with a commitment
@@ -67,7 +71,15 @@ type RoomPerson struct {
 	Present     bool      // joined the room, or marked present by the facilitator
 	Marked      bool      // attendance set by the facilitator rather than by joining
 	Joined      time.Time // first joined, zero if never
+	// Here is set while the person has the room open on a screen that
+	// follows it live (see RoomService.Enter).
+	Here bool
 }
+
+// PresenceLease is how long a screen counts as in the room without its app
+// instance renewing it (RoomService.KeepPresence). Instances renew well
+// within it; the screens of an instance that died stop counting after it.
+const PresenceLease = time.Minute
 
 // Timer is the server-kept timer of the current segment. Screens compute
 // what they show from it and the server's clock, so all agree.
@@ -199,8 +211,30 @@ type RoomService interface {
 	// asks: callers check access with Room first.
 	Snapshot(ctx context.Context, meetingID, audience string) (*Room, error)
 
-	// Join records that the caller joined the room (attendance).
+	// Join records that the caller joined the room (attendance): while the
+	// meeting is under way, or from shortly before its planned start to
+	// shortly after its planned end for a meeting run without the timer.
+	// EINVALID at other times; only the first join counts, and never over
+	// the facilitator's correction.
 	Join(ctx context.Context, meetingID string) error
+
+	// Enter records that a screen of the caller opened the room and follows
+	// it live, on the app instance named instance, and returns the screen's
+	// presence for Leave. Whoever has a screen open is Here; while the
+	// meeting is under way they also join (see Join), and starting the
+	// meeting has everyone Here join. A presence ends with Leave, or
+	// PresenceLease after its instance last renewed it. Returns "" for the
+	// system, which is never in a room.
+	Enter(ctx context.Context, meetingID, instance string) (presenceID string, err error)
+
+	// Leave ends a presence of the caller's (a screen closed). Ending one
+	// already ended is no error.
+	Leave(ctx context.Context, presenceID string) error
+
+	// KeepPresence renews the presences of the screens open on instance and
+	// ends every presence, of any instance, not renewed within
+	// PresenceLease. System context only (ENOTFOUND otherwise).
+	KeepPresence(ctx context.Context, instance string) error
 
 	// ControlTimer starts, pauses, extends (by minutes) or moves the agenda.
 	// The meeting's facilitator, timekeeper and the circle's facilitator
@@ -217,7 +251,8 @@ type RoomService interface {
 
 	// Post puts a question or suggestion on the board. EINVALID when the
 	// current segment does not take that kind (questions-only segments
-	// refuse suggestions) or the text is empty or too long.
+	// refuse suggestions), the text is empty or too long, or the caller
+	// has posted MaxPostsPerMeeting times in this meeting.
 	Post(ctx context.Context, meetingID string, kind BoardKind, body string) (*BoardPost, error)
 
 	// PlayBack records the presenter's play-back: the suggestions she picks

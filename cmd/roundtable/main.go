@@ -190,6 +190,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.DB.Dialect() == "postgres" {
 		go live.ListenPostgres(liveCtx, m.Config.DatabaseURL, hub, m.Logger)
 	}
+	// The database knows who has a room open on which instance; this one
+	// renews its screens' presences and ends those of instances gone.
+	go handler.KeepPresence(liveCtx)
 
 	outboxCtx, cancel := context.WithCancel(context.Background())
 	m.stopOutbox, m.outboxDone = cancel, make(chan struct{})

@@ -62,6 +62,38 @@ func TestRoom_TwoInstancesOnPostgres(t *testing.T) {
 	if !strings.Contains(got.regions["timer"], `data-running="true"`) {
 		t.Errorf("the frame after the start does not show a running timer:\n%s", got.regions["timer"])
 	}
+
+	// The member's stream lives on the second instance; the database tells
+	// the first that she is here, and the start took her attendance.
+	sys := roundtable.NewSystemContext(context.Background())
+	here := func() (n int) {
+		t.Helper()
+		r, err := rooms.Snapshot(sys, meetingID, roundtable.AudienceMember)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range r.People {
+			if p.Here {
+				n++
+				if !p.Present {
+					t.Errorf("got %+v, want the member here present since the start", p)
+				}
+			}
+		}
+		return n
+	}
+	if n := here(); n != 1 {
+		t.Fatalf("got %d people here, want the member watching on the second instance", n)
+	}
+	// Her stream closes: the second instance records that she left.
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for here() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the member is still here 5 s after her stream closed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // roomEvent is one event of a room's stream.

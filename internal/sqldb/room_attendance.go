@@ -16,8 +16,8 @@ const (
 )
 
 // Join records that the caller joined the room. Only the first join counts:
-// opening the room again changes nothing, so a facilitator's correction
-// made after it stays. Every page load and every reconnecting screen joins,
+// opening the room again changes nothing, and a facilitator's correction
+// stays whenever it was made. Every page load and every reconnecting screen joins,
 // so the usual case (joined already) is answered from a reader.
 func (s *RoomService) Join(ctx context.Context, meetingID string) error {
 	a := actorOf(ctx)
@@ -53,26 +53,15 @@ func (s *RoomService) Join(ctx context.Context, meetingID string) error {
 		if err := checkJoin(tx, rc); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO attendance (meeting_id, user_id, present, marked, joined_at, updated_at) VALUES ($1, $2, 1, 0, $3, $4)
-			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = 1, marked = 0, joined_at = excluded.joined_at,
-				updated_at = excluded.updated_at
-			WHERE attendance.joined_at IS NULL`,
-			rc.m.ID, rc.userID, ms(tx.now), ms(tx.now))
-		if err != nil {
-			return fmt.Errorf("record attendance: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return nil // someone else's request joined first
-		}
-		return touchRoom(ctx, tx, rc.m.ID, partPeople)
+		_, err = proposeAttendance(ctx, tx, rc.m.ID, rc.userID)
+		return err
 	})
 }
 
 // checkJoin returns EINVALID when the room takes no attendance: the meeting
-// is cancelled or ended, or it is not running and too early or too late.
+// is cancelled or ended, or it is not under way and too early or too late.
+// A meeting under way takes attendance whatever the clock says; the window
+// around its planned time serves meetings run without the timer.
 func checkJoin(tx *Tx, rc *roomCtx) error {
 	if err := rc.requireLive(false); err != nil {
 		return err

@@ -86,3 +86,37 @@ func RoomBenchMeetings(ctx context.Context, db *DB) ([]string, error) {
 	})
 	return ids, err
 }
+
+// SeedBoard puts n posts on a meeting's board at once, questions and
+// suggestions in turn, spread over the members of its circle, bypassing the
+// limit of posts per person: a long board for tests and benchmarks to draw.
+func SeedBoard(ctx context.Context, db *DB, meetingID string, n int) error {
+	return db.update(ctx, func(tx *Tx) error {
+		m, err := findMeeting(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		people, err := loadPeople(ctx, tx, m.CircleID, meetingID)
+		if err != nil {
+			return err
+		}
+		if len(people) == 0 {
+			return fmt.Errorf("seed board: the meeting's circle has nobody")
+		}
+		at := tx.now.Add(-time.Duration(n) * time.Second)
+		for i := range n {
+			kind := roundtable.PostQuestion
+			if i%2 == 1 {
+				kind = roundtable.PostSuggestion
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO board_posts (id, meeting_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				newID(), meetingID, people[i%len(people)].UserID, kind,
+				fmt.Sprintf("Post %d: what would change if the two teams shared one backlog for a quarter?", i+1),
+				ms(at.Add(time.Duration(i)*time.Second))); err != nil {
+				return fmt.Errorf("seed board: %w", err)
+			}
+		}
+		return touchRoom(ctx, tx, meetingID, partBoard)
+	})
+}

@@ -50,6 +50,17 @@ func (s *RoomService) Post(ctx context.Context, meetingID string, kind roundtabl
 		if err := v.Err(); err != nil {
 			return err
 		}
+		// The room is locked by now (touched first), so two posts of one
+		// person cannot both slip under the limit.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM board_posts WHERE meeting_id = $1 AND author_id = $2`,
+			rc.m.ID, rc.userID).Scan(&n); err != nil {
+			return fmt.Errorf("count posts: %w", err)
+		}
+		if n >= roundtable.MaxPostsPerMeeting {
+			msg := fmt.Sprintf("You have posted %d times in this meeting, the most one person can, so that the board stays readable for everyone. Say the rest aloud, or ask the note-taker to put it in the minutes.", roundtable.MaxPostsPerMeeting)
+			return &roundtable.Error{Code: roundtable.EINVALID, Message: msg, Fields: map[string]string{"body": msg}}
+		}
 		p = &roundtable.BoardPost{ID: newID(), MeetingID: rc.m.ID, SegmentID: seg.ID, AuthorID: rc.userID,
 			Kind: kind, Body: body, CreatedAt: tx.now}
 		var err error

@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -154,5 +155,37 @@ func TestRoomService_PlayBack(t *testing.T) {
 				t.Fatalf("got %+v, want the commitment dropped with the report", c)
 			}
 		})
+	})
+}
+
+// TestRoomService_PostLimit: one person posts at most MaxPostsPerMeeting
+// times in a meeting, told why when she reaches it; the others go on.
+func TestRoomService_PostLimit(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.roomWorld()
+		id := w.meeting.ID
+		w.goTo(t, segDiscussion)
+		for i := range roundtable.MaxPostsPerMeeting {
+			kind := roundtable.PostQuestion
+			if i%2 == 1 {
+				kind = roundtable.PostSuggestion
+			}
+			_, err := w.rooms.Post(as(w.chair), id, kind, fmt.Sprintf("Idea %d", i+1))
+			must(t, err)
+		}
+		_, err := w.rooms.Post(as(w.chair), id, roundtable.PostSuggestion, "One more")
+		wantCode(t, err, roundtable.EINVALID)
+		msg := roundtable.ErrorMessage(err)
+		if !strings.Contains(msg, fmt.Sprintf("%d times", roundtable.MaxPostsPerMeeting)) || !strings.Contains(msg, "readable") {
+			t.Fatalf("got %q, want the limit and its reason", msg)
+		}
+		if f := roundtable.ErrorFields(err); f["body"] == "" {
+			t.Fatalf("got fields %v, want the message beside the text", f)
+		}
+		_, err = w.rooms.Post(as(w.keeper), id, roundtable.PostSuggestion, "Mine still goes on")
+		must(t, err)
+		if n := len(w.room(t, w.fac).Board); n != roundtable.MaxPostsPerMeeting+1 {
+			t.Fatalf("got %d posts, want %d", n, roundtable.MaxPostsPerMeeting+1)
+		}
 	})
 }

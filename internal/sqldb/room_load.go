@@ -110,33 +110,35 @@ func loadRoomSince(ctx context.Context, tx *Tx, rc *roomCtx, prev *roomCache) (*
 
 // loadPeople returns who may be in a meeting's room: the circle's members
 // who accepted its ground rules, then the meeting's guests, each by name,
-// with their attendance.
+// with their attendance and whether a screen of theirs is in the room.
 func loadPeople(ctx context.Context, tx *Tx, circleID, meetingID string) ([]roundtable.RoomPerson, error) {
 	out, err := queryAll(ctx, tx, `
 		SELECT u.id, u.name, 0, CASE WHEN m.role = 'facilitator' THEN 1 ELSE 0 END,
-			COALESCE(a.present, 0), COALESCE(a.marked, 0), a.joined_at
+			COALESCE(a.present, 0), COALESCE(a.marked, 0), a.joined_at,
+			CASE WHEN EXISTS (SELECT 1 FROM room_presence p WHERE p.meeting_id = $1 AND p.user_id = m.user_id AND p.expires_at > $5) THEN 1 ELSE 0 END
 		FROM circle_members m
 		JOIN users u ON u.id = m.user_id
 		LEFT JOIN attendance a ON a.meeting_id = $1 AND a.user_id = m.user_id
 		WHERE m.circle_id = $2 AND m.ground_rules_accepted_at IS NOT NULL
 		UNION ALL
-		SELECT u.id, u.name, 1, 0, COALESCE(a.present, 0), COALESCE(a.marked, 0), a.joined_at
+		SELECT u.id, u.name, 1, 0, COALESCE(a.present, 0), COALESCE(a.marked, 0), a.joined_at,
+			CASE WHEN EXISTS (SELECT 1 FROM room_presence p WHERE p.meeting_id = g.meeting_id AND p.user_id = g.user_id AND p.expires_at > $5) THEN 1 ELSE 0 END
 		FROM meeting_guests g
 		JOIN users u ON u.id = g.user_id
 		LEFT JOIN attendance a ON a.meeting_id = g.meeting_id AND a.user_id = g.user_id
 		WHERE g.meeting_id = $3 AND NOT EXISTS (
 			SELECT 1 FROM circle_members m WHERE m.circle_id = $4 AND m.user_id = g.user_id)`,
 		func(rows *sql.Rows) (p roundtable.RoomPerson, err error) {
-			var guest, facilitator, present, marked int
+			var guest, facilitator, present, marked, here int
 			var joined *int64
-			err = rows.Scan(&p.UserID, &p.Name, &guest, &facilitator, &present, &marked, &joined)
-			p.Guest, p.Facilitator, p.Present, p.Marked = guest == 1, facilitator == 1, present == 1, marked == 1
+			err = rows.Scan(&p.UserID, &p.Name, &guest, &facilitator, &present, &marked, &joined, &here)
+			p.Guest, p.Facilitator, p.Present, p.Marked, p.Here = guest == 1, facilitator == 1, present == 1, marked == 1, here == 1
 			if joined != nil {
 				p.Joined = fromMS(*joined)
 			}
 			return p, err
 		},
-		meetingID, circleID, meetingID, circleID)
+		meetingID, circleID, meetingID, circleID, ms(tx.now))
 	if err != nil {
 		return nil, fmt.Errorf("load people: %w", err)
 	}

@@ -68,6 +68,13 @@ func (s *RoomService) ControlTimer(ctx context.Context, meetingID string, action
 				return err
 			}
 		}
+		if !rc.st.started() && st.started() && !st.ended() {
+			// Whoever has the room open when the meeting starts is there:
+			// they opened it early and have not reloaded since.
+			if err := joinPresent(ctx, tx, rc.m.ID); err != nil {
+				return err
+			}
+		}
 		return saveTimer(ctx, tx, rc.m.ID, st)
 	})
 }

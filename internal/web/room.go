@@ -54,11 +54,12 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) error {
 // renderRoom draws the room for the reader, with the outcome of a form posted
 // without JavaScript when there is one.
 func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, fill func(*roomPage)) error {
-	u, id, room, err := s.enterRoom(r)
+	u, id, room, err := s.enterRoom(r, true)
 	if err != nil {
 		return err
 	}
 	v := newRoomView(room, s.now(), roomAudience(room, u.ID) == roundtable.AudienceGuest)
+	v.AllPosts = r.URL.Query().Get("board") == "all"
 	page := &roomPage{
 		layoutData: layoutData{Title: "Meeting room · " + room.CircleName, Nav: "home"},
 		V:          v, Me: u, Classes: roomClasses(room, u.ID),
@@ -72,16 +73,18 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 	return nil
 }
 
-// enterRoom records that the reader joined the request's room and returns it
-// as they may see it.
-func (s *Server) enterRoom(r *http.Request) (*roundtable.User, string, *roundtable.Room, error) {
+// enterRoom returns the request's room as the reader may see it, after
+// recording that they joined it when join is set.
+func (s *Server) enterRoom(r *http.Request, join bool) (*roundtable.User, string, *roundtable.Room, error) {
 	u, err := requireUser(r)
 	if err != nil {
 		return nil, "", nil, err
 	}
 	id := r.PathValue("meetingID")
-	if err := s.joinRoom(r, id); err != nil {
-		return nil, "", nil, err
+	if join {
+		if err := s.joinRoom(r, id); err != nil {
+			return nil, "", nil, err
+		}
 	}
 	room, err := s.svc.Room.Room(r.Context(), id)
 	if err != nil {
@@ -107,11 +110,14 @@ func (s *Server) joinRoom(r *http.Request, meetingID string) error {
 
 // handleRoomEvents streams the room's frames to one screen. A reconnecting
 // screen gets the current frame at once, so it never shows a stale room.
+// While the stream is open its reader is here (and joins once the meeting
+// is under way); when it closes, they left.
 func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
-	u, id, room, err := s.enterRoom(r)
+	u, id, room, err := s.enterRoom(r, false)
 	if err != nil {
 		return err
 	}
+	defer s.enterPresence(r.Context(), id)()
 	sub, err := s.hub.SubscribeAs(r.Context(), id, roomAudience(room, u.ID), u.ID)
 	if errors.Is(err, live.ErrClosed) {
 		return roundtable.Errorf(roundtable.ENOTFOUND, "We could not find this meeting.")

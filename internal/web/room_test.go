@@ -64,10 +64,15 @@ type roomWorld struct {
 
 func newRoomWorld(t *testing.T) *roomWorld {
 	t.Helper()
+	return newRoomWorldAt(t, time.Now().Add(5*time.Minute).Truncate(time.Minute))
+}
+
+// newRoomWorldAt is newRoomWorld with the meeting starting at start.
+func newRoomWorldAt(t *testing.T, start time.Time) *roomWorld {
+	t.Helper()
 	a := newApp(t)
 	w := &roomWorld{a: a, scheduled: a.scheduled()}
 	fac := as(w.fac)
-	start := time.Now().Add(5 * time.Minute).Truncate(time.Minute)
 	w.meeting = &roundtable.Meeting{CircleID: w.circle.ID, StartsAt: start, Minutes: 90, VideoURL: "https://v.example/cedar"}
 	w.next = &roundtable.Meeting{CircleID: w.circle.ID, StartsAt: start.AddDate(0, 0, 14), Minutes: 90, VideoURL: "https://v.example/cedar"}
 	for _, m := range []*roundtable.Meeting{w.meeting, w.next} {
@@ -126,6 +131,23 @@ func (w *roomWorld) room(t *testing.T, u *roundtable.User) *roundtable.Room {
 		t.Fatalf("read room: %v", err)
 	}
 	return r
+}
+
+// waitGone waits until u, whose screens closed, is no longer here.
+func (w *roomWorld) waitGone(t *testing.T, u *roundtable.User) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		here := false
+		for _, p := range w.room(t, w.fac).People {
+			here = here || (p.UserID == u.ID && p.Here)
+		}
+		if !here {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is still here 5 s after her screens closed", u.Name)
+		}
+	}
 }
 
 // post puts something on the board as u, through the service.
@@ -306,16 +328,17 @@ func TestRoom_WithoutJavaScript(t *testing.T) {
 	nb.post(w.path+"/minutes", url.Values{"base_version": {"1"}, "text": {"Mine"}}).want(t, http.StatusForbidden).
 		contains(t, "Only the note-taker or the facilitator")
 
-	// Attendance: Fay joined by opening the room; she marks Taro absent and back.
+	// Attendance: Fay joined by opening the room (without a live screen she
+	// is not followed, so she "was here"); she marks Taro absent and back.
 	fb.post(w.path+"/attendance", url.Values{"user": {w.tokyo.ID}, "present": {"0"}}).wantRoom(t, w, "people")
 	people := region(t, nb.get(w.path).Body, "people")
-	if !regexp.MustCompile(`Fay Facilitator</span>\s*<span class="here">here`).MatchString(people) ||
+	if !regexp.MustCompile(`Fay Facilitator</span>\s*<span class="away">was here`).MatchString(people) ||
 		!regexp.MustCompile(`Taro Kyo</span>\s*<span class="away">not here`).MatchString(people) {
-		t.Errorf("got people %s, want Fay here and Taro not", people)
+		t.Errorf("got people %s, want Fay present and Taro not", people)
 	}
 	fb.get(w.path).contains(t, `Mark present<span class="visually-hidden">: Taro Kyo</span>`)
 	fb.post(w.path+"/attendance", url.Values{"user": {w.tokyo.ID}, "present": {"1"}}).wantRoom(t, w, "people")
-	if p := region(t, nb.get(w.path).Body, "people"); !regexp.MustCompile(`Taro Kyo</span>\s*<span class="here">here`).MatchString(p) {
+	if p := region(t, nb.get(w.path).Body, "people"); !regexp.MustCompile(`Taro Kyo</span>\s*<span class="here">marked present`).MatchString(p) {
 		t.Errorf("Taro is not marked present again: %s", p)
 	}
 	nb.post(w.path+"/attendance", url.Values{"user": {w.tokyo.ID}, "present": {"0"}}).want(t, http.StatusForbidden)
@@ -743,6 +766,7 @@ func TestRoom_Events(t *testing.T) {
 	// A screen that lost its connection reconnects with the last id it had:
 	// the current room comes at once.
 	s.close()
+	w.waitGone(t, w.ny) // her leaving changes the room too
 	w.post(t, w.tokyo, roundtable.PostSuggestion, "Pair the leads.")
 	again, _, _ := w.openEvents(t, w.ny, ev.ID)
 	_, f = again.next(2 * time.Second)

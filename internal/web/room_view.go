@@ -30,7 +30,10 @@ type roomView struct {
 	R     *roundtable.Room
 	Now   time.Time
 	Guest bool // drawn for guests, who see only what is shared with them
-	names map[string]string
+	// AllPosts draws the whole board rather than its newest posts: on the
+	// page asked for it, never in the frames every screen shares.
+	AllPosts bool
+	names    map[string]string
 	// barTop is the share the widest speaking bar stands for: twice the
 	// fair share or the largest share, whichever is more.
 	barTop float64
@@ -158,8 +161,49 @@ func (v *roomView) NotYet() []string {
 	return out
 }
 
-// Posts returns the board posts of a kind, oldest first.
+// boardShown is how many posts of each kind the room shows: the newest. A
+// board hundreds of posts long stays light on every screen and in every
+// frame; the whole board is one link away.
+const boardShown = 30
+
+// Posts returns the board posts of a kind that the room shows, oldest
+// first: the newest boardShown, or all of them on the page asked to show
+// the whole board.
 func (v *roomView) Posts(kind roundtable.BoardKind) []roundtable.BoardPost {
+	out := v.allPosts(kind)
+	if !v.AllPosts && len(out) > boardShown {
+		out = out[len(out)-boardShown:]
+	}
+	return out
+}
+
+// PostCount returns how many posts of a kind the board holds.
+func (v *roomView) PostCount(kind roundtable.BoardKind) int { return len(v.allPosts(kind)) }
+
+// BoardLong reports whether the board holds more posts than the room shows.
+func (v *roomView) BoardLong() bool {
+	return v.PostCount(roundtable.PostQuestion) > boardShown || v.PostCount(roundtable.PostSuggestion) > boardShown
+}
+
+// Pickable returns the suggestions the presenter's play-back offers, oldest
+// first: every one she picked (saving the form again keeps them) and the
+// newest boardShown others, or all on the page showing the whole board.
+func (v *roomView) Pickable() []roundtable.BoardPost {
+	all := v.allPosts(roundtable.PostSuggestion)
+	if v.AllPosts || len(all) <= boardShown {
+		return all
+	}
+	var out []roundtable.BoardPost
+	for i, p := range all {
+		if p.Picked || i >= len(all)-boardShown {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// allPosts returns every post of a kind, oldest first.
+func (v *roomView) allPosts(kind roundtable.BoardKind) []roundtable.BoardPost {
 	var out []roundtable.BoardPost
 	for _, p := range v.R.Board {
 		if p.Kind == kind {
@@ -167,6 +211,31 @@ func (v *roomView) Posts(kind roundtable.BoardKind) []roundtable.BoardPost {
 		}
 	}
 	return out
+}
+
+// presenceMark is how the room shows whether a person is here.
+type presenceMark struct {
+	Here bool   // drawn as present (a filled mark) rather than away
+	Text string // in words: nothing is told by the mark alone
+}
+
+// Presence says whether a person is here: with a screen following the room
+// now, or else by the attendance taken (the facilitator's correction first).
+func (v *roomView) Presence(p roundtable.RoomPerson) presenceMark {
+	live := p.Here && !v.R.Ended
+	switch {
+	case live && p.Marked && !p.Present:
+		return presenceMark{true, "here, marked absent"}
+	case live:
+		return presenceMark{true, "here"}
+	case p.Present && p.Marked:
+		return presenceMark{true, "marked present"}
+	case p.Present && v.R.Ended:
+		return presenceMark{true, "was here"}
+	case p.Present:
+		return presenceMark{false, "was here"}
+	}
+	return presenceMark{false, "not here"}
 }
 
 // HandUp reports whether userID waits with a raised hand.
@@ -443,6 +512,8 @@ type scaleView struct {
 func roomFuncs() template.FuncMap {
 	return template.FuncMap{
 		"hasPrefix": strings.HasPrefix,
+		// boardShown is how many posts of each kind the live board shows.
+		"boardShown": func() int { return boardShown },
 		// scale builds a 1–5 question; chosen is the earlier answer (0 or
 		// false for none).
 		"scale": func(name, legend string, chosen any) scaleView {

@@ -70,6 +70,9 @@ type Server struct {
 	handler http.Handler
 	hub     *live.Hub // the meeting rooms' screens on this instance
 	frames  roomFrames
+	// instance names this server among the app's instances: the presences
+	// of its room screens are held in its name (see KeepPresence).
+	instance string
 }
 
 // Route is one registered route.
@@ -111,6 +114,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.hub = live.NewHub(s.RoomFrame, s.log)
+	s.instance = newInstanceName()
 	s.cop = http.NewCrossOriginProtection()
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
