@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/url"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 	"github.com/roundtable/roundtable/internal/sqldb"
 	"github.com/roundtable/roundtable/internal/testnote"
@@ -147,7 +149,15 @@ func createPostgresDatabase(t testing.TB, template string) string {
 	if template != "" {
 		create += " TEMPLATE " + template
 	}
-	if _, err := admin.ExecContext(ctx, create); err != nil {
+	_, err = admin.ExecContext(ctx, create)
+	// A test run of another schema (another checkout using this server) may
+	// drop the template as stale: build it again and retry.
+	for try := 0; try < 3 && template != "" && isMissingDatabase(err); try++ {
+		if template, err = buildTemplate(); err == nil {
+			_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template)
+		}
+	}
+	if err != nil {
 		admin.Close()
 		t.Fatalf("create database %s: %v", name, err)
 	}
@@ -159,6 +169,12 @@ func createPostgresDatabase(t testing.TB, template string) string {
 	})
 	u.Path = "/" + name
 	return u.String()
+}
+
+// isMissingDatabase reports whether err is PostgreSQL's "database does not exist".
+func isMissingDatabase(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "3D000"
 }
 
 func randomHex() string {
