@@ -267,7 +267,7 @@ func applySegments(ctx context.Context, tx *Tx, m *roundtable.Meeting, name stri
 	return touchRoom(ctx, tx, m.ID)
 }
 
-// applyDefaultFormat gives a meeting a series just made the agenda of the
+// applyDefaultFormat gives a meeting just made the agenda of the
 // program's default format, fitted to it. A format that does not fit leaves
 // the meeting without an agenda; the series' preview says why.
 func applyDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting, f *roundtable.Format) error {

@@ -134,3 +134,19 @@ func TestAgendaService_FitFormat(t *testing.T) {
 		}
 	})
 }
+
+// A meeting made by hand starts with the program's default format too.
+func TestMeetingService_CreateMeetingDefaultAgenda(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		s := e.scheduling("Europe/Paris", date(2026, 3, 1), date(2026, 4, 30))
+		e.withDefaultFormat(s, roundtable.DefaultFormatKey)
+		m := &roundtable.Meeting{CircleID: s.circle.ID, StartsAt: time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC), Minutes: 60, Place: "Library"}
+		must(t, e.meetings.CreateMeeting(as(s.fac), m))
+		a, err := sqldb.NewAgendaService(e.db).FindAgenda(as(s.fac), m.ID)
+		must(t, err)
+		f, _ := roundtable.FormatByKey(roundtable.DefaultFormatKey)
+		if len(a.Segments) != len(f.Segments) || a.TotalMinutes() > m.Minutes {
+			t.Fatalf("got %v (%d minutes), want the default format within the meeting's %d minutes", titles(a.Segments), a.TotalMinutes(), m.Minutes)
+		}
+	})
+}

@@ -257,8 +257,28 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, m *roundtable.Meetin
 			return err
 		}
 		m.InSeries = false
-		return insertMeeting(ctx, tx, m, a.id())
+		if err := insertMeeting(ctx, tx, m, a.id()); err != nil {
+			return err
+		}
+		return startWithDefaultFormat(ctx, tx, m)
 	})
+}
+
+// startWithDefaultFormat gives a meeting made by hand the agenda of its
+// program's default format, as a series does, fitted to it.
+func startWithDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting) error {
+	programID, err := circleProgram(ctx, tx, m.CircleID)
+	if err != nil {
+		return err
+	}
+	p, err := findProgram(ctx, tx, programID)
+	if err != nil {
+		return err
+	}
+	if f, ok := roundtable.FormatByKey(p.DefaultFormat); ok {
+		return applyDefaultFormat(ctx, tx, m, &f)
+	}
+	return nil
 }
 
 // calendarChanged reports whether an edit changes what calendars show.
