@@ -280,6 +280,23 @@ func applyDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting, f *r
 	return replaceSegments(ctx, tx, m.ID, all)
 }
 
+// startWithDefaultFormat gives a meeting made by hand the agenda of its
+// program's default format, as a series does, fitted to it.
+func startWithDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting) error {
+	programID, err := circleProgram(ctx, tx, m.CircleID)
+	if err != nil {
+		return err
+	}
+	p, err := findProgram(ctx, tx, programID)
+	if err != nil {
+		return err
+	}
+	if f, ok := roundtable.FormatByKey(p.DefaultFormat); ok {
+		return applyDefaultFormat(ctx, tx, m, &f)
+	}
+	return nil
+}
+
 // expectedPeople counts who may come to a meeting: everyone who joined the
 // circle, less those who said they will not come.
 func expectedPeople(ctx context.Context, tx *Tx, m *roundtable.Meeting) (int, error) {

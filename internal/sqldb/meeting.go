@@ -264,23 +264,6 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, m *roundtable.Meetin
 	})
 }
 
-// startWithDefaultFormat gives a meeting made by hand the agenda of its
-// program's default format, as a series does, fitted to it.
-func startWithDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting) error {
-	programID, err := circleProgram(ctx, tx, m.CircleID)
-	if err != nil {
-		return err
-	}
-	p, err := findProgram(ctx, tx, programID)
-	if err != nil {
-		return err
-	}
-	if f, ok := roundtable.FormatByKey(p.DefaultFormat); ok {
-		return applyDefaultFormat(ctx, tx, m, &f)
-	}
-	return nil
-}
-
 // calendarChanged reports whether an edit changes what calendars show.
 func calendarChanged(old, m *roundtable.Meeting) bool {
 	return !old.StartsAt.Equal(m.StartsAt) || old.Minutes != m.Minutes || old.VideoURL != m.VideoURL || old.Place != m.Place
