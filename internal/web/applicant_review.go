@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/roundtable/roundtable"
@@ -85,27 +86,30 @@ func postedFilter(r *http.Request) url.Values {
 
 // validDecision reports whether st is one a decision can give.
 func validDecision(st roundtable.ApplicantStatus) bool {
-	for _, d := range roundtable.Decisions {
-		if st == d {
-			return true
-		}
+	return slices.Contains(roundtable.Decisions, st)
+}
+
+// decisionRequest reads a review form: the program, the chosen applicants
+// and the decision.
+func (s *Server) decisionRequest(r *http.Request) (*roundtable.Program, []string, roundtable.ApplicantStatus, error) {
+	if _, err := requireUser(r); err != nil {
+		return nil, nil, "", err
 	}
-	return false
+	p, err := s.svc.Programs.FindProgramByID(r.Context(), r.PathValue("programID"))
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return p, chosenIDs(r), roundtable.ApplicantStatus(r.PostForm.Get("status")), nil
 }
 
 // handleApplicantReview shows the chosen applicants and asks to confirm the
 // decision. It changes nothing. With nobody chosen or no decision, the list
 // comes back with the problem and the choice kept.
 func (s *Server) handleApplicantReview(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireUser(r); err != nil {
-		return err
-	}
-	p, err := s.svc.Programs.FindProgramByID(r.Context(), r.PathValue("programID"))
+	p, ids, st, err := s.decisionRequest(r)
 	if err != nil {
 		return err
 	}
-	ids := chosenIDs(r)
-	st := roundtable.ApplicantStatus(r.PostForm.Get("status"))
 	problems := newForm(nil, "ids", "status")
 	if len(ids) == 0 {
 		problems.add("ids", "Choose at least one applicant: tick the box beside each name, or choose all shown.")
@@ -188,15 +192,10 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 // handleApplicantDecide applies the confirmed decision to every chosen
 // applicant, or to none when one of them cannot take it.
 func (s *Server) handleApplicantDecide(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireUser(r); err != nil {
-		return err
-	}
-	p, err := s.svc.Programs.FindProgramByID(r.Context(), r.PathValue("programID"))
+	p, ids, st, err := s.decisionRequest(r)
 	if err != nil {
 		return err
 	}
-	ids := chosenIDs(r)
-	st := roundtable.ApplicantStatus(r.PostForm.Get("status"))
 	f := newForm(url.Values{"ids": ids, "status": {string(st)}, "notify": {r.PostForm.Get("notify")}, "note": {r.PostForm.Get("note")}}, reviewFields...)
 	if len(ids) == 0 || !validDecision(st) {
 		// Only a forged or broken form gets here: the review page always
