@@ -30,7 +30,8 @@ Usage:
   roundtable form --in applicants.csv --min 6 --max 8 --from DATE --to DATE --duration 90m [flags]
                                 form circles from a participants CSV ("roundtable form -h")
   roundtable form --mdgp FILE   solve an MDGPLIB instance
-  roundtable bench mdgp|form    benchmark circle formation ("roundtable bench help")
+  roundtable bench mdgp|form|mail|room|pages
+                                benchmarks: formation, e-mail, the room, the pages ("roundtable bench help")
   roundtable version            print the version
 
 The flags of serve, migrate, demo and user have environment variables: --smtp-host is ROUNDTABLE_SMTP_HOST.
