@@ -42,7 +42,16 @@ type DB struct {
 	// roomHook is called after a commit that changed live rooms, once per
 	// meeting (see OnRoomChange).
 	roomHook atomic.Pointer[func(meetingID string)]
+
+	// trips counts the round trips to the database (see RoundTrips).
+	trips atomic.Uint64
 }
+
+// RoundTrips returns how many times the services have asked the database
+// something so far: each statement, each transaction's begin and its end.
+// Tests compare it before and after a page to keep the page's queries from
+// creeping up.
+func (db *DB) RoundTrips() uint64 { return db.trips.Load() }
 
 // Open connects to the database named by cfg.URL. It does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
@@ -121,6 +130,7 @@ type Tx struct {
 
 // beginRead starts a read-only transaction (on SQLite, on a reader connection).
 func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	db.trips.Add(1)
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.read != db.write})
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
@@ -130,6 +140,7 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 
 // beginWrite starts a transaction that may change data.
 func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
+	db.trips.Add(1)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
@@ -139,6 +150,7 @@ func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
 
 // Commit commits and wakes the outbox when the transaction enqueued e-mail.
 func (tx *Tx) Commit() error {
+	tx.db.trips.Add(1)
 	if err := tx.Tx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
@@ -153,6 +165,34 @@ func (tx *Tx) Commit() error {
 		}
 	}
 	return nil
+}
+
+// Rollback ends the transaction without its changes; after a commit it does
+// nothing (and asks the database nothing).
+func (tx *Tx) Rollback() error {
+	err := tx.Tx.Rollback()
+	if !errors.Is(err, sql.ErrTxDone) {
+		tx.db.trips.Add(1)
+	}
+	return err
+}
+
+// QueryContext runs a query that returns rows.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.db.trips.Add(1)
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query that returns at most one row.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.db.trips.Add(1)
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// ExecContext runs a statement that returns no rows.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.db.trips.Add(1)
+	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
 // view runs fn in a read-only transaction.

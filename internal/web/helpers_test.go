@@ -63,16 +63,7 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	db := sqldbtest.OpenWith(t, "sqlite", sqldb.Config{BaseURL: base, Logger: logger})
-	formations := sqldb.NewFormationService(db)
-	t.Cleanup(formations.Close) // runs before the database closes
-	svc := Services{
-		Users: sqldb.NewUserService(db), Auth: sqldb.NewAuthService(db), Programs: sqldb.NewProgramService(db),
-		Applicants: sqldb.NewApplicantService(db), Circles: sqldb.NewCircleService(db), Meetings: sqldb.NewMeetingService(db),
-		Formations: formations, Backfill: sqldb.NewBackfillService(db), Health: db.Ping,
-		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
-		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
-		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
-	}
+	svc := testServices(t, db)
 	if health != nil {
 		svc.Health = health
 	}
@@ -81,6 +72,20 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 		t.Fatalf("New: %v", err)
 	}
 	return &app{t: t, db: db, svc: svc, srv: srv, outbox: sqldb.NewOutbox(db), logs: logs}
+}
+
+// testServices returns the database's real services for the pages.
+func testServices(t *testing.T, db *sqldb.DB) Services {
+	formations := sqldb.NewFormationService(db)
+	t.Cleanup(formations.Close) // runs before the database closes
+	return Services{
+		Users: sqldb.NewUserService(db), Auth: sqldb.NewAuthService(db), Programs: sqldb.NewProgramService(db),
+		Applicants: sqldb.NewApplicantService(db), Circles: sqldb.NewCircleService(db), Meetings: sqldb.NewMeetingService(db),
+		Formations: formations, Backfill: sqldb.NewBackfillService(db), Health: db.Ping,
+		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
+		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
+		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
+	}
 }
 
 // Send implements mail.Mailer by keeping the message.
