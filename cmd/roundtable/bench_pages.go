@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/roundtable/roundtable/internal/mail"
@@ -78,8 +79,8 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 	}
 	defer bare.Close()
 
-	fmt.Fprintf(std.Out, "Pages benchmark: the real server on %s with the demo data, over loopback; %d requests in flight on kept-alive connections; %v per page after %v of warm-up; cores %d (GOMAXPROCS %d).\n",
-		*engine, *concurrency, *duration, *warmup, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(std.Out, "Pages benchmark: the real server on %s with the demo data, over loopback; %d requests in flight on kept-alive connections; %v per page after %v of warm-up; cores %d (GOMAXPROCS %d)%s.\n",
+		*engine, *concurrency, *duration, *warmup, runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage())
 	load := pagesLoad{concurrency: *concurrency, duration: *duration, warmup: *warmup}
 	client := newPagesClient(*concurrency)
 	defer client.CloseIdleConnections()
@@ -96,6 +97,7 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 			return err
 		}
 	}
+	load.trips = m.DB.RoundTrips
 	for _, c := range cases {
 		res, err := load.run(ctx, client, m.URL(), c)
 		if err != nil {
@@ -235,4 +237,14 @@ func writeHeapProfile(path string) error {
 	}
 	defer f.Close()
 	return pprof.Lookup("allocs").WriteTo(f, 0)
+}
+
+// loadAverage words the machine's load average from Linux's /proc, which
+// says how far other work may have moved the figures; empty elsewhere.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return "; load average " + strings.Join(f[:3], " ")
+	}
+	return ""
 }

@@ -19,6 +19,9 @@ type pagesLoad struct {
 	concurrency int
 	duration    time.Duration
 	warmup      time.Duration
+	// trips reads the server's database round trips so far; nil for the
+	// bare handler.
+	trips func() uint64
 }
 
 // pagesResult is what one page's load measured.
@@ -31,6 +34,11 @@ type pagesResult struct {
 	P50, P99  time.Duration
 	Bytes     int64 // of the last good answer
 	PerSecond float64
+	// CPU is this process's CPU time per request, server and clients
+	// together: unlike the rate, other work on the machine hardly moves it.
+	CPU time.Duration
+	// Trips are the database round trips per request.
+	Trips float64
 }
 
 // newPagesClient returns a client that keeps one connection per request in
@@ -70,6 +78,11 @@ func (l pagesLoad) drive(ctx context.Context, client *http.Client, base string, 
 		bytes    int64
 	}
 	workers := make([]worker, l.concurrency)
+	var trips0 uint64
+	if l.trips != nil {
+		trips0 = l.trips()
+	}
+	cpu0 := processCPU()
 	start := time.Now()
 	deadline := start.Add(d)
 	var wg sync.WaitGroup
@@ -98,6 +111,11 @@ func (l pagesLoad) drive(ctx context.Context, client *http.Client, base string, 
 		return pagesResult{}, err
 	}
 	res := pagesResult{Case: c, Elapsed: time.Since(start)}
+	cpu := processCPU() - cpu0
+	var trips uint64
+	if l.trips != nil {
+		trips = l.trips() - trips0
+	}
 	var all []time.Duration
 	for _, w := range workers {
 		all = append(all, w.lat...)
@@ -109,6 +127,10 @@ func (l pagesLoad) drive(ctx context.Context, client *http.Client, base string, 
 	}
 	res.Requests = len(all)
 	res.PerSecond = float64(res.Requests) / res.Elapsed.Seconds()
+	if n := res.Requests + res.Errors; n > 0 {
+		res.CPU = cpu / time.Duration(n)
+		res.Trips = float64(trips) / float64(n)
+	}
 	slices.Sort(all)
 	res.P50, res.P99 = percentile(all, 50), percentile(all, 99)
 	return res, nil
@@ -155,7 +177,7 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 // handler (the first result), with the targets' verdicts.
 func writePagesTable(w io.Writer, rs []pagesResult) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-14s %-12s %9s %9s %9s %8s %8s %7s  %s\n", "page", "role", "req/s", "p50 ms", "p99 ms", "ratio", "KB", "errors", "targets")
+	fmt.Fprintf(&b, "%-14s %-12s %9s %9s %9s %8s %8s %7s %7s %7s  %s\n", "page", "role", "req/s", "p50 ms", "p99 ms", "ratio", "CPU µs", "trips", "KB", "errors", "targets")
 	bare := rs[0].PerSecond
 	allMet := true
 	for i, r := range rs {
@@ -166,9 +188,10 @@ func writePagesTable(w io.Writer, rs []pagesResult) {
 			allMet = allMet && ok
 			verdicts = verdict(ok)
 		}
-		fmt.Fprintf(&b, "%-14s %-12s %9.0f %9.2f %9.2f %7.1f%% %8.1f %7d  %s\n",
-			r.Case.Page, r.Case.Role, r.PerSecond, ms(r.P50), ms(r.P99), 100*ratio, float64(r.Bytes)/1024, r.Errors, verdicts)
+		fmt.Fprintf(&b, "%-14s %-12s %9.0f %9.2f %9.2f %7.1f%% %8.0f %7.1f %7.1f %7d  %s\n",
+			r.Case.Page, r.Case.Role, r.PerSecond, ms(r.P50), ms(r.P99), 100*ratio, float64(r.CPU)/1e3, r.Trips, float64(r.Bytes)/1024, r.Errors, verdicts)
 	}
+	b.WriteString("CPU µs: this process's CPU time per request, the server's and the clients' (PostgreSQL's own is not in it); trips: database round trips per request.\n")
 	fmt.Fprintf(&b, "Targets: every page ≥ %.0f %% of the bare handler's requests per second and p99 ≤ %v, without errors: %s.\n",
 		100*pagesTargetRatio, pagesTargetP99, verdict(allMet))
 	io.WriteString(w, b.String())
