@@ -45,6 +45,10 @@ type DB struct {
 
 	// trips counts the round trips to the database (see RoundTrips).
 	trips atomic.Uint64
+
+	// readStmts and writeStmts keep the queries prepared on SQLite's
+	// pools; nil on PostgreSQL.
+	readStmts, writeStmts *stmtCache
 }
 
 // RoundTrips returns how many times the services have asked the database
@@ -72,6 +76,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if db.read != db.write {
+		db.readStmts, db.writeStmts = newStmtCache(db.read), newStmtCache(db.write)
+	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -81,6 +88,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.readStmts != nil {
+		db.readStmts.close()
+		db.writeStmts.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -126,6 +137,10 @@ type Tx struct {
 	// roomParts are the parts of each room already touched in this
 	// transaction: touching them again changes nothing.
 	roomParts map[string]roomPart
+	// stmts are the prepared queries of the transaction's pool, nil on
+	// PostgreSQL; queried are the queries of rows asked so far (see stmt).
+	stmts   *stmtCache
+	queried map[string]bool
 }
 
 // beginRead starts a read-only transaction (on SQLite, on a reader connection).
@@ -135,7 +150,7 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.clock()}, nil
+	return &Tx{Tx: tx, db: db, now: db.clock(), stmts: db.readStmts}, nil
 }
 
 // beginWrite starts a transaction that may change data.
@@ -145,7 +160,7 @@ func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.clock()}, nil
+	return &Tx{Tx: tx, db: db, now: db.clock(), stmts: db.writeStmts}, nil
 }
 
 // Commit commits and wakes the outbox when the transaction enqueued e-mail.
@@ -177,15 +192,22 @@ func (tx *Tx) Rollback() error {
 	return err
 }
 
-// QueryContext runs a query that returns rows.
+// QueryContext runs a query that returns rows, prepared once on SQLite.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	tx.db.trips.Add(1)
+	if s := tx.stmt(ctx, query, true); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
 	return tx.Tx.QueryContext(ctx, query, args...)
 }
 
-// QueryRowContext runs a query that returns at most one row.
+// QueryRowContext runs a query that returns at most one row, prepared once
+// on SQLite.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	tx.db.trips.Add(1)
+	if s := tx.stmt(ctx, query, false); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
