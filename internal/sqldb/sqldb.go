@@ -127,9 +127,14 @@ func (db *DB) notify() {
 	}
 }
 
-// Tx is a transaction with the time it started, which every change in it uses.
+// Tx is a transaction with the time it started, which every change in it
+// uses. A read on PostgreSQL is no transaction but one connection (conn,
+// with Tx nil): at PostgreSQL's READ COMMITTED each statement sees the data
+// committed when it starts, in a transaction or not, so BEGIN and COMMIT
+// would be two round trips that change nothing.
 type Tx struct {
 	*sql.Tx
+	conn     *sql.Conn
 	db       *DB
 	now      time.Time
 	enqueued bool     // an e-mail was enqueued: wake the outbox after commit
@@ -145,6 +150,13 @@ type Tx struct {
 
 // beginRead starts a read-only transaction (on SQLite, on a reader connection).
 func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	if db.read == db.write {
+		conn, err := db.read.Conn(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		return &Tx{conn: conn, db: db, now: db.clock()}, nil
+	}
 	db.trips.Add(1)
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.read != db.write})
 	if err != nil {
@@ -165,6 +177,9 @@ func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
 
 // Commit commits and wakes the outbox when the transaction enqueued e-mail.
 func (tx *Tx) Commit() error {
+	if tx.conn != nil {
+		return tx.conn.Close()
+	}
 	tx.db.trips.Add(1)
 	if err := tx.Tx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
@@ -185,6 +200,12 @@ func (tx *Tx) Commit() error {
 // Rollback ends the transaction without its changes; after a commit it does
 // nothing (and asks the database nothing).
 func (tx *Tx) Rollback() error {
+	if tx.conn != nil {
+		if err := tx.conn.Close(); !errors.Is(err, sql.ErrConnDone) {
+			return err
+		}
+		return nil
+	}
 	err := tx.Tx.Rollback()
 	if !errors.Is(err, sql.ErrTxDone) {
 		tx.db.trips.Add(1)
@@ -198,6 +219,9 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 	if s := tx.stmt(ctx, query, true); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
+	if tx.conn != nil {
+		return tx.conn.QueryContext(ctx, query, args...)
+	}
 	return tx.Tx.QueryContext(ctx, query, args...)
 }
 
@@ -208,12 +232,18 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	if s := tx.stmt(ctx, query, false); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
+	if tx.conn != nil {
+		return tx.conn.QueryRowContext(ctx, query, args...)
+	}
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
 // ExecContext runs a statement that returns no rows.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx.db.trips.Add(1)
+	if tx.conn != nil {
+		return tx.conn.ExecContext(ctx, query, args...)
+	}
 	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
