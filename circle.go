@@ -182,6 +182,12 @@ type CircleService interface {
 	// caller has not accepted the ground rules yet.
 	FindCircleHome(ctx context.Context, id string) (*CircleHome, error)
 
+	// FindMeetingHome returns a meeting with its circle's page, in one read:
+	// the meeting is among the page's Upcoming or Past. Returns ENOTFOUND
+	// (for the meeting) to anybody outside the circle and EGROUNDRULES when
+	// the caller has not accepted the ground rules yet.
+	FindMeetingHome(ctx context.Context, meetingID string) (*Meeting, *CircleHome, error)
+
 	// AcceptGroundRules records that the caller accepts the ground rules now.
 	AcceptGroundRules(ctx context.Context, circleID string) error
 

@@ -75,11 +75,7 @@ func (s *Server) meetingOf(r *http.Request) (*roundtable.User, *roundtable.Meeti
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	m, err := s.svc.Meetings.FindMeetingByID(r.Context(), r.PathValue("meetingID"))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	home, err := s.svc.Circles.FindCircleHome(r.Context(), m.CircleID)
+	m, home, err := s.svc.Circles.FindMeetingHome(r.Context(), r.PathValue("meetingID"))
 	if err != nil {
 		return nil, nil, nil, err
 	}

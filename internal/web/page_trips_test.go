@@ -24,8 +24,8 @@ var pageTrips = []struct {
 }{
 	{"circle", "member", 20, 12},
 	{"circle", "facilitator", 20, 12},
-	{"meeting", "member", 32, 22},
-	{"meeting", "facilitator", 31, 21},
+	{"meeting", "member", 26, 18},
+	{"meeting", "facilitator", 26, 18},
 	{"room", "member", 25, 19},
 	{"room", "facilitator", 25, 19},
 	{"program", "organizer", 16, 8},
