@@ -6,6 +6,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
+
+	"github.com/roundtable/roundtable"
 
 	"github.com/roundtable/roundtable/internal/demo"
 	"github.com/roundtable/roundtable/internal/sqldb"
@@ -57,16 +60,22 @@ func TestPages_RoundTrips(t *testing.T) {
 				"room":    "/meetings/" + url.PathEscape(d.MeetingIDs[0]) + "/room",
 				"program": "/programs/" + url.PathEscape(d.ProgramID),
 			}
-			for _, pc := range pageTrips {
-				req := httptest.NewRequest("GET", testBase+paths[pc.page], nil)
-				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sessions[pc.role]})
+			// trips asks for a page and returns its round trips.
+			trips := func(path, role string) uint64 {
+				t.Helper()
+				req := httptest.NewRequest("GET", testBase+path, nil)
+				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sessions[role]})
 				rec := httptest.NewRecorder()
 				before := db.RoundTrips()
 				srv.ServeHTTP(rec, req)
-				trips := db.RoundTrips() - before
+				n := db.RoundTrips() - before
 				if rec.Code != http.StatusOK {
-					t.Fatalf("%s page as %s: got status %d, want 200", pc.page, pc.role, rec.Code)
+					t.Fatalf("%s as %s: got status %d, want 200", path, role, rec.Code)
 				}
+				return n
+			}
+			for _, pc := range pageTrips {
+				trips := trips(paths[pc.page], pc.role)
 				t.Logf("%s page as %s: %d round trips", pc.page, pc.role, trips)
 				limit := pc.sqlite
 				if engine == "postgres" {
@@ -75,6 +84,40 @@ func TestPages_RoundTrips(t *testing.T) {
 				if trips > limit {
 					t.Errorf("%s page as %s: got %d round trips to the database, want at most %d", pc.page, pc.role, trips, limit)
 				}
+			}
+
+			// Polls for a new time pile up over a program: the circle and
+			// meeting pages read them all at once, not one by one.
+			none := trips(paths["circle"], "member")
+			fac, err := sqldb.NewUserService(db).FindUserByID(roundtable.NewSystemContext(ctx), d.Users[d.FacilitatorEmail])
+			if err != nil {
+				t.Fatal(err)
+			}
+			asFac := roundtable.NewContextWithUser(ctx, fac)
+			home, err := sqldb.NewCircleService(db).FindCircleHome(asFac, d.MemberCircleID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(home.Upcoming) < 4 {
+				t.Fatalf("got %d upcoming meetings in the demo circle, want 4 or more", len(home.Upcoming))
+			}
+			polls := sqldb.NewPollService(db)
+			for i, m := range home.Upcoming[1:4] {
+				p := &roundtable.Poll{MeetingID: m.ID, Scope: roundtable.ScopeMeeting, Note: "Half of us are away that week."}
+				for j := range 2 {
+					p.Options = append(p.Options, &roundtable.PollOption{StartsAt: m.StartsAt.Add(time.Duration(j+1) * 24 * time.Hour), Minutes: m.Minutes})
+				}
+				if err := polls.CreatePoll(asFac, p); err != nil {
+					t.Fatalf("create poll: %v", err)
+				}
+				if i < 2 {
+					if err := polls.ClosePoll(asFac, p.ID); err != nil {
+						t.Fatalf("close poll: %v", err)
+					}
+				}
+			}
+			if three := trips(paths["circle"], "member"); three > none+2 {
+				t.Errorf("circle page as member: got %d round trips with three polls, want at most %d (%d without)", three, none+2, none)
 			}
 		})
 	}
