@@ -138,6 +138,10 @@ type CircleHome struct {
 	Goals    map[string][]*Goal // by user ID
 	Upcoming []*Meeting
 	Past     []*Meeting
+	// Series is the circle's meeting series, nil when it has none.
+	Series *Series
+	// Polls are the circle's open polls for a new time, newest first.
+	Polls []*Poll
 }
 
 // CircleService manages circles. Organizers of the program create circles and

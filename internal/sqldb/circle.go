@@ -263,6 +263,18 @@ func loadCircleHome(ctx context.Context, tx *Tx, a actor, id string) (*roundtabl
 			h.Past = append(h.Past, m)
 		}
 	}
+	// The series and the open polls are on the page too: read here, under
+	// the same check of who asks, rather than by two more calls.
+	if h.Series, err = findSeries(ctx, tx, id); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+		h.Series = nil
+	} else if err != nil {
+		return nil, err
+	}
+	polls, err := loadPolls(ctx, tx, "p.circle_id = $1 AND p.closed_at IS NULL", id)
+	if err != nil {
+		return nil, fmt.Errorf("list polls: %w", err)
+	}
+	h.Polls = polls
 	return &h, nil
 }
 

@@ -384,11 +384,7 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		made[x.ID] = x.StartsAt
 	}
 	data.Agenda = newAgendaView(ag, m, u, loc, made)
-	polls, err := s.svc.Polls.ListPolls(r.Context(), m.CircleID)
-	if err != nil {
-		return err
-	}
-	for _, p := range polls {
+	for _, p := range home.Polls {
 		if p.Open() && p.MeetingID == m.ID {
 			data.Polls = append(data.Polls, p)
 		}

@@ -25,10 +25,10 @@ var pageTrips = []struct {
 	// PostgreSQL needs no BEGIN and COMMIT.
 	sqlite, postgres uint64
 }{
-	{"circle", "member", 20, 12},
-	{"circle", "facilitator", 20, 12},
-	{"meeting", "member", 26, 18},
-	{"meeting", "facilitator", 26, 18},
+	{"circle", "member", 14, 10},
+	{"circle", "facilitator", 14, 10},
+	{"meeting", "member", 24, 18},
+	{"meeting", "facilitator", 24, 18},
 	{"room", "member", 25, 19},
 	{"room", "facilitator", 25, 19},
 	{"program", "organizer", 16, 8},
