@@ -202,6 +202,12 @@ type RoomService interface {
 	// Join records that the caller joined the room (attendance).
 	Join(ctx context.Context, meetingID string) error
 
+	// Enter is Join, then Room: it records that the caller joined, when
+	// the room takes attendance, and returns the room as they may see it,
+	// in one read when there is nothing to record. A room that takes no
+	// attendance now (too early, over, cancelled) is shown all the same.
+	Enter(ctx context.Context, meetingID string) (*Room, error)
+
 	// ControlTimer starts, pauses, extends (by minutes) or moves the agenda.
 	// The meeting's facilitator, timekeeper and the circle's facilitator
 	// only (EFORBIDDEN for other members).

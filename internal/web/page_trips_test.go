@@ -29,8 +29,8 @@ var pageTrips = []struct {
 	{"circle", "facilitator", 14, 10},
 	{"meeting", "member", 24, 18},
 	{"meeting", "facilitator", 24, 18},
-	{"room", "member", 25, 19},
-	{"room", "facilitator", 25, 19},
+	{"room", "member", 20, 16},
+	{"room", "facilitator", 20, 16},
 	{"program", "organizer", 16, 8},
 }
 
