@@ -75,7 +75,7 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 }
 
 // testServices returns the database's real services for the pages.
-func testServices(t *testing.T, db *sqldb.DB) Services {
+func testServices(t testing.TB, db *sqldb.DB) Services {
 	formations := sqldb.NewFormationService(db)
 	t.Cleanup(formations.Close) // runs before the database closes
 	return Services{

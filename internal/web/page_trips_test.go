@@ -34,40 +34,63 @@ var pageTrips = []struct {
 	{"program", "organizer", 16, 8},
 }
 
+// demoPages is a server on the demo data with a session for its member,
+// facilitator and organizer, and the addresses of the busiest pages.
+type demoPages struct {
+	db       *sqldb.DB
+	demo     *demo.Demo
+	srv      *Server
+	sessions map[string]string // by role
+	paths    map[string]string // by page
+}
+
+func newDemoPages(tb testing.TB, engine string) *demoPages {
+	tb.Helper()
+	ctx := context.Background()
+	db := sqldbtest.OpenWith(tb, engine, sqldb.Config{BaseURL: testBase})
+	d, err := demo.Seed(ctx, db)
+	if err != nil {
+		tb.Fatalf("seed the demo: %v", err)
+	}
+	srv, err := New(testServices(tb, db), Config{BaseURL: testBase})
+	if err != nil {
+		tb.Fatalf("New: %v", err)
+	}
+	p := &demoPages{db: db, demo: d, srv: srv, sessions: map[string]string{}, paths: map[string]string{
+		"circle":  "/circles/" + url.PathEscape(d.MemberCircleID),
+		"meeting": "/meetings/" + url.PathEscape(d.MeetingIDs[0]),
+		"room":    "/meetings/" + url.PathEscape(d.MeetingIDs[0]) + "/room",
+		"program": "/programs/" + url.PathEscape(d.ProgramID),
+	}}
+	auth := sqldb.NewAuthService(db)
+	for role, email := range map[string]string{"member": d.MemberEmail, "facilitator": d.FacilitatorEmail, "organizer": d.OrganizerEmail} {
+		if p.sessions[role], err = auth.CreateSession(ctx, d.Users[email]); err != nil {
+			tb.Fatalf("sign in the %s: %v", role, err)
+		}
+	}
+	return p
+}
+
+// get asks for a page as a role and returns the answer.
+func (p *demoPages) get(path, role string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("GET", testBase+path, nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: p.sessions[role]})
+	rec := httptest.NewRecorder()
+	p.srv.ServeHTTP(rec, req)
+	return rec
+}
+
 func TestPages_RoundTrips(t *testing.T) {
 	for _, engine := range sqldbtest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			db := sqldbtest.OpenWith(t, engine, sqldb.Config{BaseURL: testBase})
-			d, err := demo.Seed(ctx, db)
-			if err != nil {
-				t.Fatalf("seed the demo: %v", err)
-			}
-			srv, err := New(testServices(t, db), Config{BaseURL: testBase})
-			if err != nil {
-				t.Fatalf("New: %v", err)
-			}
-			auth := sqldb.NewAuthService(db)
-			sessions := map[string]string{}
-			for role, email := range map[string]string{"member": d.MemberEmail, "facilitator": d.FacilitatorEmail, "organizer": d.OrganizerEmail} {
-				if sessions[role], err = auth.CreateSession(ctx, d.Users[email]); err != nil {
-					t.Fatalf("sign in the %s: %v", role, err)
-				}
-			}
-			paths := map[string]string{
-				"circle":  "/circles/" + url.PathEscape(d.MemberCircleID),
-				"meeting": "/meetings/" + url.PathEscape(d.MeetingIDs[0]),
-				"room":    "/meetings/" + url.PathEscape(d.MeetingIDs[0]) + "/room",
-				"program": "/programs/" + url.PathEscape(d.ProgramID),
-			}
+			p := newDemoPages(t, engine)
+			db, d, paths := p.db, p.demo, p.paths
 			// trips asks for a page and returns its round trips.
 			trips := func(path, role string) uint64 {
 				t.Helper()
-				req := httptest.NewRequest("GET", testBase+path, nil)
-				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sessions[role]})
-				rec := httptest.NewRecorder()
 				before := db.RoundTrips()
-				srv.ServeHTTP(rec, req)
+				rec := p.get(path, role)
 				n := db.RoundTrips() - before
 				if rec.Code != http.StatusOK {
 					t.Fatalf("%s as %s: got status %d, want 200", path, role, rec.Code)
@@ -120,5 +143,24 @@ func TestPages_RoundTrips(t *testing.T) {
 				t.Errorf("circle page as member: got %d round trips with three polls, want at most %d (%d without)", three, none+2, none)
 			}
 		})
+	}
+}
+
+// BenchmarkPages serves the busiest pages on the demo data, one request at
+// a time in the process (no network): the cost of a page alone, with its
+// allocations. bench pages measures them under load over loopback.
+func BenchmarkPages(b *testing.B) {
+	for _, engine := range sqldbtest.Engines(b) {
+		p := newDemoPages(b, engine)
+		for _, pc := range pageTrips {
+			b.Run(engine+"/"+pc.page+"/"+pc.role, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if rec := p.get(p.paths[pc.page], pc.role); rec.Code != http.StatusOK {
+						b.Fatalf("got status %d, want 200", rec.Code)
+					}
+				}
+			})
+		}
 	}
 }
