@@ -7,6 +7,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/roundtable/roundtable"
@@ -65,6 +67,7 @@ type Server struct {
 	handler http.Handler
 	hub     *live.Hub // the meeting rooms' screens on this instance
 	frames  roomFrames
+	buffers sync.Pool // of *bytes.Buffer, for render
 }
 
 // Route is one registered route.
@@ -97,6 +100,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 		secure:  strings.HasPrefix(cfg.BaseURL, "https://"),
 		limiter: newRateLimiter(cfg.Now),
 	}
+	s.buffers.New = func() any { return new(bytes.Buffer) }
 	var err error
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
