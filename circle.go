@@ -138,6 +138,10 @@ type CircleHome struct {
 	Goals    map[string][]*Goal // by user ID
 	Upcoming []*Meeting
 	Past     []*Meeting
+	// Series is the circle's meeting series, nil when it has none.
+	Series *Series
+	// Polls are the circle's open polls for a new time, newest first.
+	Polls []*Poll
 }
 
 // CircleService manages circles. Organizers of the program create circles and
@@ -181,6 +185,12 @@ type CircleService interface {
 	// facilitator. Returns ENOTFOUND for anybody else and EGROUNDRULES when the
 	// caller has not accepted the ground rules yet.
 	FindCircleHome(ctx context.Context, id string) (*CircleHome, error)
+
+	// FindMeetingHome returns a meeting with its circle's page, in one read:
+	// the meeting is among the page's Upcoming or Past. Returns ENOTFOUND
+	// (for the meeting) to anybody outside the circle and EGROUNDRULES when
+	// the caller has not accepted the ground rules yet.
+	FindMeetingHome(ctx context.Context, meetingID string) (*Meeting, *CircleHome, error)
 
 	// AcceptGroundRules records that the caller accepts the ground rules now.
 	AcceptGroundRules(ctx context.Context, circleID string) error

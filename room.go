@@ -236,6 +236,12 @@ type RoomService interface {
 	// PresenceLease. System context only (ENOTFOUND otherwise).
 	KeepPresence(ctx context.Context, instance string) error
 
+	// JoinRoom is Join, then Room: it records that the caller joined, when
+	// the room takes attendance, and returns the room as they may see it,
+	// in one read when there is nothing to record. A room that takes no
+	// attendance now (too early, over, cancelled) is shown all the same.
+	JoinRoom(ctx context.Context, meetingID string) (*Room, error)
+
 	// ControlTimer starts, pauses, extends (by minutes) or moves the agenda.
 	// The meeting's facilitator, timekeeper and the circle's facilitator
 	// only (EFORBIDDEN for other members).

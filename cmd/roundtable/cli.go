@@ -34,6 +34,7 @@ Usage:
   roundtable bench form         forming circles for a synthetic cohort, against greedy and random
   roundtable bench mail         reminders delivered to an SMTP server, counting duplicates
   roundtable bench room         the meeting room's fan-out to thousands of open screens
+  roundtable bench pages        the circle, meeting, room and program pages against a bare handler
                                 ("roundtable bench help" gives each benchmark's flags)
   roundtable version            print the version
   roundtable help               print this help

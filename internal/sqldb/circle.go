@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/roundtable/roundtable"
 )
@@ -186,40 +187,94 @@ func (s *CircleService) FindCircleWelcome(ctx context.Context, id string) (*roun
 // FindCircleHome returns a circle's page for its members and facilitator.
 func (s *CircleService) FindCircleHome(ctx context.Context, id string) (*roundtable.CircleHome, error) {
 	a := actorOf(ctx)
-	var h roundtable.CircleHome
+	var h *roundtable.CircleHome
 	err := s.db.view(ctx, func(tx *Tx) (err error) {
-		if _, err := memberWithRules(ctx, tx, a, id); err != nil {
-			return err
-		}
-		if h.Circle, err = findCircle(ctx, tx, id); err != nil {
-			return err
-		}
-		if h.Program, err = findProgram(ctx, tx, h.Circle.ProgramID); err != nil {
-			return err
-		}
-		if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
-			return err
-		}
-		h.Me = myMembership(h.Circle.Members, a.id())
-		if h.Goals, err = listGoals(ctx, tx, id); err != nil {
-			return err
-		}
-		meetings, err := listMeetings(ctx, tx, id, a.id())
-		if err != nil {
-			return err
-		}
-		for _, m := range meetings {
-			if m.EndsAt().After(tx.now) {
-				h.Upcoming = append(h.Upcoming, m)
-			} else {
-				h.Past = append(h.Past, m)
-			}
-		}
-		return nil
+		h, err = loadCircleHome(ctx, tx, a, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return h, nil
+}
+
+// FindMeetingHome returns a meeting with its circle's page: the meeting
+// page's reads (who may see it, the circle, its meetings) made once.
+func (s *CircleService) FindMeetingHome(ctx context.Context, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, error) {
+	a := actorOf(ctx)
+	var h *roundtable.CircleHome
+	var m *roundtable.Meeting
+	err := s.db.view(ctx, func(tx *Tx) error {
+		circleID, err := meetingCircle(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		if h, err = loadCircleHome(ctx, tx, a, circleID); err != nil {
+			if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+				return notFound("meeting")
+			}
+			return err
+		}
+		for _, x := range slices.Concat(h.Upcoming, h.Past) {
+			if x.ID == meetingID {
+				m = x
+			}
+		}
+		if m == nil {
+			return notFound("meeting")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, h, nil
+}
+
+// loadCircleHome reads the circle's page for a member who accepted the
+// ground rules.
+func loadCircleHome(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.CircleHome, error) {
+	var h roundtable.CircleHome
+	var err error
+	if _, err := memberWithRules(ctx, tx, a, id); err != nil {
+		return nil, err
+	}
+	if h.Circle, err = findCircle(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if h.Program, err = findProgram(ctx, tx, h.Circle.ProgramID); err != nil {
+		return nil, err
+	}
+	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	h.Me = myMembership(h.Circle.Members, a.id())
+	if h.Goals, err = listGoals(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	meetings, err := listMeetings(ctx, tx, id, a.id())
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range meetings {
+		if m.EndsAt().After(tx.now) {
+			h.Upcoming = append(h.Upcoming, m)
+		} else {
+			h.Past = append(h.Past, m)
+		}
+	}
+	// The series and the open polls are on the page too: read here, under
+	// the same check of who asks, rather than by two more calls.
+	if h.Series, err = findSeries(ctx, tx, id); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+		h.Series = nil
+	} else if err != nil {
+		return nil, err
+	}
+	polls, err := loadPolls(ctx, tx, "p.circle_id = $1 AND p.closed_at IS NULL", id)
+	if err != nil {
+		return nil, fmt.Errorf("list polls: %w", err)
+	}
+	h.Polls = polls
 	return &h, nil
 }
 

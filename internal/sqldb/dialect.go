@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -63,8 +64,12 @@ func openDialect(ctx context.Context, rawURL string) (dialect, *sql.DB, *sql.DB,
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// Idle connections are kept up to the limit: a connection dropped
+		// after a busy moment costs a new backend process and its sign-in
+		// at the next one.
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(5)
+		db.SetMaxIdleConns(20)
+		db.SetConnMaxIdleTime(5 * time.Minute)
 		return postgresDialect{}, db, db, nil
 	case rawURL == "":
 		return nil, nil, nil, errors.New("open database: no database URL")
@@ -103,7 +108,10 @@ func openDialect(ctx context.Context, rawURL string) (dialect, *sql.DB, *sql.DB,
 		write.Close()
 		return nil, nil, nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	// Readers stay open (database/sql keeps only two idle by default): a
+	// new one opens the file and runs the pragmas again.
 	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
 	return sqliteDialect{}, write, read, nil
 }
 

@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -31,53 +29,100 @@ func loadPoll(ctx context.Context, tx *Tx, id string) (*roundtable.Poll, error) 
 	if !validID(id) {
 		return nil, notFound("poll")
 	}
-	p := &roundtable.Poll{ID: id}
-	var created int64
-	var closed *int64
-	err := tx.QueryRowContext(ctx, `
-		SELECT circle_id, COALESCE(meeting_id, ''), scope, note, COALESCE(chosen_id, ''), COALESCE(created_by, ''), created_at, closed_at
-		FROM polls WHERE id = $1`, id).Scan(&p.CircleID, &p.MeetingID, &p.Scope, &p.Note, &p.ChosenID, &p.CreatedBy, &created, &closed)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("poll")
-	} else if err != nil {
-		return nil, fmt.Errorf("find poll: %w", err)
-	}
-	p.CreatedAt, p.ClosedAt = fromMS(created), nullMS(closed)
-	rows, err := tx.QueryContext(ctx, `SELECT id, starts_at, minutes, position FROM poll_options WHERE poll_id = $1 ORDER BY position`, id)
+	polls, err := loadPolls(ctx, tx, "p.id = $1", id)
 	if err != nil {
-		return nil, fmt.Errorf("list poll options: %w", err)
+		return nil, err
+	}
+	if len(polls) == 0 {
+		return nil, notFound("poll")
+	}
+	return polls[0], nil
+}
+
+// loadPolls returns the polls matching where (a condition on polls p with
+// one parameter, arg), newest first, with their options and every answer:
+// three queries however many polls there are, one when there are none.
+func loadPolls(ctx context.Context, tx *Tx, where, arg string) ([]*roundtable.Poll, error) {
+	var out []*roundtable.Poll
+	byID := map[string]*roundtable.Poll{}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT p.id, p.circle_id, COALESCE(p.meeting_id, ''), p.scope, p.note, COALESCE(p.chosen_id, ''), COALESCE(p.created_by, ''),
+			p.created_at, p.closed_at
+		FROM polls p WHERE `+where+` ORDER BY p.created_at DESC, p.id DESC`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("find polls: %w", err)
 	}
 	defer rows.Close()
-	byID := map[string]*roundtable.PollOption{}
 	for rows.Next() {
-		o := &roundtable.PollOption{Answers: map[string]roundtable.PollAnswer{}}
-		var starts int64
-		if err := rows.Scan(&o.ID, &starts, &o.Minutes, &o.Position); err != nil {
+		p := &roundtable.Poll{}
+		var created int64
+		var closed *int64
+		if err := rows.Scan(&p.ID, &p.CircleID, &p.MeetingID, &p.Scope, &p.Note, &p.ChosenID, &p.CreatedBy, &created, &closed); err != nil {
 			return nil, err
 		}
-		o.StartsAt = fromMS(starts)
-		byID[o.ID] = o
-		p.Options = append(p.Options, o)
+		p.CreatedAt, p.ClosedAt = fromMS(created), nullMS(closed)
+		byID[p.ID] = p
+		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-	answers, err := tx.QueryContext(ctx, `
-		SELECT a.option_id, a.user_id, a.answer FROM poll_answers a JOIN poll_options o ON o.id = a.option_id
-		WHERE o.poll_id = $1 ORDER BY a.user_id`, id)
+	if len(out) == 0 {
+		return nil, nil
+	}
+	if err := loadPollOptions(ctx, tx, byID, where, arg); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// loadPollOptions fills in the options and answers of the polls in byID,
+// which are those matching where.
+func loadPollOptions(ctx context.Context, tx *Tx, byID map[string]*roundtable.Poll, where, arg string) error {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT o.poll_id, o.id, o.starts_at, o.minutes, o.position
+		FROM poll_options o JOIN polls p ON p.id = o.poll_id
+		WHERE `+where+` ORDER BY o.poll_id, o.position`, arg)
 	if err != nil {
-		return nil, fmt.Errorf("list poll answers: %w", err)
+		return fmt.Errorf("list poll options: %w", err)
+	}
+	defer rows.Close()
+	options := map[string]*roundtable.PollOption{}
+	owner := map[string]*roundtable.Poll{}
+	for rows.Next() {
+		o := &roundtable.PollOption{Answers: map[string]roundtable.PollAnswer{}}
+		var pollID string
+		var starts int64
+		if err := rows.Scan(&pollID, &o.ID, &starts, &o.Minutes, &o.Position); err != nil {
+			return err
+		}
+		o.StartsAt = fromMS(starts)
+		if p := byID[pollID]; p != nil {
+			p.Options = append(p.Options, o)
+			options[o.ID], owner[o.ID] = o, p
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	answers, err := tx.QueryContext(ctx, `
+		SELECT a.option_id, a.user_id, a.answer
+		FROM poll_answers a JOIN poll_options o ON o.id = a.option_id JOIN polls p ON p.id = o.poll_id
+		WHERE `+where+` ORDER BY a.user_id`, arg)
+	if err != nil {
+		return fmt.Errorf("list poll answers: %w", err)
 	}
 	defer answers.Close()
-	seen := map[string]bool{}
+	seen := map[*roundtable.Poll]map[string]bool{}
 	for answers.Next() {
 		var optionID, uid string
 		var ans roundtable.PollAnswer
 		if err := answers.Scan(&optionID, &uid, &ans); err != nil {
-			return nil, err
+			return err
 		}
-		o := byID[optionID]
+		o, p := options[optionID], owner[optionID]
 		if o == nil {
 			continue
 		}
@@ -90,12 +135,15 @@ func loadPoll(ctx context.Context, tx *Tx, id string) (*roundtable.Poll, error) 
 		case roundtable.AnswerNo:
 			o.No++
 		}
-		if !seen[uid] {
-			seen[uid] = true
+		if seen[p] == nil {
+			seen[p] = map[string]bool{}
+		}
+		if !seen[p][uid] {
+			seen[p][uid] = true
 			p.Answered = append(p.Answered, uid)
 		}
 	}
-	return p, answers.Err()
+	return answers.Err()
 }
 
 // pollAccess returns a poll for a member of its circle (ENOTFOUND for anyone
@@ -261,16 +309,9 @@ func (s *PollService) ListPolls(ctx context.Context, circleID string) ([]*roundt
 		if _, err := memberWithRules(ctx, tx, actorOf(ctx), circleID); err != nil {
 			return err
 		}
-		ids, err := queryStrings(ctx, tx, `SELECT id FROM polls WHERE circle_id = $1 ORDER BY created_at DESC, id DESC`, circleID)
-		if err != nil {
+		var err error
+		if out, err = loadPolls(ctx, tx, "p.circle_id = $1", circleID); err != nil {
 			return fmt.Errorf("list polls: %w", err)
-		}
-		for _, id := range ids {
-			p, err := loadPoll(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
 		}
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Open() && !out[j].Open() })
 		return nil

@@ -398,19 +398,28 @@ func (s *RoomService) Room(ctx context.Context, meetingID string) (*roundtable.R
 		if err != nil {
 			return err
 		}
-		if r, err = loadRoom(ctx, tx, rc); err != nil {
-			return err
-		}
-		if rc.guest {
-			r = guestView(r)
-			return nil
-		}
-		if rc.userID != "" {
-			r.MyReflection, err = findReflection(ctx, tx, meetingID, rc.userID)
-		}
+		r, err = roomAsSeen(ctx, tx, rc)
 		return err
 	})
 	return r, err
+}
+
+// roomAsSeen reads the opened room as its reader may see it: a guest the
+// guests' view, a person their own reflection too.
+func roomAsSeen(ctx context.Context, tx *Tx, rc *roomCtx) (*roundtable.Room, error) {
+	r, err := loadRoom(ctx, tx, rc)
+	if err != nil {
+		return nil, err
+	}
+	if rc.guest {
+		return guestView(r), nil
+	}
+	if rc.userID != "" {
+		if r.MyReflection, err = findReflection(ctx, tx, rc.m.ID, rc.userID); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 // Snapshot returns the room as an audience sees it, for the live screens.

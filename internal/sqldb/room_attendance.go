@@ -27,24 +27,76 @@ func (s *RoomService) Join(ctx context.Context, meetingID string) error {
 		if err != nil {
 			return err
 		}
-		if rc.userID == "" {
-			joined = true // the system does not attend
-			return nil
-		}
-		if err := checkJoin(tx, rc); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND user_id = $2 AND joined_at IS NOT NULL`,
-			meetingID, rc.userID).Scan(&n); err != nil {
-			return fmt.Errorf("find attendance: %w", err)
-		}
-		joined = n > 0
-		return nil
+		joined, err = attended(ctx, tx, rc)
+		return err
 	})
 	if err != nil || joined {
 		return err
 	}
+	return s.recordJoin(ctx, a, meetingID)
+}
+
+// attended reports whether the reader of the room has joined already (the
+// system never attends), or the error of a room that takes no attendance.
+func attended(ctx context.Context, tx *Tx, rc *roomCtx) (bool, error) {
+	if rc.userID == "" {
+		return true, nil
+	}
+	if err := checkJoin(tx, rc); err != nil {
+		return false, err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND user_id = $2 AND joined_at IS NOT NULL`,
+		rc.m.ID, rc.userID).Scan(&n); err != nil {
+		return false, fmt.Errorf("find attendance: %w", err)
+	}
+	return n > 0, nil
+}
+
+// attendanceRefused reports an error that only means the room takes no
+// attendance from the caller now: the room is still theirs to see.
+func attendanceRefused(err error) bool {
+	switch roundtable.ErrorCode(err) {
+	case roundtable.EINVALID, roundtable.EFORBIDDEN, roundtable.ECONFLICT:
+		return true
+	}
+	return false
+}
+
+// JoinRoom records that the caller joined, when the room takes attendance
+// and they have not joined yet, and returns the room as they may see it. In the
+// usual cases (joined already, too early, over) that is one read.
+func (s *RoomService) JoinRoom(ctx context.Context, meetingID string) (*roundtable.Room, error) {
+	a := actorOf(ctx)
+	var r *roundtable.Room
+	join := false
+	err := s.db.view(ctx, func(tx *Tx) error {
+		rc, err := openRoom(ctx, tx, a, meetingID, false)
+		if err != nil {
+			return err
+		}
+		joined, err := attended(ctx, tx, rc)
+		if err != nil && !attendanceRefused(err) {
+			return err
+		}
+		if err == nil && !joined {
+			join = true // recorded below, then the room read again
+			return nil
+		}
+		r, err = roomAsSeen(ctx, tx, rc)
+		return err
+	})
+	if err != nil || !join {
+		return r, err
+	}
+	if err := s.recordJoin(ctx, a, meetingID); err != nil && !attendanceRefused(err) {
+		return nil, err
+	}
+	return s.Room(ctx, meetingID)
+}
+
+// recordJoin records the caller's attendance, in a transaction of its own.
+func (s *RoomService) recordJoin(ctx context.Context, a actor, meetingID string) error {
 	return s.db.update(ctx, func(tx *Tx) error {
 		rc, err := enterRoom(ctx, tx, a, meetingID, false)
 		if err != nil {

@@ -67,6 +67,46 @@ func TestRoomService_Join(t *testing.T) {
 	})
 }
 
+// JoinRoom joins and reads the room at once: a room that takes no attendance
+// yet is shown all the same, a live one records the reader as Join does.
+func TestRoomService_JoinRoom(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.roomWorld()
+		id := w.meeting.ID
+		r, err := w.rooms.JoinRoom(as(w.member), w.next.ID) // two weeks early
+		must(t, err)
+		if r.Meeting.ID != w.next.ID || person(r, w.member.ID).Present {
+			t.Fatalf("got meeting %s with Mo %+v, want the next meeting's room without attendance", r.Meeting.ID, person(r, w.member.ID))
+		}
+		_, err = w.rooms.JoinRoom(as(w.stranger), id)
+		wantCode(t, err, roundtable.ENOTFOUND)
+		_, err = w.rooms.JoinRoom(as(w.pending), id)
+		wantCode(t, err, roundtable.EGROUNDRULES)
+
+		e.clock.Add(-20 * time.Minute) // shortly before the start
+		r, err = w.rooms.JoinRoom(as(w.member), id)
+		must(t, err)
+		joined := e.clock.Now()
+		if mo := person(r, w.member.ID); !mo.Present || !mo.Joined.Equal(joined) {
+			t.Fatalf("got %+v in the room entered, want Mo present since now", mo)
+		}
+		e.clock.Add(20 * time.Minute)
+		r, err = w.rooms.JoinRoom(as(w.member), id)
+		must(t, err)
+		if mo := person(r, w.member.ID); !mo.Joined.Equal(joined) {
+			t.Fatalf("got %+v, want Mo joined at her first entry", mo)
+		}
+		r, err = w.rooms.JoinRoom(as(w.guest), id)
+		must(t, err)
+		if gia := person(r, w.guest.ID); !gia.Present || !gia.Guest {
+			t.Fatalf("got %+v, want the guest present", gia)
+		}
+		if r.Minutes.Text != "" || r.MyReflection != nil {
+			t.Fatalf("got the guest minutes %q or a reflection, want the guests' view", r.Minutes.Text)
+		}
+	})
+}
+
 // person returns a person of the room, or nil.
 func person(r *roundtable.Room, userID string) *roundtable.RoomPerson {
 	for i := range r.People {

@@ -42,7 +42,20 @@ type DB struct {
 	// roomHook is called after a commit that changed live rooms, once per
 	// meeting (see OnRoomChange).
 	roomHook atomic.Pointer[func(meetingID string)]
+
+	// trips counts the round trips to the database (see RoundTrips).
+	trips atomic.Uint64
+
+	// readStmts and writeStmts keep the queries prepared on SQLite's
+	// pools; nil on PostgreSQL.
+	readStmts, writeStmts *stmtCache
 }
+
+// RoundTrips returns how many times the services have asked the database
+// something so far: each statement, each transaction's begin and its end.
+// Tests compare it before and after a page to keep the page's queries from
+// creeping up.
+func (db *DB) RoundTrips() uint64 { return db.trips.Load() }
 
 // Open connects to the database named by cfg.URL. It does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
@@ -63,6 +76,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if db.read != db.write {
+		db.readStmts, db.writeStmts = newStmtCache(db.read), newStmtCache(db.write)
+	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -72,6 +88,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.readStmts != nil {
+		db.readStmts.close()
+		db.writeStmts.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -107,9 +127,14 @@ func (db *DB) notify() {
 	}
 }
 
-// Tx is a transaction with the time it started, which every change in it uses.
+// Tx is a transaction with the time it started, which every change in it
+// uses. A read on PostgreSQL is no transaction but one connection (conn,
+// with Tx nil): at PostgreSQL's READ COMMITTED each statement sees the data
+// committed when it starts, in a transaction or not, so BEGIN and COMMIT
+// would be two round trips that change nothing.
 type Tx struct {
 	*sql.Tx
+	conn     *sql.Conn
 	db       *DB
 	now      time.Time
 	enqueued bool     // an e-mail was enqueued: wake the outbox after commit
@@ -117,28 +142,45 @@ type Tx struct {
 	// roomParts are the parts of each room already touched in this
 	// transaction: touching them again changes nothing.
 	roomParts map[string]roomPart
+	// stmts are the prepared queries of the transaction's pool, nil on
+	// PostgreSQL; queried are the queries of rows asked so far (see stmt).
+	stmts   *stmtCache
+	queried map[string]bool
 }
 
 // beginRead starts a read-only transaction (on SQLite, on a reader connection).
 func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	if db.read == db.write {
+		conn, err := db.read.Conn(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		return &Tx{conn: conn, db: db, now: db.clock()}, nil
+	}
+	db.trips.Add(1)
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.read != db.write})
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.clock()}, nil
+	return &Tx{Tx: tx, db: db, now: db.clock(), stmts: db.readStmts}, nil
 }
 
 // beginWrite starts a transaction that may change data.
 func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
+	db.trips.Add(1)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.clock()}, nil
+	return &Tx{Tx: tx, db: db, now: db.clock(), stmts: db.writeStmts}, nil
 }
 
 // Commit commits and wakes the outbox when the transaction enqueued e-mail.
 func (tx *Tx) Commit() error {
+	if tx.conn != nil {
+		return tx.conn.Close()
+	}
+	tx.db.trips.Add(1)
 	if err := tx.Tx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
@@ -153,6 +195,56 @@ func (tx *Tx) Commit() error {
 		}
 	}
 	return nil
+}
+
+// Rollback ends the transaction without its changes; after a commit it does
+// nothing (and asks the database nothing).
+func (tx *Tx) Rollback() error {
+	if tx.conn != nil {
+		if err := tx.conn.Close(); !errors.Is(err, sql.ErrConnDone) {
+			return err
+		}
+		return nil
+	}
+	err := tx.Tx.Rollback()
+	if !errors.Is(err, sql.ErrTxDone) {
+		tx.db.trips.Add(1)
+	}
+	return err
+}
+
+// QueryContext runs a query that returns rows, prepared once on SQLite.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.db.trips.Add(1)
+	if s := tx.stmt(ctx, query, true); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	if tx.conn != nil {
+		return tx.conn.QueryContext(ctx, query, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query that returns at most one row, prepared once
+// on SQLite.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.db.trips.Add(1)
+	if s := tx.stmt(ctx, query, false); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	if tx.conn != nil {
+		return tx.conn.QueryRowContext(ctx, query, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// ExecContext runs a statement that returns no rows.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.db.trips.Add(1)
+	if tx.conn != nil {
+		return tx.conn.ExecContext(ctx, query, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
 // view runs fn in a read-only transaction.

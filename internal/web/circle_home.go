@@ -226,9 +226,7 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 	for _, m := range home.Past {
 		data.Past = append(data.Past, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})
 	}
-	if err := s.circleSchedule(r, data, loc); err != nil {
-		return err
-	}
+	s.circleSchedule(r, data, loc)
 	s.render(w, r, http.StatusOK, "circle_home", data)
 	return nil
 }

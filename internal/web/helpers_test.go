@@ -74,7 +74,7 @@ func newAppWith(t *testing.T, base string, health func(context.Context) error) *
 	return &app{t: t, db: db, svc: svc, srv: srv, outbox: sqldb.NewOutbox(db), logs: logs}
 }
 
-// testServices are the database's services, as the program wires them.
+// testServices returns the database's real services, as the program wires them.
 func testServices(t testing.TB, db *sqldb.DB) Services {
 	formations := sqldb.NewFormationService(db)
 	t.Cleanup(formations.Close) // runs before the database closes

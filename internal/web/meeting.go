@@ -75,11 +75,7 @@ func (s *Server) meetingOf(r *http.Request) (*roundtable.User, *roundtable.Meeti
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	m, err := s.svc.Meetings.FindMeetingByID(r.Context(), r.PathValue("meetingID"))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	home, err := s.svc.Circles.FindCircleHome(r.Context(), m.CircleID)
+	m, home, err := s.svc.Circles.FindMeetingHome(r.Context(), r.PathValue("meetingID"))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -388,11 +384,7 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		made[x.ID] = x.StartsAt
 	}
 	data.Agenda = newAgendaView(ag, m, u, loc, made)
-	polls, err := s.svc.Polls.ListPolls(r.Context(), m.CircleID)
-	if err != nil {
-		return err
-	}
-	for _, p := range polls {
+	for _, p := range home.Polls {
 		if p.Open() && p.MeetingID == m.ID {
 			data.Polls = append(data.Polls, p)
 		}

@@ -135,8 +135,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if l.Flash == nil {
 		l.Flash = s.takeFlash(w, r)
 	}
-	var buf bytes.Buffer
-	if err := pt.t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := s.buffers.Get().(*bytes.Buffer)
+	defer s.putBuffer(buf)
+	if err := pt.t.ExecuteTemplate(buf, "layout", data); err != nil {
 		s.log.Error("render page", "page", name, "route", routeLabel(r), "err", err)
 		if name != "message" {
 			s.renderMessage(w, r, http.StatusInternalServerError, "Something went wrong on our side",
@@ -154,6 +155,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
+}
+
+// maxPooledBuffer bounds the page buffers kept for reuse: a rare huge page
+// (a long applicant list) should not stay in memory for good.
+const maxPooledBuffer = 256 << 10
+
+// putBuffer empties a page buffer and keeps it for the next page: pages are
+// written whole into a buffer first, and growing a fresh one to a page's
+// size was a seventh of what the pages allocated. Only its length is ever
+// written out, so nothing of one page reaches another.
+func (s *Server) putBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	s.buffers.Put(b)
 }
 
 // messagePage is a page with a title, a message and a way on.

@@ -81,31 +81,16 @@ func (s *Server) enterRoom(r *http.Request, join bool) (*roundtable.User, string
 		return nil, "", nil, err
 	}
 	id := r.PathValue("meetingID")
+	var room *roundtable.Room
 	if join {
-		if err := s.joinRoom(r, id); err != nil {
-			return nil, "", nil, err
-		}
+		room, err = s.svc.Room.JoinRoom(r.Context(), id)
+	} else {
+		room, err = s.svc.Room.Room(r.Context(), id)
 	}
-	room, err := s.svc.Room.Room(r.Context(), id)
 	if err != nil {
 		return nil, "", nil, err
 	}
 	return u, id, room, nil
-}
-
-// joinRoom records the reader's attendance. A room that is not open to the
-// reader is a 404; other refusals (too early, say) only mean no attendance.
-func (s *Server) joinRoom(r *http.Request, meetingID string) error {
-	err := s.svc.Room.Join(r.Context(), meetingID)
-	switch roundtable.ErrorCode(err) {
-	case "":
-		return nil
-	case roundtable.ENOTFOUND, roundtable.EUNAUTHORIZED, roundtable.EGROUNDRULES:
-		return err
-	case roundtable.EINVALID, roundtable.EFORBIDDEN, roundtable.ECONFLICT:
-		return nil
-	}
-	return err
 }
 
 // handleRoomEvents streams the room's frames to one screen. A reconnecting

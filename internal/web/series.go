@@ -411,27 +411,12 @@ func (s *Server) handleSeriesSave(w http.ResponseWriter, r *http.Request) error 
 // circleSchedule adds the weekly time, the series and the open polls to the
 // circle page: the series' time, when there is one, else the time the circle
 // was formed around.
-func (s *Server) circleSchedule(r *http.Request, data *circleHomePage, loc *time.Location) error {
-	c := data.Home.Circle
-	sr, err := s.svc.Series.FindSeries(r.Context(), c.ID)
-	switch {
-	case err == nil:
-		data.HasSeries = true
-	case roundtable.ErrorCode(err) == roundtable.ENOTFOUND:
-		sr = nil
-	default:
-		return err
-	}
+func (s *Server) circleSchedule(r *http.Request, data *circleHomePage, loc *time.Location) {
+	c, sr := data.Home.Circle, data.Home.Series
+	data.HasSeries = sr != nil
 	data.Rhythm = circleRhythm(c, data.Home.Program, sr, loc, s.now())
-	polls, err := s.svc.Polls.ListPolls(r.Context(), c.ID)
-	if err != nil {
-		return err
-	}
 	u := roundtable.UserFromContext(r.Context())
-	for _, p := range polls {
-		if !p.Open() {
-			continue
-		}
+	for _, p := range data.Home.Polls {
 		link := pollLink{ID: p.ID, Answered: u != nil && p.HasAnswered(u.ID)}
 		for _, m := range data.Upcoming {
 			if m.ID == p.MeetingID {
@@ -440,5 +425,4 @@ func (s *Server) circleSchedule(r *http.Request, data *circleHomePage, loc *time
 		}
 		data.Polls = append(data.Polls, link)
 	}
-	return nil
 }

@@ -7,6 +7,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/roundtable/roundtable"
@@ -73,6 +75,7 @@ type Server struct {
 	// instance names this server among the app's instances: the presences
 	// of its room screens are held in its name (see KeepPresence).
 	instance string
+	buffers  sync.Pool // of *bytes.Buffer, for render
 }
 
 // Route is one registered route.
@@ -106,6 +109,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 		limiter: newRateLimiter(cfg.Now),
 		signins: newSignInThrottle(cfg.Now),
 	}
+	s.buffers.New = func() any { return new(bytes.Buffer) }
 	var err error
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err

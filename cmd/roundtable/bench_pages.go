@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/roundtable/roundtable/internal/mail"
+	"github.com/roundtable/roundtable/internal/sqldb"
+)
+
+// Targets of issue 10's page benchmark.
+const (
+	pagesTargetRatio = 0.10 // of the bare handler's requests per second
+	pagesTargetP99   = 20 * time.Millisecond
+)
+
+// pageCase is one page as one role sees it: the address, the session it is
+// asked with and a piece of text the page must hold.
+type pageCase struct {
+	Page, Role string
+	Path       string
+	Session    string // the session cookie's value; empty for the bare handler
+	Marker     string
+}
+
+// runBenchPages measures how fast the real server answers its busiest pages
+// (the circle, meeting, room and program pages, as each role that sees them)
+// against a bare hello-world handler served the same way in the same run.
+func runBenchPages(ctx context.Context, args []string, std stdio) error {
+	fs := newFlagSet("bench pages", std)
+	engine := fs.String("db", "sqlite", "database engine: sqlite or postgres")
+	pgURL := fs.String("postgres", defaultBenchPostgres, "PostgreSQL `URL` of a database through which the benchmark's own is created and dropped")
+	concurrency := fs.Int("concurrency", 16, "requests in flight at once, each on its own kept-alive connection")
+	duration := fs.Duration("duration", 3*time.Second, "time each page is measured")
+	warmup := fs.Duration("warmup", time.Second, "time each page is asked for before it is measured")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured pages (not the bare handler) to `FILE`")
+	memProfile := fs.String("memprofile", "", "write an allocation profile, taken after the pages, to `FILE`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *concurrency < 1 || *duration <= 0 || *warmup < 0:
+		return usageError{"--concurrency and --duration must be positive, --warmup not negative"}
+	case *engine != "sqlite" && *engine != "postgres":
+		return usageError{"--db sqlite or postgres"}
+	}
+	if *memProfile != "" {
+		runtime.MemProfileRate = 4096
+	}
+
+	dbURL, drop, err := benchDatabase(ctx, *engine, *pgURL)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	m, err := startPagesApp(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	cases, err := pageCases(ctx, m)
+	if err != nil {
+		return err
+	}
+	bare, err := startBareServer()
+	if err != nil {
+		return err
+	}
+	defer bare.Close()
+
+	fmt.Fprintf(std.Out, "Pages benchmark: the real server on %s with the demo data, over loopback; %d requests in flight on kept-alive connections; %v per page after %v of warm-up; cores %d (GOMAXPROCS %d)%s.\n",
+		*engine, *concurrency, *duration, *warmup, runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage())
+	load := pagesLoad{concurrency: *concurrency, duration: *duration, warmup: *warmup}
+	client := newPagesClient(*concurrency)
+	defer client.CloseIdleConnections()
+
+	bareCase := pageCase{Page: "bare net/http", Role: "-", Path: "/", Marker: bareBody}
+	base, err := load.run(ctx, client, bare.URL, bareCase)
+	if err != nil {
+		return err
+	}
+	results := []pagesResult{base}
+	stopProfile := func() {}
+	if *cpuProfile != "" {
+		if stopProfile, err = startCPUProfile(*cpuProfile); err != nil {
+			return err
+		}
+	}
+	load.trips = m.DB.RoundTrips
+	for _, c := range cases {
+		res, err := load.run(ctx, client, m.URL(), c)
+		if err != nil {
+			stopProfile()
+			return err
+		}
+		results = append(results, res)
+	}
+	stopProfile()
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
+	writePagesTable(std.Out, results)
+	return pagesErrors(results)
+}
+
+// startPagesApp boots the real program on a loopback port, with the demo
+// data on dbURL; its e-mails go nowhere.
+func startPagesApp(ctx context.Context, dbURL string) (*Main, error) {
+	m := NewMain()
+	m.Config.Addr = "127.0.0.1:0"
+	m.Config.DatabaseURL = dbURL
+	m.Config.LogLevel = "error"
+	m.Logger = quietLogger()
+	m.Mailer = discardMailer{}
+	m.SeedDemo = true
+	if err := m.Run(ctx); err != nil {
+		return nil, fmt.Errorf("start Roundtable: %w", err)
+	}
+	if m.Demo == nil {
+		m.Close()
+		return nil, errors.New("the benchmark's database was not empty: no demo data")
+	}
+	return m, nil
+}
+
+// discardMailer accepts every e-mail and sends none.
+type discardMailer struct{}
+
+func (discardMailer) Send(context.Context, mail.Message) error { return nil }
+
+// pageCases signs in the demo's member, facilitator and organizer (a
+// session each, as the sign-in form makes) and lists the pages each sees.
+func pageCases(ctx context.Context, m *Main) ([]pageCase, error) {
+	d := m.Demo
+	auth := sqldb.NewAuthService(m.DB)
+	session := map[string]string{}
+	for role, email := range map[string]string{"member": d.MemberEmail, "facilitator": d.FacilitatorEmail, "organizer": d.OrganizerEmail} {
+		token, err := auth.CreateSession(ctx, d.Users[email])
+		if err != nil {
+			return nil, fmt.Errorf("sign in the %s: %w", role, err)
+		}
+		session[role] = token
+	}
+	circle := d.CircleNames[0]
+	meeting := d.MeetingIDs[0]
+	var cases []pageCase
+	for _, role := range []string{"member", "facilitator"} {
+		cases = append(cases,
+			pageCase{Page: "circle", Role: role, Path: "/circles/" + url.PathEscape(d.MemberCircleID), Marker: "<h1>" + circle + "</h1>"},
+			pageCase{Page: "meeting", Role: role, Path: "/meetings/" + url.PathEscape(meeting), Marker: "Meeting of " + circle + "</span>"},
+			pageCase{Page: "room", Role: role, Path: roomPathOf(meeting), Marker: `data-events="` + roomPathOf(meeting) + `/events"`},
+		)
+	}
+	cases = append(cases, pageCase{Page: "program", Role: "organizer", Path: "/programs/" + url.PathEscape(d.ProgramID), Marker: "<h1>" + d.ProgramName + "</h1>"})
+	for i := range cases {
+		cases[i].Session = session[cases[i].Role]
+	}
+	// Circle, meeting and room pages in the order people meet them, the
+	// member's first: each role's line in the table sits under its page.
+	order := map[string]int{"circle": 0, "meeting": 1, "room": 2, "program": 3}
+	sorted := make([]pageCase, 0, len(cases))
+	for p := range 4 {
+		for _, c := range cases {
+			if order[c.Page] == p {
+				sorted = append(sorted, c)
+			}
+		}
+	}
+	return sorted, nil
+}
+
+// roomPathOf is a meeting room's address.
+func roomPathOf(meetingID string) string { return "/meetings/" + url.PathEscape(meetingID) + "/room" }
+
+// bareBody is what the bare handler answers.
+const bareBody = "Hello, world.\n"
+
+// bareServer is a hello-world net/http server on a loopback port: what the
+// machine, the client and net/http cost without Roundtable.
+type bareServer struct {
+	URL string
+	srv *http.Server
+}
+
+// startBareServer serves bareBody on a loopback port.
+func startBareServer() (*bareServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			io.WriteString(w, bareBody)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go srv.Serve(ln)
+	return &bareServer{URL: "http://" + ln.Addr().String(), srv: srv}, nil
+}
+
+// Close stops the bare server.
+func (b *bareServer) Close() { b.srv.Close() }
+
+// startCPUProfile profiles this process (server and clients alike) into
+// path until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(filepath.Clean(path))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeHeapProfile writes the allocations made so far into path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(filepath.Clean(path))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
+}
+
+// loadAverage words the machine's load average from Linux's /proc, which
+// says how far other work may have moved the figures; empty elsewhere.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return "; load average " + strings.Join(f[:3], " ")
+	}
+	return ""
+}
