@@ -253,7 +253,7 @@ func dayKey(t time.Time, loc *time.Location) string { return t.In(loc).Format(ti
 // the date from on, the rule's dates starting at first (from when zero),
 // matched against the series' meetings still to come from that date on.
 func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable.Program, old, sr *roundtable.Series, from, first time.Time) (*seriesWork, error) {
-	ref, err := time.LoadLocation(c.TimeZone)
+	ref, err := roundtable.Zone(c.TimeZone)
 	if err != nil || c.TimeZone == "" {
 		return nil, roundtable.Errorf(roundtable.EINVALID, "The circle's time zone %q is unknown; ask the organizer to correct it.", c.TimeZone)
 	}
