@@ -90,29 +90,60 @@ func (s *CircleService) ListCircles(ctx context.Context, programID string) ([]*r
 		if err := requireOrganizer(ctx, tx, actorOf(ctx), programID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `
-			SELECT `+circleColumns+`,
-				(SELECT COUNT(*) FROM circle_members m WHERE m.circle_id = c.id AND m.role = 'member'),
-				COALESCE((SELECT u.name FROM circle_members m JOIN users u ON u.id = m.user_id
-					WHERE m.circle_id = c.id AND m.role = 'facilitator' ORDER BY u.name LIMIT 1), '')
-			FROM circles c WHERE c.program_id = $1
-			ORDER BY c.name, c.created_at, c.id`, programID)
-		if err != nil {
-			return fmt.Errorf("list circles: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sum roundtable.CircleSummary
-			c, err := scanCircle(rows, &sum.MemberCount, &sum.FacilitatorName)
-			if err != nil {
-				return err
-			}
-			sum.Circle = *c
-			out = append(out, &sum)
-		}
-		return rows.Err()
+		sums, err := listCircleSummaries(ctx, tx, programID)
+		out = summariesOf(sums)
+		return err
 	})
 	return out, err
+}
+
+// summariesOf returns the summaries of a program's circles.
+func summariesOf(sums []circleSummary) []*roundtable.CircleSummary {
+	var out []*roundtable.CircleSummary
+	for _, s := range sums {
+		out = append(out, s.CircleSummary)
+	}
+	return out
+}
+
+// circleSummary is a circle of a program's list, and whether it has a
+// facilitator (whose name may be empty).
+type circleSummary struct {
+	*roundtable.CircleSummary
+	facilitated bool
+}
+
+// listCircleSummaries reads a program's circles with their member counts
+// and first facilitator by name, by name, in one pass over the members.
+func listCircleSummaries(ctx context.Context, tx *Tx, programID string) ([]circleSummary, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+circleColumns+`,
+			COUNT(CASE WHEN m.role = 'member' THEN 1 END),
+			COALESCE(MIN(u.name), ''),
+			MAX(CASE WHEN m.role = 'facilitator' THEN 1 ELSE 0 END)
+		FROM circles c
+		LEFT JOIN circle_members m ON m.circle_id = c.id
+		LEFT JOIN users u ON u.id = m.user_id AND m.role = 'facilitator'
+		WHERE c.program_id = $1
+		GROUP BY c.id, c.program_id, c.name, c.time_zone, c.slot, c.created_at
+		ORDER BY c.name, c.created_at, c.id`, programID)
+	if err != nil {
+		return nil, fmt.Errorf("list circles: %w", err)
+	}
+	defer rows.Close()
+	var out []circleSummary
+	for rows.Next() {
+		sum := circleSummary{CircleSummary: &roundtable.CircleSummary{}}
+		var facilitated *int64
+		c, err := scanCircle(rows, &sum.MemberCount, &sum.FacilitatorName, &facilitated)
+		if err != nil {
+			return nil, err
+		}
+		sum.Circle = *c
+		sum.facilitated = facilitated != nil && *facilitated == 1
+		out = append(out, sum)
+	}
+	return out, rows.Err()
 }
 
 // FindCircleRoster returns a circle and its people for its program's organizers.
@@ -205,11 +236,11 @@ func (s *CircleService) FindMeetingHome(ctx context.Context, meetingID string) (
 	var h *roundtable.CircleHome
 	var m *roundtable.Meeting
 	err := s.db.view(ctx, func(tx *Tx) error {
-		circleID, err := meetingCircle(ctx, tx, meetingID)
-		if err != nil {
-			return err
+		if !validID(meetingID) {
+			return notFound("meeting")
 		}
-		if h, err = loadCircleHome(ctx, tx, a, circleID); err != nil {
+		var err error
+		if h, err = loadCircleHomeWhere(ctx, tx, a, meetingCircleIs, meetingID); err != nil {
 			if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
 				return notFound("meeting")
 			}
@@ -234,17 +265,78 @@ func (s *CircleService) FindMeetingHome(ctx context.Context, meetingID string) (
 // loadCircleHome reads the circle's page for a member who accepted the
 // ground rules.
 func loadCircleHome(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.CircleHome, error) {
+	if !validID(id) {
+		return nil, notFound("circle")
+	}
+	return loadCircleHomeWhere(ctx, tx, a, circleIs, id)
+}
+
+// circleIs and meetingCircleIs pick the circle of a page: by its ID, or
+// by the ID of one of its meetings.
+const (
+	circleIs        = `c.id = $1`
+	meetingCircleIs = `c.id = (SELECT x.circle_id FROM meetings x WHERE x.id = $1)`
+)
+
+// circleHead reads the circle picked by where (circleIs or
+// meetingCircleIs, with arg) and its program in one query, joined to the
+// actor's membership, which it requires with the ground rules accepted: no
+// row when the circle is not there or the actor is not in it (ENOTFOUND).
+func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.Circle, *roundtable.Program, error) {
+	if a.user == nil && !a.system {
+		return nil, nil, notFound("circle")
+	}
+	if a.user == nil {
+		// The system context is no member: the checks and reads one by one.
+		var id string
+		if err := tx.QueryRowContext(ctx, `SELECT c.id FROM circles c WHERE `+where, arg).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, notFound("circle")
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("find circle: %w", err)
+		}
+		if _, err := memberWithRules(ctx, tx, a, id); err != nil {
+			return nil, nil, err
+		}
+		c, err := findCircle(ctx, tx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := findProgram(ctx, tx, c.ProgramID)
+		return c, p, err
+	}
+	row := tx.QueryRowContext(ctx, `
+		SELECT `+circleColumns+`, `+programColumns+`, m.ground_rules_accepted_at
+		FROM circles c JOIN programs p ON p.id = c.program_id
+		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
+		WHERE `+where, arg, a.user.ID)
+	var p *roundtable.Program
+	var accepted *int64
+	c, err := scanCircle(scanFunc(func(dc ...any) error {
+		var err error
+		p, err = scanProgram(scanFunc(func(dp ...any) error {
+			return row.Scan(append(append(dc, dp...), &accepted)...)
+		}))
+		return err
+	}))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, notFound("circle")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("find circle: %w", err)
+	}
+	if accepted == nil {
+		return nil, nil, errGroundRules()
+	}
+	return c, p, nil
+}
+
+// loadCircleHomeWhere is loadCircleHome of the circle picked by where.
+func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.CircleHome, error) {
 	var h roundtable.CircleHome
 	var err error
-	if _, err := memberWithRules(ctx, tx, a, id); err != nil {
+	if h.Circle, h.Program, err = circleHead(ctx, tx, a, where, arg); err != nil {
 		return nil, err
 	}
-	if h.Circle, err = findCircle(ctx, tx, id); err != nil {
-		return nil, err
-	}
-	if h.Program, err = findProgram(ctx, tx, h.Circle.ProgramID); err != nil {
-		return nil, err
-	}
+	id := h.Circle.ID
 	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
 		return nil, err
 	}
