@@ -235,31 +235,57 @@ func (s *CircleService) FindMeetingHome(ctx context.Context, meetingID string) (
 	a := actorOf(ctx)
 	var h *roundtable.CircleHome
 	var m *roundtable.Meeting
-	err := s.db.view(ctx, func(tx *Tx) error {
-		if !validID(meetingID) {
-			return notFound("meeting")
-		}
-		var err error
-		if h, err = loadCircleHomeWhere(ctx, tx, a, meetingCircleIs, meetingID); err != nil {
-			if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-				return notFound("meeting")
-			}
-			return err
-		}
-		for _, x := range slices.Concat(h.Upcoming, h.Past) {
-			if x.ID == meetingID {
-				m = x
-			}
-		}
-		if m == nil {
-			return notFound("meeting")
-		}
-		return nil
+	err := s.db.view(ctx, func(tx *Tx) (err error) {
+		m, h, _, err = meetingHome(ctx, tx, a, meetingID)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return m, h, nil
+}
+
+// FindMeetingPage is FindMeetingHome with the meeting's agenda, as
+// FindAgenda returns it, in the same transaction and under the same check.
+func (s *CircleService) FindMeetingPage(ctx context.Context, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, *roundtable.Agenda, error) {
+	a := actorOf(ctx)
+	var h *roundtable.CircleHome
+	var m *roundtable.Meeting
+	var ag *roundtable.Agenda
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var mb *membership
+		var err error
+		if m, h, mb, err = meetingHome(ctx, tx, a, meetingID); err != nil {
+			return err
+		}
+		ag, err = readAgenda(ctx, tx, a, m, mb)
+		return err
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, h, ag, nil
+}
+
+// meetingHome reads a meeting with its circle's page and the actor's
+// membership.
+func meetingHome(ctx context.Context, tx *Tx, a actor, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, *membership, error) {
+	if !validID(meetingID) {
+		return nil, nil, nil, notFound("meeting")
+	}
+	h, mb, err := loadCircleHomeWhere(ctx, tx, a, meetingCircleIs, meetingID)
+	if err != nil {
+		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+			return nil, nil, nil, notFound("meeting")
+		}
+		return nil, nil, nil, err
+	}
+	for _, x := range slices.Concat(h.Upcoming, h.Past) {
+		if x.ID == meetingID {
+			return x, h, mb, nil
+		}
+	}
+	return nil, nil, nil, notFound("meeting")
 }
 
 // loadCircleHome reads the circle's page for a member who accepted the
@@ -268,7 +294,8 @@ func loadCircleHome(ctx context.Context, tx *Tx, a actor, id string) (*roundtabl
 	if !validID(id) {
 		return nil, notFound("circle")
 	}
-	return loadCircleHomeWhere(ctx, tx, a, circleIs, id)
+	h, _, err := loadCircleHomeWhere(ctx, tx, a, circleIs, id)
+	return h, err
 }
 
 // circleIs and meetingCircleIs pick the circle of a page: by its ID, or
@@ -282,71 +309,75 @@ const (
 // meetingCircleIs, with arg) and its program in one query, joined to the
 // actor's membership, which it requires with the ground rules accepted: no
 // row when the circle is not there or the actor is not in it (ENOTFOUND).
-func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.Circle, *roundtable.Program, error) {
+func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.Circle, *roundtable.Program, *membership, error) {
 	if a.user == nil && !a.system {
-		return nil, nil, notFound("circle")
+		return nil, nil, nil, notFound("circle")
 	}
 	if a.user == nil {
 		// The system context is no member: the checks and reads one by one.
 		var id string
 		if err := tx.QueryRowContext(ctx, `SELECT c.id FROM circles c WHERE `+where, arg).Scan(&id); errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, notFound("circle")
+			return nil, nil, nil, notFound("circle")
 		} else if err != nil {
-			return nil, nil, fmt.Errorf("find circle: %w", err)
+			return nil, nil, nil, fmt.Errorf("find circle: %w", err)
 		}
-		if _, err := memberWithRules(ctx, tx, a, id); err != nil {
-			return nil, nil, err
+		mb, err := memberWithRules(ctx, tx, a, id)
+		if err != nil {
+			return nil, nil, nil, err
 		}
 		c, err := findCircle(ctx, tx, id)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		p, err := findProgram(ctx, tx, c.ProgramID)
-		return c, p, err
+		return c, p, mb, err
 	}
 	row := tx.QueryRowContext(ctx, `
-		SELECT `+circleColumns+`, `+programColumns+`, m.ground_rules_accepted_at
+		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at
 		FROM circles c JOIN programs p ON p.id = c.program_id
 		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
 		WHERE `+where, arg, a.user.ID)
 	var p *roundtable.Program
+	var role roundtable.CircleRole
 	var accepted *int64
 	c, err := scanCircle(scanFunc(func(dc ...any) error {
 		var err error
 		p, err = scanProgram(scanFunc(func(dp ...any) error {
-			return row.Scan(append(append(dc, dp...), &accepted)...)
+			return row.Scan(append(append(dc, dp...), &role, &accepted)...)
 		}))
 		return err
 	}))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, notFound("circle")
+		return nil, nil, nil, notFound("circle")
 	} else if err != nil {
-		return nil, nil, fmt.Errorf("find circle: %w", err)
+		return nil, nil, nil, fmt.Errorf("find circle: %w", err)
 	}
 	if accepted == nil {
-		return nil, nil, errGroundRules()
+		return nil, nil, nil, errGroundRules()
 	}
-	return c, p, nil
+	return c, p, &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}, nil
 }
 
-// loadCircleHomeWhere is loadCircleHome of the circle picked by where.
-func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.CircleHome, error) {
+// loadCircleHomeWhere is loadCircleHome of the circle picked by where, with
+// the actor's membership.
+func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.CircleHome, *membership, error) {
 	var h roundtable.CircleHome
 	var err error
-	if h.Circle, h.Program, err = circleHead(ctx, tx, a, where, arg); err != nil {
-		return nil, err
+	var mb *membership
+	if h.Circle, h.Program, mb, err = circleHead(ctx, tx, a, where, arg); err != nil {
+		return nil, nil, err
 	}
 	id := h.Circle.ID
 	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h.Me = myMembership(h.Circle.Members, a.id())
 	if h.Goals, err = listGoals(ctx, tx, id); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	meetings, err := listMeetings(ctx, tx, id, a.id())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, m := range meetings {
 		if m.EndsAt().After(tx.now) {
@@ -360,14 +391,14 @@ func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string
 	if h.Series, err = findSeries(ctx, tx, id); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
 		h.Series = nil
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	polls, err := loadPolls(ctx, tx, "p.circle_id = $1 AND p.closed_at IS NULL", id)
 	if err != nil {
-		return nil, fmt.Errorf("list polls: %w", err)
+		return nil, nil, fmt.Errorf("list polls: %w", err)
 	}
 	h.Polls = polls
-	return &h, nil
+	return &h, mb, nil
 }
 
 // listGoals returns a circle's goals by user, in order.
