@@ -305,68 +305,90 @@ const (
 	meetingCircleIs = `c.id = (SELECT x.circle_id FROM meetings x WHERE x.id = $1)`
 )
 
+// circleTop is what the first query of a circle's page reads.
+type circleTop struct {
+	c  *roundtable.Circle
+	p  *roundtable.Program
+	mb *membership
+	// series is the circle's series (nil for none) when seriesRead.
+	series     *roundtable.Series
+	seriesRead bool
+}
+
 // circleHead reads the circle picked by where (circleIs or
-// meetingCircleIs, with arg) and its program in one query, joined to the
-// actor's membership, which it requires with the ground rules accepted: no
-// row when the circle is not there or the actor is not in it (ENOTFOUND).
-func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.Circle, *roundtable.Program, *membership, error) {
+// meetingCircleIs, with arg), its program and its series in one query,
+// joined to the actor's membership, which it requires with the ground rules
+// accepted: no row when the circle is not there or the actor is not in it
+// (ENOTFOUND).
+func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circleTop, error) {
 	if a.user == nil && !a.system {
-		return nil, nil, nil, notFound("circle")
+		return nil, notFound("circle")
 	}
 	if a.user == nil {
 		// The system context is no member: the checks and reads one by one.
 		var id string
 		if err := tx.QueryRowContext(ctx, `SELECT c.id FROM circles c WHERE `+where, arg).Scan(&id); errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, nil, notFound("circle")
+			return nil, notFound("circle")
 		} else if err != nil {
-			return nil, nil, nil, fmt.Errorf("find circle: %w", err)
+			return nil, fmt.Errorf("find circle: %w", err)
 		}
 		mb, err := memberWithRules(ctx, tx, a, id)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		c, err := findCircle(ctx, tx, id)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		p, err := findProgram(ctx, tx, c.ProgramID)
-		return c, p, mb, err
+		return &circleTop{c: c, p: p, mb: mb}, err
 	}
 	row := tx.QueryRowContext(ctx, `
-		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at
+		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at,
+			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`
 		FROM circles c JOIN programs p ON p.id = c.program_id
 		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
+		LEFT JOIN series s ON s.circle_id = c.id
 		WHERE `+where, arg, a.user.ID)
 	var p *roundtable.Program
 	var role roundtable.CircleRole
 	var accepted *int64
+	var hasSeries int
+	var sr seriesRow
 	c, err := scanCircle(scanFunc(func(dc ...any) error {
 		var err error
 		p, err = scanProgram(scanFunc(func(dp ...any) error {
-			return row.Scan(append(append(dc, dp...), &role, &accepted)...)
+			dest := append(append(dc, dp...), &role, &accepted, &hasSeries)
+			return row.Scan(append(dest, sr.dest()...)...)
 		}))
 		return err
 	}))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, nil, notFound("circle")
+		return nil, notFound("circle")
 	} else if err != nil {
-		return nil, nil, nil, fmt.Errorf("find circle: %w", err)
+		return nil, fmt.Errorf("find circle: %w", err)
 	}
 	if accepted == nil {
-		return nil, nil, nil, errGroundRules()
+		return nil, errGroundRules()
 	}
-	return c, p, &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}, nil
+	top := &circleTop{c: c, p: p, seriesRead: true,
+		mb: &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}}
+	if hasSeries == 1 {
+		top.series = sr.series(c.ID)
+	}
+	return top, nil
 }
 
 // loadCircleHomeWhere is loadCircleHome of the circle picked by where, with
 // the actor's membership.
 func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.CircleHome, *membership, error) {
 	var h roundtable.CircleHome
-	var err error
-	var mb *membership
-	if h.Circle, h.Program, mb, err = circleHead(ctx, tx, a, where, arg); err != nil {
+	top, err := circleHead(ctx, tx, a, where, arg)
+	if err != nil {
 		return nil, nil, err
 	}
+	h.Circle, h.Program, h.Series = top.c, top.p, top.series
+	mb := top.mb
 	id := h.Circle.ID
 	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
 		return nil, nil, err
@@ -386,12 +408,15 @@ func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string
 			h.Past = append(h.Past, m)
 		}
 	}
-	// The series and the open polls are on the page too: read here, under
-	// the same check of who asks, rather than by two more calls.
-	if h.Series, err = findSeries(ctx, tx, id); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-		h.Series = nil
-	} else if err != nil {
-		return nil, nil, err
+	// The series (mostly read with the circle) and the open polls are on
+	// the page too: read here, under the same check of who asks, rather
+	// than by two more calls.
+	if !top.seriesRead {
+		if h.Series, err = findSeries(ctx, tx, id); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+			h.Series = nil
+		} else if err != nil {
+			return nil, nil, err
+		}
 	}
 	polls, err := loadPolls(ctx, tx, "p.circle_id = $1 AND p.closed_at IS NULL", id)
 	if err != nil {

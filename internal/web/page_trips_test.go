@@ -25,10 +25,10 @@ var pageTrips = []struct {
 	// PostgreSQL needs no BEGIN and COMMIT.
 	sqlite, postgres uint64
 }{
-	{"circle", "member", 10, 8},
-	{"circle", "facilitator", 10, 8},
-	{"meeting", "member", 13, 11}, // the circle's page and the agenda in one read
-	{"meeting", "facilitator", 13, 11},
+	{"circle", "member", 9, 7},
+	{"circle", "facilitator", 9, 7},
+	{"meeting", "member", 12, 10}, // the circle's page and the agenda in one read
+	{"meeting", "facilitator", 12, 10},
 	{"room", "member", 14, 12},
 	{"room", "facilitator", 14, 12},
 	{"program", "organizer", 8, 6}, // one read: program, counts, circles, to-do card
