@@ -447,13 +447,14 @@ func memberMeeting(ctx context.Context, tx *Tx, a actor, id string) (*roundtable
 }
 
 // meetingRow is a meeting as one user may see it: the user's membership
-// of its circle (nil when not in it), whether the user is its guest, and
-// the circle's name.
+// of its circle (nil when not in it), whether the user is its guest, the
+// circle's name and the meeting's minutes.
 type meetingRow struct {
 	m          *roundtable.Meeting
 	mb         *membership
 	guest      bool
 	circleName string
+	minutes    roundtable.Minutes
 }
 
 // meetingFor reads a meeting for a user in one query. It decides nothing:
@@ -465,19 +466,27 @@ func meetingFor(ctx context.Context, tx *Tx, userID, id string) (*meetingRow, er
 	var r meetingRow
 	var programID string
 	var role *roundtable.CircleRole
-	var accepted *int64
+	var accepted, notesAt *int64
 	m, err := scanMeeting(tx.QueryRowContext(ctx, `
 		SELECT `+meetingColumns+`, c.program_id, c.name, mb.role, mb.ground_rules_accepted_at,
-			EXISTS (SELECT 1 FROM meeting_guests g WHERE g.meeting_id = x.id AND g.user_id = $2)
+			EXISTS (SELECT 1 FROM meeting_guests g WHERE g.meeting_id = x.id AND g.user_id = $2),
+			x.notes_version, COALESCE(nu.name, ''), x.notes_updated_at
 		FROM meetings x JOIN circles c ON c.id = x.circle_id
 		LEFT JOIN circle_members mb ON mb.circle_id = x.circle_id AND mb.user_id = $2
-		WHERE x.id = $1`, id, userID), &programID, &r.circleName, &role, &accepted, &r.guest)
+		LEFT JOIN users nu ON nu.id = x.notes_updated_by
+		WHERE x.id = $1`, id, userID), &programID, &r.circleName, &role, &accepted, &r.guest,
+		&r.minutes.Version, &r.minutes.UpdatedBy, &notesAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("meeting")
 	} else if err != nil {
 		return nil, fmt.Errorf("find meeting: %w", err)
 	}
 	r.m = m
+	// The minutes as loadMinutes reads them.
+	r.minutes.Text = m.Notes
+	if notesAt != nil {
+		r.minutes.UpdatedAt = fromMS(*notesAt)
+	}
 	if role != nil {
 		r.mb = &membership{circleID: m.CircleID, programID: programID, role: *role, accepted: accepted != nil}
 	}

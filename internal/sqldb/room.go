@@ -251,9 +251,12 @@ type roomCtx struct {
 	challenges []roundtable.Challenge
 	cardsRead  bool
 	circleName string
-	userID     string // "" for the system
-	system     bool
-	guest      bool
+	// minutes are the meeting's minutes as read with the meeting at the
+	// start of the transaction, nil when not read.
+	minutes *roundtable.Minutes
+	userID  string // "" for the system
+	system  bool
+	guest   bool
 	// circleFacilitator is set for the circle's facilitator, who runs any
 	// of its meetings.
 	circleFacilitator bool
@@ -349,7 +352,7 @@ func enterRoom(ctx context.Context, tx *Tx, a actor, meetingID string, change bo
 	if err != nil {
 		return nil, err
 	}
-	rc := &roomCtx{m: row.m, userID: a.user.ID, circleName: row.circleName}
+	rc := &roomCtx{m: row.m, userID: a.user.ID, circleName: row.circleName, minutes: &row.minutes}
 	switch {
 	case row.mb != nil:
 		if !row.mb.accepted {

@@ -79,10 +79,7 @@ func loadRoomSince(ctx context.Context, tx *Tx, rc *roomCtx, prev *roomCache) (*
 	r.RoundOrder = roundOrder(seg, r.People, r.Roles)
 	var turns []turn
 	if stale(st.parts.Speaking, oldParts.Speaking) {
-		if r.Hands, err = loadHands(ctx, tx, m.ID); err != nil {
-			return nil, nil, err
-		}
-		if turns, err = loadTurns(ctx, tx, m.ID); err != nil {
+		if r.Hands, turns, err = loadSpeaking(ctx, tx, m.ID); err != nil {
 			return nil, nil, err
 		}
 	} else {
@@ -104,7 +101,9 @@ func loadRoomSince(ctx context.Context, tx *Tx, rc *roomCtx, prev *roomCache) (*
 		r.FollowUps, r.Commitments = old.FollowUps, old.Commitments
 	}
 	if stale(st.parts.Minutes, oldParts.Minutes) {
-		if r.Minutes, err = loadMinutes(ctx, tx, m.ID); err != nil {
+		if rc.minutes != nil {
+			r.Minutes = *rc.minutes
+		} else if r.Minutes, err = loadMinutes(ctx, tx, m.ID); err != nil {
 			return nil, nil, err
 		}
 	} else {

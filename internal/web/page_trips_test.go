@@ -29,8 +29,8 @@ var pageTrips = []struct {
 	{"circle", "facilitator", 9, 7},
 	{"meeting", "member", 12, 10}, // the circle's page and the agenda in one read
 	{"meeting", "facilitator", 12, 10},
-	{"room", "member", 14, 12},
-	{"room", "facilitator", 14, 12},
+	{"room", "member", 12, 10},
+	{"room", "facilitator", 12, 10},
 	{"program", "organizer", 8, 6}, // one read: program, counts, circles, to-do card
 }
 
