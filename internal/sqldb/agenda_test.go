@@ -553,6 +553,7 @@ func TestCircleService_FindMeetingPage(t *testing.T) {
 			{Role: roundtable.RoleChair, UserID: f.ms[1].ID},
 		}))
 		must(t, f.agendas.SaveChallenge(as(f.ms[0]), &roundtable.Challenge{MeetingID: f.m.ID, Context: "A team of nine", Question: "Whom to promote?"}))
+		must(t, f.agendas.SaveChallenge(as(f.ms[2]), &roundtable.Challenge{MeetingID: f.m.ID, Context: "A merger", Question: "What to keep?"}))
 		before := f.meeting(-24 * time.Hour)
 		must(t, sqldb.InsertActionItemsForTest(ctx, e.db, []*roundtable.ActionItem{{MeetingID: before.ID, OwnerID: f.ms[3].ID, Text: "Ask the board"}}))
 		must(t, sqldb.InsertActionItemsForTest(ctx, e.db, []*roundtable.ActionItem{{MeetingID: f.m.ID, OwnerID: f.ms[1].ID, Text: "Write it down"}}))
@@ -567,6 +568,13 @@ func TestCircleService_FindMeetingPage(t *testing.T) {
 			}
 			if !reflect.DeepEqual(ag, wag) {
 				t.Errorf("as %s: got agenda %+v, want %+v", u.Name, ag, wag)
+			}
+			// The circle's meetings are read with their first presenter
+			// and her card joined: the same as one meeting read alone.
+			alone, err := f.meetings.FindMeetingByID(as(u), f.m.ID)
+			must(t, err)
+			if m.PresenterID != f.ms[2].ID || m.Challenge != "A merger" || m.PresenterID != alone.PresenterID || m.Challenge != alone.Challenge {
+				t.Errorf("as %s: got presenter %q with %q, want %q with %q", u.Name, m.PresenterID, m.Challenge, alone.PresenterID, alone.Challenge)
 			}
 			if len(ag.Challenges) != 2 || ag.Challenges[1].Context != "A team of nine" || len(ag.FollowUps) != 1 || len(ag.Commitments) != 1 {
 				t.Errorf("as %s: got cards %+v, follow-ups %v, commitments %v", u.Name, ag.Challenges, ag.FollowUps, ag.Commitments)
