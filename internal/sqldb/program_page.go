@@ -50,14 +50,7 @@ func (s *ProgramService) FindProgramPage(ctx context.Context, id string) (*round
 		slices.SortStableFunc(pg.Todo.NoFacilitator, func(x, y roundtable.CircleRef) int {
 			return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(x.ID, y.ID))
 		})
-		err = tx.QueryRowContext(ctx, `
-			SELECT COUNT(*) FROM meetings x JOIN circles c ON c.id = x.circle_id
-			WHERE c.program_id = $1 AND x.cancelled_at IS NULL AND x.starts_at + x.minutes * 60000 > $2`,
-			id, ms(tx.now)).Scan(&pg.Stats.UpcomingMeetings)
-		if err != nil {
-			return fmt.Errorf("count upcoming meetings: %w", err)
-		}
-		return todoProgramAgendas(ctx, tx, a, id, pg.Todo)
+		return upcomingMeetings(ctx, tx, a, id, pg)
 	})
 	if err != nil {
 		return nil, err
@@ -109,28 +102,40 @@ func pageApplicants(ctx context.Context, tx *Tx, id string, pg *roundtable.Progr
 	return rows.Err()
 }
 
-// todoProgramAgendas is todoAgendas for one program.
-func todoProgramAgendas(ctx context.Context, tx *Tx, a actor, id string, t *roundtable.ProgramTodo) error {
+// upcomingMeetings counts the program's upcoming meetings (not cancelled,
+// not over) and lists, as todoAgendas does for one program, those of the
+// coming week without an agenda, in one query: its first row is the count.
+func upcomingMeetings(ctx context.Context, tx *Tx, a actor, id string, pg *roundtable.ProgramPage) error {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT m.id, c.id, c.name, m.starts_at,
-			EXISTS (SELECT 1 FROM circle_members f WHERE f.circle_id = c.id AND f.user_id = $2 AND f.role = 'facilitator')
+		SELECT 0, '', '', '', COUNT(*), 0
+		FROM meetings x JOIN circles c ON c.id = x.circle_id
+		WHERE c.program_id = $1 AND x.cancelled_at IS NULL AND x.starts_at + x.minutes * 60000 > $3
+		UNION ALL
+		SELECT 1, m.id, c.id, c.name, m.starts_at,
+			CASE WHEN EXISTS (SELECT 1 FROM circle_members f WHERE f.circle_id = c.id AND f.user_id = $2 AND f.role = 'facilitator')
+				THEN 1 ELSE 0 END
 		FROM meetings m JOIN circles c ON c.id = m.circle_id
 		WHERE c.program_id = $1
 			AND m.cancelled_at IS NULL AND m.starts_at >= $3 AND m.starts_at < $4 AND m.agenda = ''
 			AND NOT EXISTS (SELECT 1 FROM meeting_segments s WHERE s.meeting_id = m.id)
-		ORDER BY m.starts_at, m.id`, id, a.id(), ms(tx.now), ms(tx.now.Add(roundtable.TodoWindow)))
+		ORDER BY 1, 5, 2`, id, a.id(), ms(tx.now), ms(tx.now.Add(roundtable.TodoWindow)))
 	if err != nil {
-		return fmt.Errorf("list meetings without agenda: %w", err)
+		return fmt.Errorf("list upcoming meetings: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var kind, facilitating int
 		var g roundtable.AgendaGap
-		var starts int64
-		if err := rows.Scan(&g.MeetingID, &g.CircleID, &g.CircleName, &starts, &g.Facilitating); err != nil {
+		var n int64
+		if err := rows.Scan(&kind, &g.MeetingID, &g.CircleID, &g.CircleName, &n, &facilitating); err != nil {
 			return err
 		}
-		g.StartsAt = fromMS(starts)
-		t.NoAgenda = append(t.NoAgenda, g)
+		if kind == 0 {
+			pg.Stats.UpcomingMeetings = int(n)
+			continue
+		}
+		g.StartsAt, g.Facilitating = fromMS(n), facilitating == 1
+		pg.Todo.NoAgenda = append(pg.Todo.NoAgenda, g)
 	}
 	return rows.Err()
 }

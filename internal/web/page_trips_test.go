@@ -31,7 +31,7 @@ var pageTrips = []struct {
 	{"meeting", "facilitator", 12, 10},
 	{"room", "member", 12, 10},
 	{"room", "facilitator", 12, 10},
-	{"program", "organizer", 8, 6}, // one read: program, counts, circles, to-do card
+	{"program", "organizer", 7, 5}, // one read: program, counts, circles, to-do card
 }
 
 // demoPages is a server on the demo data with a session for its member,
