@@ -192,6 +192,10 @@ type CircleService interface {
 	// the caller has not accepted the ground rules yet.
 	FindMeetingHome(ctx context.Context, meetingID string) (*Meeting, *CircleHome, error)
 
+	// FindMeetingPage is FindMeetingHome with the meeting's agenda as
+	// AgendaService.FindAgenda returns it, in the same read.
+	FindMeetingPage(ctx context.Context, meetingID string) (*Meeting, *CircleHome, *Agenda, error)
+
 	// AcceptGroundRules records that the caller accepts the ground rules now.
 	AcceptGroundRules(ctx context.Context, circleID string) error
 

@@ -161,7 +161,7 @@ func (s *FormationSettings) Validate() error {
 // override). Call it on validated settings. A goal without a weight (a
 // draft saved before the goal existed) counts as normal.
 func (s *FormationSettings) Grouping() grouping.Settings {
-	ref, err := time.LoadLocation(s.TimeZone)
+	ref, err := Zone(s.TimeZone)
 	if err != nil {
 		ref = time.UTC
 	}

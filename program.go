@@ -178,6 +178,15 @@ type ProgramStats struct {
 	UpcomingMeetings int
 }
 
+// ProgramPage is a program with its counts, its circles (as ListCircles)
+// and what needs doing in it (as ListProgramTodos).
+type ProgramPage struct {
+	Program *Program
+	Stats   *ProgramStats
+	Circles []*CircleSummary
+	Todo    *ProgramTodo
+}
+
 // TodoWindow is how far ahead an organizer is told of meetings without an agenda.
 const TodoWindow = 7 * 24 * time.Hour
 
@@ -237,6 +246,11 @@ type ProgramService interface {
 
 	// ProgramStats returns the program's counts. Returns ENOTFOUND as FindProgramByID.
 	ProgramStats(ctx context.Context, id string) (*ProgramStats, error)
+
+	// FindProgramPage returns what the program's page shows: the program,
+	// its counts, its circles and what needs doing in it, read together.
+	// Returns ENOTFOUND as FindProgramByID.
+	FindProgramPage(ctx context.Context, id string) (*ProgramPage, error)
 
 	// ListProgramTodos returns what needs doing now in each program the
 	// caller organizes (every program for an administrator), by program ID;

@@ -224,7 +224,10 @@ func ValidateTimeZone(tz string) string {
 	if tz == "Local" {
 		return "Choose a time zone such as Europe/Paris."
 	}
-	if _, err := time.LoadLocation(tz); err != nil || len(tz) > 64 {
+	if len(tz) > 64 {
+		return "Choose a time zone from the list, such as Europe/Paris."
+	}
+	if _, err := Zone(tz); err != nil {
 		return "Choose a time zone from the list, such as Europe/Paris."
 	}
 	return ""
@@ -235,7 +238,7 @@ func LoadLocation(tz string) *time.Location {
 	if tz == "" || tz == "Local" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := Zone(tz)
 	if err != nil {
 		return time.UTC
 	}

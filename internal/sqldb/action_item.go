@@ -96,14 +96,43 @@ func openFollowUps(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable
 		ORDER BY a.due_at, made.starts_at, a.created_at, a.id`, meetingID)
 }
 
-// loadCommitments returns the commitments made in a meeting, in the order
-// they were made.
-func loadCommitments(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable.ActionItem, error) {
-	return listActionItems(ctx, tx, `
-		SELECT `+actionItemColumns+`
+// loadMeetingActions returns what openFollowUps and loadCommitments return,
+// in the same orders, from one query: the first column tells the two apart
+// and the last three order each as its own query does.
+func loadMeetingActions(ctx context.Context, tx *Tx, meetingID string) (followUps, made []*roundtable.ActionItem, err error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT 0, `+actionItemColumns+`, a.due_at, made.starts_at, a.created_at
+		FROM action_items a
+		JOIN users u ON u.id = a.owner_id
+		JOIN meetings made ON made.id = a.meeting_id
+		JOIN meetings this ON this.id = $1
+		WHERE a.circle_id = this.circle_id AND a.status = 'open' AND a.meeting_id <> this.id
+			AND made.starts_at < this.starts_at AND (a.due_meeting_id = this.id OR a.due_at <= this.starts_at)
+		UNION ALL
+		SELECT 1, `+actionItemColumns+`, a.created_at, 0, 0
 		FROM action_items a JOIN users u ON u.id = a.owner_id
 		WHERE a.meeting_id = $1
-		ORDER BY a.created_at, a.id`, meetingID)
+		ORDER BY 1, 15, 16, 17, 2`, meetingID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list action items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind int
+		var o1, o2, o3 int64
+		it, err := scanActionItem(scanFunc(func(dest ...any) error {
+			return rows.Scan(append(append([]any{&kind}, dest...), &o1, &o2, &o3)...)
+		}))
+		if err != nil {
+			return nil, nil, err
+		}
+		if kind == 0 {
+			followUps = append(followUps, it)
+		} else {
+			made = append(made, it)
+		}
+	}
+	return followUps, made, rows.Err()
 }
 
 // findActionItem returns a commitment without checking who asks.

@@ -62,33 +62,34 @@ func (s *AgendaService) FindAgenda(ctx context.Context, meetingID string) (*roun
 		if err != nil {
 			return err
 		}
-		ag := &roundtable.Agenda{MeetingID: m.ID, CircleID: m.CircleID, ProgramID: mb.programID, StartsAt: m.StartsAt,
-			Minutes: m.Minutes, Cancelled: m.Cancelled}
-		if ag.Segments, err = loadSegments(ctx, tx, m.ID); err != nil {
-			return err
-		}
-		if ag.Roles, err = loadRoles(ctx, tx, m.ID); err != nil {
-			return err
-		}
-		if ag.Challenges, err = loadChallenges(ctx, tx, m.ID); err != nil {
-			return err
-		}
-		if ag.FollowUps, err = openFollowUps(ctx, tx, m.ID); err != nil {
-			return err
-		}
-		if ag.Commitments, err = loadCommitments(ctx, tx, m.ID); err != nil {
-			return err
-		}
-		// The roles just read say whether the reader facilitates this
-		// meeting, as canEditAgenda would ask.
-		ag.CanEdit = mb.role == roundtable.RoleFacilitator || slices.ContainsFunc(ag.Roles, func(r roundtable.RoleAssignment) bool {
-			return r.Role == roundtable.RoleChair && r.UserID == a.id() && a.id() != ""
-		})
-		ag.CanEdit = ag.CanEdit && !m.Cancelled && m.EndsAt().After(tx.now)
-		out = ag
-		return nil
+		out, err = readAgenda(ctx, tx, a, m, mb)
+		return err
 	})
 	return out, err
+}
+
+// readAgenda reads the agenda of a meeting the actor may see, with mb the
+// actor's membership of its circle.
+func readAgenda(ctx context.Context, tx *Tx, a actor, m *roundtable.Meeting, mb *membership) (*roundtable.Agenda, error) {
+	var err error
+	ag := &roundtable.Agenda{MeetingID: m.ID, CircleID: m.CircleID, ProgramID: mb.programID, StartsAt: m.StartsAt,
+		Minutes: m.Minutes, Cancelled: m.Cancelled}
+	if ag.Segments, err = loadSegments(ctx, tx, m.ID); err != nil {
+		return nil, err
+	}
+	if ag.Roles, ag.Challenges, err = loadRolesAndChallenges(ctx, tx, m.ID); err != nil {
+		return nil, err
+	}
+	if ag.FollowUps, ag.Commitments, err = loadMeetingActions(ctx, tx, m.ID); err != nil {
+		return nil, err
+	}
+	// The roles just read say whether the reader facilitates this
+	// meeting, as canEditAgenda would ask.
+	ag.CanEdit = mb.role == roundtable.RoleFacilitator || slices.ContainsFunc(ag.Roles, func(r roundtable.RoleAssignment) bool {
+		return r.Role == roundtable.RoleChair && r.UserID == a.id() && a.id() != ""
+	})
+	ag.CanEdit = ag.CanEdit && !m.Cancelled && m.EndsAt().After(tx.now)
+	return ag, nil
 }
 
 const segmentColumns = `id, position, title, kind, minutes, roles, guidance, board, speaking_order, guests`

@@ -48,6 +48,16 @@ func OpenFollowUpsForTest(ctx context.Context, db *DB, meetingID string) (out []
 	return out, err
 }
 
+// MeetingActionsForTest returns a meeting's follow-ups and the commitments
+// made in it, read together as its pages read them.
+func MeetingActionsForTest(ctx context.Context, db *DB, meetingID string) (followUps, made []*roundtable.ActionItem, err error) {
+	err = db.view(ctx, func(tx *Tx) error {
+		followUps, made, err = loadMeetingActions(ctx, tx, meetingID)
+		return err
+	})
+	return followUps, made, err
+}
+
 // CloseActionItemForTest records what became of a commitment.
 func CloseActionItemForTest(ctx context.Context, db *DB, id string, status roundtable.ActionStatus, report string) error {
 	return db.update(ctx, func(tx *Tx) error { return closeActionItem(ctx, tx, id, status, report) })

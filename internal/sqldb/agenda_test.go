@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"log/slog"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -453,6 +454,29 @@ func TestActionItems(t *testing.T) {
 		if late[0].DueMeetingID != "" || !late[0].DueAt.Equal(m3.StartsAt.Add(28*24*time.Hour)) {
 			t.Fatalf("got %+v, want it due four weeks after its meeting", late[0])
 		}
+
+		// The pages read a meeting's follow-ups and the commitments made in
+		// it in one query: the same items, in the same orders.
+		for _, c := range []struct {
+			m    *roundtable.Meeting
+			made []*roundtable.ActionItem
+		}{{f.m, items}, {m2, nil}, {m3, late}} {
+			fu, made, err := sqldb.MeetingActionsForTest(ctx, e.db, c.m.ID)
+			must(t, err)
+			open, err := sqldb.OpenFollowUpsForTest(ctx, e.db, c.m.ID)
+			must(t, err)
+			if !reflect.DeepEqual(fu, open) {
+				t.Errorf("got follow-ups %v, want %v", fu, open)
+			}
+			if len(made) != len(c.made) {
+				t.Fatalf("got %d commitments made, want %d", len(made), len(c.made))
+			}
+			for i, it := range made {
+				if it.ID != c.made[i].ID || it.OwnerName == "" || it.Text != c.made[i].Text {
+					t.Errorf("commitment %d: got %+v, want %+v", i, it, c.made[i])
+				}
+			}
+		}
 	})
 }
 
@@ -516,4 +540,52 @@ func openBlank(t *testing.T, engine string) *sqldb.DB {
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// The meeting page reads the circle's page and the agenda together: the same
+// as FindMeetingHome and FindAgenda, under the same checks.
+func TestCircleService_FindMeetingPage(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		f := newAgendaFix(t, e)
+		ctx := context.Background()
+		must(t, f.agendas.SetRoles(as(f.fac), f.m.ID, []roundtable.RoleAssignment{
+			{Role: roundtable.RolePresenter, UserID: f.ms[2].ID}, {Role: roundtable.RolePresenter, UserID: f.ms[0].ID},
+			{Role: roundtable.RoleChair, UserID: f.ms[1].ID},
+		}))
+		must(t, f.agendas.SaveChallenge(as(f.ms[0]), &roundtable.Challenge{MeetingID: f.m.ID, Context: "A team of nine", Question: "Whom to promote?"}))
+		must(t, f.agendas.SaveChallenge(as(f.ms[2]), &roundtable.Challenge{MeetingID: f.m.ID, Context: "A merger", Question: "What to keep?"}))
+		before := f.meeting(-24 * time.Hour)
+		must(t, sqldb.InsertActionItemsForTest(ctx, e.db, []*roundtable.ActionItem{{MeetingID: before.ID, OwnerID: f.ms[3].ID, Text: "Ask the board"}}))
+		must(t, sqldb.InsertActionItemsForTest(ctx, e.db, []*roundtable.ActionItem{{MeetingID: f.m.ID, OwnerID: f.ms[1].ID, Text: "Write it down"}}))
+		for _, u := range []*roundtable.User{f.fac, f.ms[0], f.ms[1], f.ms[3]} {
+			m, h, ag, err := f.circles.FindMeetingPage(as(u), f.m.ID)
+			must(t, err)
+			wm, wh, err := f.circles.FindMeetingHome(as(u), f.m.ID)
+			must(t, err)
+			wag := f.agenda(u, f.m.ID)
+			if !reflect.DeepEqual(m, wm) || !reflect.DeepEqual(h, wh) {
+				t.Errorf("as %s: the meeting or the circle's page differs from FindMeetingHome's", u.Name)
+			}
+			if !reflect.DeepEqual(ag, wag) {
+				t.Errorf("as %s: got agenda %+v, want %+v", u.Name, ag, wag)
+			}
+			// The circle's meetings are read with their first presenter
+			// and her card joined: the same as one meeting read alone.
+			alone, err := f.meetings.FindMeetingByID(as(u), f.m.ID)
+			must(t, err)
+			if m.PresenterID != f.ms[2].ID || m.Challenge != "A merger" || m.PresenterID != alone.PresenterID || m.Challenge != alone.Challenge {
+				t.Errorf("as %s: got presenter %q with %q, want %q with %q", u.Name, m.PresenterID, m.Challenge, alone.PresenterID, alone.Challenge)
+			}
+			if len(ag.Challenges) != 2 || ag.Challenges[1].Context != "A team of nine" || len(ag.FollowUps) != 1 || len(ag.Commitments) != 1 {
+				t.Errorf("as %s: got cards %+v, follow-ups %v, commitments %v", u.Name, ag.Challenges, ag.FollowUps, ag.Commitments)
+			}
+		}
+		stranger := e.user("Sam", "sam@example.org", false, false)
+		for _, who := range []context.Context{as(stranger), anon} {
+			_, _, _, err := f.circles.FindMeetingPage(who, f.m.ID)
+			wantCode(t, err, roundtable.ENOTFOUND)
+		}
+		_, _, _, err := f.circles.FindMeetingPage(as(f.fac), "nope")
+		wantCode(t, err, roundtable.ENOTFOUND)
+	})
 }

@@ -120,20 +120,21 @@ func (s *AuthService) FindSession(ctx context.Context, token string) (*roundtabl
 	var seen int64
 	stale := false
 	hash := hashToken(token)
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var err error
-		row := tx.QueryRowContext(ctx, `
+	err := func() error {
+		now := s.db.clock()
+		row := s.db.readRow(ctx, `
 			SELECT `+userColumns+`, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
-			WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, ms(tx.now))
+			WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, ms(now))
+		var err error
 		u, err = scanUser(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &seen)...) }))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNoSession()
 		} else if err != nil {
 			return fmt.Errorf("find session: %w", err)
 		}
-		stale = tx.now.Sub(fromMS(seen)) >= roundtable.SessionSeenInterval
+		stale = now.Sub(fromMS(seen)) >= roundtable.SessionSeenInterval
 		return nil
-	})
+	}()
 	if err == nil && stale {
 		// Rarely: at most once per SessionSeenInterval per session.
 		s.touchSession(ctx, hash)

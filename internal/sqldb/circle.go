@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/roundtable/roundtable"
 )
@@ -90,29 +89,60 @@ func (s *CircleService) ListCircles(ctx context.Context, programID string) ([]*r
 		if err := requireOrganizer(ctx, tx, actorOf(ctx), programID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `
-			SELECT `+circleColumns+`,
-				(SELECT COUNT(*) FROM circle_members m WHERE m.circle_id = c.id AND m.role = 'member'),
-				COALESCE((SELECT u.name FROM circle_members m JOIN users u ON u.id = m.user_id
-					WHERE m.circle_id = c.id AND m.role = 'facilitator' ORDER BY u.name LIMIT 1), '')
-			FROM circles c WHERE c.program_id = $1
-			ORDER BY c.name, c.created_at, c.id`, programID)
-		if err != nil {
-			return fmt.Errorf("list circles: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sum roundtable.CircleSummary
-			c, err := scanCircle(rows, &sum.MemberCount, &sum.FacilitatorName)
-			if err != nil {
-				return err
-			}
-			sum.Circle = *c
-			out = append(out, &sum)
-		}
-		return rows.Err()
+		sums, err := listCircleSummaries(ctx, tx, programID)
+		out = summariesOf(sums)
+		return err
 	})
 	return out, err
+}
+
+// summariesOf returns the summaries of a program's circles.
+func summariesOf(sums []circleSummary) []*roundtable.CircleSummary {
+	var out []*roundtable.CircleSummary
+	for _, s := range sums {
+		out = append(out, s.CircleSummary)
+	}
+	return out
+}
+
+// circleSummary is a circle of a program's list, and whether it has a
+// facilitator (whose name may be empty).
+type circleSummary struct {
+	*roundtable.CircleSummary
+	facilitated bool
+}
+
+// listCircleSummaries reads a program's circles with their member counts
+// and first facilitator by name, by name, in one pass over the members.
+func listCircleSummaries(ctx context.Context, tx *Tx, programID string) ([]circleSummary, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+circleColumns+`,
+			COUNT(CASE WHEN m.role = 'member' THEN 1 END),
+			COALESCE(MIN(u.name), ''),
+			MAX(CASE WHEN m.role = 'facilitator' THEN 1 ELSE 0 END)
+		FROM circles c
+		LEFT JOIN circle_members m ON m.circle_id = c.id
+		LEFT JOIN users u ON u.id = m.user_id AND m.role = 'facilitator'
+		WHERE c.program_id = $1
+		GROUP BY c.id, c.program_id, c.name, c.time_zone, c.slot, c.created_at
+		ORDER BY c.name, c.created_at, c.id`, programID)
+	if err != nil {
+		return nil, fmt.Errorf("list circles: %w", err)
+	}
+	defer rows.Close()
+	var out []circleSummary
+	for rows.Next() {
+		sum := circleSummary{CircleSummary: &roundtable.CircleSummary{}}
+		var facilitated *int64
+		c, err := scanCircle(rows, &sum.MemberCount, &sum.FacilitatorName, &facilitated)
+		if err != nil {
+			return nil, err
+		}
+		sum.Circle = *c
+		sum.facilitated = facilitated != nil && *facilitated == 1
+		out = append(out, sum)
+	}
+	return out, rows.Err()
 }
 
 // FindCircleRoster returns a circle and its people for its program's organizers.
@@ -182,122 +212,6 @@ func (s *CircleService) FindCircleWelcome(ctx context.Context, id string) (*roun
 		return nil, err
 	}
 	return &h, nil
-}
-
-// FindCircleHome returns a circle's page for its members and facilitator.
-func (s *CircleService) FindCircleHome(ctx context.Context, id string) (*roundtable.CircleHome, error) {
-	a := actorOf(ctx)
-	var h *roundtable.CircleHome
-	err := s.db.view(ctx, func(tx *Tx) (err error) {
-		h, err = loadCircleHome(ctx, tx, a, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return h, nil
-}
-
-// FindMeetingHome returns a meeting with its circle's page: the meeting
-// page's reads (who may see it, the circle, its meetings) made once.
-func (s *CircleService) FindMeetingHome(ctx context.Context, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, error) {
-	a := actorOf(ctx)
-	var h *roundtable.CircleHome
-	var m *roundtable.Meeting
-	err := s.db.view(ctx, func(tx *Tx) error {
-		circleID, err := meetingCircle(ctx, tx, meetingID)
-		if err != nil {
-			return err
-		}
-		if h, err = loadCircleHome(ctx, tx, a, circleID); err != nil {
-			if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-				return notFound("meeting")
-			}
-			return err
-		}
-		for _, x := range slices.Concat(h.Upcoming, h.Past) {
-			if x.ID == meetingID {
-				m = x
-			}
-		}
-		if m == nil {
-			return notFound("meeting")
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return m, h, nil
-}
-
-// loadCircleHome reads the circle's page for a member who accepted the
-// ground rules.
-func loadCircleHome(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.CircleHome, error) {
-	var h roundtable.CircleHome
-	var err error
-	if _, err := memberWithRules(ctx, tx, a, id); err != nil {
-		return nil, err
-	}
-	if h.Circle, err = findCircle(ctx, tx, id); err != nil {
-		return nil, err
-	}
-	if h.Program, err = findProgram(ctx, tx, h.Circle.ProgramID); err != nil {
-		return nil, err
-	}
-	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
-		return nil, err
-	}
-	h.Me = myMembership(h.Circle.Members, a.id())
-	if h.Goals, err = listGoals(ctx, tx, id); err != nil {
-		return nil, err
-	}
-	meetings, err := listMeetings(ctx, tx, id, a.id())
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range meetings {
-		if m.EndsAt().After(tx.now) {
-			h.Upcoming = append(h.Upcoming, m)
-		} else {
-			h.Past = append(h.Past, m)
-		}
-	}
-	// The series and the open polls are on the page too: read here, under
-	// the same check of who asks, rather than by two more calls.
-	if h.Series, err = findSeries(ctx, tx, id); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-		h.Series = nil
-	} else if err != nil {
-		return nil, err
-	}
-	polls, err := loadPolls(ctx, tx, "p.circle_id = $1 AND p.closed_at IS NULL", id)
-	if err != nil {
-		return nil, fmt.Errorf("list polls: %w", err)
-	}
-	h.Polls = polls
-	return &h, nil
-}
-
-// listGoals returns a circle's goals by user, in order.
-func listGoals(ctx context.Context, tx *Tx, circleID string) (map[string][]*roundtable.Goal, error) {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT id, circle_id, user_id, body, position, created_at FROM goals
-		WHERE circle_id = $1 ORDER BY user_id, position`, circleID)
-	if err != nil {
-		return nil, fmt.Errorf("list goals: %w", err)
-	}
-	defer rows.Close()
-	out := map[string][]*roundtable.Goal{}
-	for rows.Next() {
-		var g roundtable.Goal
-		var created int64
-		if err := rows.Scan(&g.ID, &g.CircleID, &g.UserID, &g.Text, &g.Position, &created); err != nil {
-			return nil, err
-		}
-		g.CreatedAt = fromMS(created)
-		out[g.UserID] = append(out[g.UserID], &g)
-	}
-	return out, rows.Err()
 }
 
 // AcceptGroundRules records that the caller accepts the ground rules now.

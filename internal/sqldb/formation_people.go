@@ -30,7 +30,7 @@ func peopleOf(applicants []*roundtable.Applicant) ([]grouping.Person, []roundtab
 	var pairs []roundtable.AvoidPair
 	var unmatched []string
 	for i, a := range applicants {
-		zone, err := time.LoadLocation(a.TimeZone)
+		zone, err := roundtable.Zone(a.TimeZone)
 		if err != nil {
 			zone = time.UTC
 		}

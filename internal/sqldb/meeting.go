@@ -21,10 +21,31 @@ func NewMeetingService(db *DB) *MeetingService { return &MeetingService{db: db} 
 // meetingColumns read a meeting. Its presenter is the first of its
 // presenters (meeting_roles) and its challenge the context of her card
 // (challenges): what the meeting form, which knows one of each, shows.
-const meetingColumns = `x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.created_at,
-	x.sequence, x.in_series, x.cancelled_at, x.time_note, x.readings, COALESCE((` + leadPresenter + `), ''),
+const meetingColumns = meetingOwnColumns + `, COALESCE((` + leadPresenter + `), ''),
 	COALESCE((SELECT ch.context FROM challenges ch WHERE ch.meeting_id = x.id AND ch.presenter_id = (` + leadPresenter + `)), ''),
-	x.notes, x.notes_sent_at, x.updated_at`
+	` + meetingLastColumns
+
+// meetingOwnColumns and meetingLastColumns are the columns of meetingColumns
+// around the presenter and her challenge, which come from other tables.
+const (
+	meetingOwnColumns = `x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.created_at,
+	x.sequence, x.in_series, x.cancelled_at, x.time_note, x.readings`
+	meetingLastColumns = `x.notes, x.notes_sent_at, x.updated_at`
+)
+
+// circleMeetingsQuery reads a circle's meetings ($1) by start with the
+// columns of meetingColumns. Each meeting's first presenter (lp: no
+// presenter before her) and her card are joined once, rather than the
+// first presenter looked up twice for each meeting.
+const circleMeetingsQuery = `
+	SELECT ` + meetingOwnColumns + `, COALESCE(lp.user_id, ''), COALESCE(ch.context, ''), ` + meetingLastColumns + `
+	FROM meetings x
+	LEFT JOIN meeting_roles lp ON lp.meeting_id = x.id AND lp.role = 'presenter' AND NOT EXISTS (
+		SELECT 1 FROM meeting_roles o WHERE o.meeting_id = x.id AND o.role = 'presenter'
+			AND (o.position < lp.position OR (o.position = lp.position AND o.user_id < lp.user_id)))
+	LEFT JOIN challenges ch ON ch.meeting_id = x.id AND ch.presenter_id = lp.user_id
+	WHERE x.circle_id = $1
+	ORDER BY x.starts_at, x.id`
 
 // leadPresenter is a subquery for the first presenter of meeting x.
 const leadPresenter = `SELECT lp.user_id FROM meeting_roles lp WHERE lp.meeting_id = x.id AND lp.role = 'presenter'
@@ -64,7 +85,7 @@ func findMeeting(ctx context.Context, tx *Tx, id string) (*roundtable.Meeting, e
 // listMeetings returns a circle's meetings by start, with everyone's answers
 // and the given user's own.
 func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roundtable.Meeting, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.circle_id = $1 ORDER BY x.starts_at, x.id`, circleID)
+	rows, err := tx.QueryContext(ctx, circleMeetingsQuery, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("list meetings: %w", err)
 	}
@@ -389,38 +410,6 @@ func meetingCircle(ctx context.Context, tx *Tx, id string) (string, error) {
 		return "", fmt.Errorf("find meeting: %w", err)
 	}
 	return circleID, nil
-}
-
-// meetingAccess checks the actor may see a meeting: ENOTFOUND unless a member
-// of its circle, then EGROUNDRULES until the rules are accepted.
-func meetingAccess(ctx context.Context, tx *Tx, a actor, id string) (circleID string, err error) {
-	circleID, err = meetingCircle(ctx, tx, id)
-	if err != nil {
-		return "", err
-	}
-	if _, err := memberWithRules(ctx, tx, a, circleID); err != nil {
-		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-			return "", notFound("meeting")
-		}
-		return "", err
-	}
-	return circleID, nil
-}
-
-// accessibleMeeting is meetingAccess for callers that need the meeting and
-// the actor's membership: each is read once.
-func accessibleMeeting(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.Meeting, *membership, error) {
-	m, err := findMeeting(ctx, tx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	mb, err := memberWithRules(ctx, tx, a, m.CircleID)
-	if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
-		return nil, nil, notFound("meeting")
-	} else if err != nil {
-		return nil, nil, err
-	}
-	return m, mb, nil
 }
 
 // FindMeetingByID returns a meeting with everyone's answers to its circle's people.

@@ -13,17 +13,33 @@ import (
 // loadRoles returns who holds which role in a meeting, with names, in the
 // order of roundtable.MeetingRoles and, among presenters, their position.
 func loadRoles(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.RoleAssignment, error) {
+	roles, _, err := loadRolesAndChallenges(ctx, tx, meetingID)
+	return roles, err
+}
+
+// loadRolesAndChallenges is loadRoles that also returns the presenters'
+// challenge cards, as loadChallenges, from the same rows: one query.
+func loadRolesAndChallenges(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.RoleAssignment, []roundtable.Challenge, error) {
 	type held struct {
 		roundtable.RoleAssignment
 		position int
+		card     roundtable.Challenge
 	}
 	all, err := queryAll(ctx, tx, `
-		SELECT r.role, r.user_id, u.name, r.position FROM meeting_roles r JOIN users u ON u.id = r.user_id
+		SELECT r.role, r.user_id, u.name, r.position,
+			COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0)
+		FROM meeting_roles r JOIN users u ON u.id = r.user_id
+		LEFT JOIN challenges c ON r.role = 'presenter' AND c.meeting_id = r.meeting_id AND c.presenter_id = r.user_id
 		WHERE r.meeting_id = $1`, func(rows *sql.Rows) (h held, err error) {
-		return h, rows.Scan(&h.Role, &h.UserID, &h.Name, &h.position)
+		var updated int64
+		err = rows.Scan(&h.Role, &h.UserID, &h.Name, &h.position, &h.card.Context, &h.card.Question, &h.card.Tried, &updated)
+		if updated > 0 {
+			h.card.UpdatedAt = fromMS(updated)
+		}
+		return h, err
 	}, meetingID)
 	if err != nil {
-		return nil, fmt.Errorf("load roles: %w", err)
+		return nil, nil, fmt.Errorf("load roles: %w", err)
 	}
 	rank := func(r roundtable.MeetingRole) int {
 		if i := slices.Index(roundtable.MeetingRoles, r); i >= 0 {
@@ -42,10 +58,16 @@ func loadRoles(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Role
 		return a.UserID < b.UserID
 	})
 	out := make([]roundtable.RoleAssignment, len(all))
+	var cards []roundtable.Challenge
 	for i, h := range all {
 		out[i] = h.RoleAssignment
+		if h.Role == roundtable.RolePresenter {
+			c := h.card
+			c.MeetingID, c.PresenterID, c.Name = meetingID, h.UserID, h.Name
+			cards = append(cards, c)
+		}
 	}
-	return out, nil
+	return out, cards, nil
 }
 
 // replaceRoles makes roles the meeting's roles, presenters in their order.

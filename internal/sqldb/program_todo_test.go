@@ -1,6 +1,8 @@
 package sqldb_test
 
 import (
+	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -77,6 +79,39 @@ func TestProgramService_ListProgramTodos(t *testing.T) {
 			if len(all) != 3 || all[theirs.ID].Pending != 1 {
 				t.Errorf("an administrator got %d programs (%+v), want all 3", len(all), all[theirs.ID])
 			}
+		})
+
+		t.Run("Page", func(t *testing.T) {
+			// The program page reads all at once what the separate reads give.
+			admin := e.user("Adam", "adam@example.org", true, false)
+			for _, c := range []struct {
+				who *roundtable.User
+				p   *roundtable.Program
+			}{{org, p}, {admin, p}, {org, quiet}} {
+				who, p := c.who, c.p
+				pg, err := e.programs.FindProgramPage(as(who), p.ID)
+				must(t, err)
+				prog, err := e.programs.FindProgramByID(as(who), p.ID)
+				must(t, err)
+				stats, err := e.programs.ProgramStats(as(who), p.ID)
+				must(t, err)
+				circles, err := e.circles.ListCircles(as(who), p.ID)
+				must(t, err)
+				todos, err := e.programs.ListProgramTodos(as(who))
+				must(t, err)
+				if !reflect.DeepEqual(pg.Program, prog) || !reflect.DeepEqual(pg.Stats, stats) || !reflect.DeepEqual(pg.Circles, circles) {
+					t.Errorf("as %s: got page %+v %+v %+v, want %+v %+v %+v", who.Name, pg.Program, pg.Stats, pg.Circles, prog, stats, circles)
+				}
+				if !reflect.DeepEqual(pg.Todo, todos[p.ID]) {
+					t.Errorf("as %s: got to-do %+v, want %+v", who.Name, pg.Todo, todos[p.ID])
+				}
+			}
+			for _, who := range []context.Context{as(fac), as(someone), anon} {
+				_, err := e.programs.FindProgramPage(who, p.ID)
+				wantCode(t, err, roundtable.ENOTFOUND)
+			}
+			_, err := e.programs.FindProgramPage(as(org), "nope")
+			wantCode(t, err, roundtable.ENOTFOUND)
 		})
 
 		t.Run("Facilitating", func(t *testing.T) {

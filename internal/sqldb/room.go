@@ -245,9 +245,18 @@ type roomCtx struct {
 	st       roomState
 	segments []roundtable.Segment
 	roles    []roundtable.RoleAssignment
-	userID   string // "" for the system
-	system   bool
-	guest    bool
+	// challenges are the presenters' cards, read with the roles when
+	// cardsRead; circleName is the circle's, read with the meeting when
+	// not "" (a circle's name is never empty).
+	challenges []roundtable.Challenge
+	cardsRead  bool
+	circleName string
+	// minutes are the meeting's minutes as read with the meeting at the
+	// start of the transaction, nil when not read.
+	minutes *roundtable.Minutes
+	userID  string // "" for the system
+	system  bool
+	guest   bool
 	// circleFacilitator is set for the circle's facilitator, who runs any
 	// of its meetings.
 	circleFacilitator bool
@@ -318,45 +327,51 @@ func openRoom(ctx context.Context, tx *Tx, a actor, meetingID string, change boo
 	if rc.segments, err = loadSegments(ctx, tx, meetingID); err != nil {
 		return nil, err
 	}
-	if rc.roles, err = loadRoles(ctx, tx, meetingID); err != nil {
+	if rc.roles, rc.challenges, err = loadRolesAndChallenges(ctx, tx, meetingID); err != nil {
 		return nil, err
 	}
+	rc.cardsRead = true
 	return rc, nil
 }
 
 // enterRoom is openRoom without the agenda and roles, for actions that
 // need only the meeting and where its room stands.
 func enterRoom(ctx context.Context, tx *Tx, a actor, meetingID string, change bool, parts ...roomPart) (*roomCtx, error) {
-	m, err := findMeeting(ctx, tx, meetingID)
+	if a.user == nil {
+		m, err := findMeeting(ctx, tx, meetingID)
+		if err != nil {
+			return nil, err
+		}
+		if !a.system {
+			return nil, notFound("meeting")
+		}
+		return roomStanding(ctx, tx, &roomCtx{m: m, system: true}, change, parts)
+	}
+	// The meeting, the membership and the guest list in one query.
+	row, err := meetingFor(ctx, tx, a.user.ID, meetingID)
 	if err != nil {
 		return nil, err
 	}
-	rc := &roomCtx{m: m, userID: a.id(), system: a.user == nil && a.system}
-	if a.user == nil && !a.system {
+	rc := &roomCtx{m: row.m, userID: a.user.ID, circleName: row.circleName, minutes: &row.minutes}
+	switch {
+	case row.mb != nil:
+		if !row.mb.accepted {
+			return nil, errGroundRules()
+		}
+		rc.circleFacilitator = row.mb.role == roundtable.RoleFacilitator
+	case row.guest:
+		rc.guest = true
+	default:
 		return nil, notFound("meeting")
 	}
-	if !rc.system {
-		mb, err := memberOf(ctx, tx, actor{user: a.user}, m.CircleID)
-		switch {
-		case err == nil:
-			if !mb.accepted {
-				return nil, errGroundRules()
-			}
-			rc.circleFacilitator = mb.role == roundtable.RoleFacilitator
-		case roundtable.ErrorCode(err) == roundtable.ENOTFOUND:
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_guests WHERE meeting_id = $1 AND user_id = $2`,
-				meetingID, a.user.ID).Scan(&n); err != nil {
-				return nil, fmt.Errorf("find guest: %w", err)
-			}
-			if n == 0 {
-				return nil, notFound("meeting")
-			}
-			rc.guest = true
-		default:
-			return nil, err
-		}
-	}
+	return roomStanding(ctx, tx, rc, change, parts)
+}
+
+// roomStanding is enterRoom's end: it marks the parts a change touches and
+// reads where the room stands.
+func roomStanding(ctx context.Context, tx *Tx, rc *roomCtx, change bool, parts []roomPart) (*roomCtx, error) {
+	meetingID, m := rc.m.ID, rc.m
+	var err error
 	if change {
 		if err := touchRoom(ctx, tx, meetingID, parts...); err != nil {
 			return nil, err

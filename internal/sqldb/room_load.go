@@ -56,11 +56,19 @@ func loadRoomSince(ctx context.Context, tx *Tx, rc *roomCtx, prev *roomCache) (*
 	}
 	var err error
 	if stale(st.parts.Agenda, oldParts.Agenda) {
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM circles WHERE id = $1`, m.CircleID).Scan(&r.CircleName); err != nil {
-			return nil, nil, fmt.Errorf("find circle name: %w", err)
+		// The circle's name and the cards come with the meeting and the
+		// roles when those were read in this transaction.
+		r.CircleName = rc.circleName
+		if r.CircleName == "" {
+			if err := tx.QueryRowContext(ctx, `SELECT name FROM circles WHERE id = $1`, m.CircleID).Scan(&r.CircleName); err != nil {
+				return nil, nil, fmt.Errorf("find circle name: %w", err)
+			}
 		}
-		if r.Challenges, err = loadChallenges(ctx, tx, m.ID); err != nil {
-			return nil, nil, err
+		r.Challenges = rc.challenges
+		if !rc.cardsRead {
+			if r.Challenges, err = loadChallenges(ctx, tx, m.ID); err != nil {
+				return nil, nil, err
+			}
 		}
 	} else {
 		r.CircleName, r.Challenges = old.CircleName, old.Challenges
@@ -71,10 +79,7 @@ func loadRoomSince(ctx context.Context, tx *Tx, rc *roomCtx, prev *roomCache) (*
 	r.RoundOrder = roundOrder(seg, r.People, r.Roles)
 	var turns []turn
 	if stale(st.parts.Speaking, oldParts.Speaking) {
-		if r.Hands, err = loadHands(ctx, tx, m.ID); err != nil {
-			return nil, nil, err
-		}
-		if turns, err = loadTurns(ctx, tx, m.ID); err != nil {
+		if r.Hands, turns, err = loadSpeaking(ctx, tx, m.ID); err != nil {
 			return nil, nil, err
 		}
 	} else {
@@ -89,17 +94,16 @@ func loadRoomSince(ctx context.Context, tx *Tx, rc *roomCtx, prev *roomCache) (*
 		r.Board = old.Board
 	}
 	if stale(st.parts.Actions, oldParts.Actions) {
-		if r.FollowUps, err = openFollowUps(ctx, tx, m.ID); err != nil {
-			return nil, nil, err
-		}
-		if r.Commitments, err = loadCommitments(ctx, tx, m.ID); err != nil {
+		if r.FollowUps, r.Commitments, err = loadMeetingActions(ctx, tx, m.ID); err != nil {
 			return nil, nil, err
 		}
 	} else {
 		r.FollowUps, r.Commitments = old.FollowUps, old.Commitments
 	}
 	if stale(st.parts.Minutes, oldParts.Minutes) {
-		if r.Minutes, err = loadMinutes(ctx, tx, m.ID); err != nil {
+		if rc.minutes != nil {
+			r.Minutes = *rc.minutes
+		} else if r.Minutes, err = loadMinutes(ctx, tx, m.ID); err != nil {
 			return nil, nil, err
 		}
 	} else {

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -26,6 +27,15 @@ func TestRoomService_SaveMinutes(t *testing.T) {
 			t.Fatalf("got %+v, want version 1 by Ken with plain line ends", res)
 		}
 		v1 := res.Minutes
+		// A member's room reads the minutes, the circle's name and the
+		// cards with the meeting and its roles; the screens' snapshot reads
+		// each on its own: the same.
+		mine, screens := w.room(t, w.member), snapshot(t, w, roundtable.AudienceMember)
+		if mine.Minutes != v1 || mine.Minutes != screens.Minutes || mine.CircleName == "" || mine.CircleName != screens.CircleName ||
+			!reflect.DeepEqual(mine.Challenges, screens.Challenges) {
+			t.Fatalf("got minutes %+v, circle %q, cards %+v in a member's room; want %+v, %q, %+v as the screens read them",
+				mine.Minutes, mine.CircleName, mine.Challenges, screens.Minutes, screens.CircleName, screens.Challenges)
+		}
 
 		_, err := w.rooms.SaveMinutes(as(w.member), id, v1.Version, v1.Text, "Mine")
 		wantCode(t, err, roundtable.EFORBIDDEN)

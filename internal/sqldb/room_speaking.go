@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -124,45 +123,50 @@ func lowerHands(ctx context.Context, tx *Tx, meetingID string) error {
 	return nil
 }
 
-// loadHands returns the raised hands, first raised first.
-func loadHands(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Hand, error) {
-	out, err := queryAll(ctx, tx, `
-		SELECT h.user_id, u.name, h.raised_at FROM raised_hands h JOIN users u ON u.id = h.user_id
-		WHERE h.meeting_id = $1 ORDER BY h.raised_at, h.user_id`, func(rows *sql.Rows) (h roundtable.Hand, err error) {
-		var at int64
-		err = rows.Scan(&h.UserID, &h.Name, &at)
-		h.RaisedAt = fromMS(at)
-		return h, err
-	}, meetingID)
+// loadSpeaking returns a meeting's raised hands, in the order they went
+// up, and its speaking turns, from one query: the first column tells them
+// apart.
+func loadSpeaking(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Hand, []turn, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT 0, h.user_id, u.name, h.raised_at, NULL FROM raised_hands h JOIN users u ON u.id = h.user_id
+		WHERE h.meeting_id = $1
+		UNION ALL
+		SELECT 1, t.user_id, '', t.started_at, t.ended_at FROM speaking_turns t WHERE t.meeting_id = $1
+		ORDER BY 1, 4, 2`, meetingID)
 	if err != nil {
-		return nil, fmt.Errorf("load hands: %w", err)
+		return nil, nil, fmt.Errorf("load hands and turns: %w", err)
 	}
-	return out, nil
+	defer rows.Close()
+	var hands []roundtable.Hand
+	var turns []turn
+	for rows.Next() {
+		var kind int
+		var userID, name string
+		var at int64
+		var end *int64
+		if err := rows.Scan(&kind, &userID, &name, &at, &end); err != nil {
+			return nil, nil, err
+		}
+		if kind == 0 {
+			hands = append(hands, roundtable.Hand{UserID: userID, Name: name, RaisedAt: fromMS(at)})
+			continue
+		}
+		t := turn{userID: userID, start: fromMS(at)}
+		if end != nil {
+			t.end = fromMS(*end)
+		}
+		turns = append(turns, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("load hands and turns: %w", err)
+	}
+	return hands, turns, nil
 }
 
 // turn is one stretch of speaking; end is zero while it lasts.
 type turn struct {
 	userID     string
 	start, end time.Time
-}
-
-// loadTurns returns a meeting's speaking turns.
-func loadTurns(ctx context.Context, tx *Tx, meetingID string) ([]turn, error) {
-	out, err := queryAll(ctx, tx, `SELECT user_id, started_at, ended_at FROM speaking_turns WHERE meeting_id = $1`,
-		func(rows *sql.Rows) (t turn, err error) {
-			var start int64
-			var end *int64
-			err = rows.Scan(&t.userID, &start, &end)
-			t.start = fromMS(start)
-			if end != nil {
-				t.end = fromMS(*end)
-			}
-			return t, err
-		}, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("load turns: %w", err)
-	}
-	return out, nil
 }
 
 // speakingShares spreads the speaking time among the circle's members: each

@@ -22,30 +22,54 @@ func NewSeriesService(db *DB) *SeriesService { return &SeriesService{db: db} }
 
 // findSeries returns a circle's series, or ENOTFOUND when it has none.
 func findSeries(ctx context.Context, tx *Tx, circleID string) (*roundtable.Series, error) {
-	s := &roundtable.Series{CircleID: circleID}
-	var freq string
-	var every int
-	var created, updated int64
+	var r seriesRow
 	err := tx.QueryRowContext(ctx, `
 		SELECT slot, freq, every_n, nth, minutes, video_url, place, created_at, updated_at FROM series WHERE circle_id = $1`,
-		circleID).Scan(&s.Slot, &freq, &every, &s.Nth, &s.Minutes, &s.VideoURL, &s.Place, &created, &updated)
+		circleID).Scan(r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("meeting series")
 	} else if err != nil {
 		return nil, fmt.Errorf("find series: %w", err)
 	}
-	s.CreatedAt, s.UpdatedAt = fromMS(created), fromMS(updated)
+	return r.series(circleID), nil
+}
+
+// seriesColumns are a series row's columns for scanning with seriesRow.dest,
+// read through a LEFT JOIN as s: a circle without a series gives zeros.
+const seriesColumns = `COALESCE(s.slot, ''), COALESCE(s.freq, ''), COALESCE(s.every_n, 0), COALESCE(s.nth, 0),
+	COALESCE(s.minutes, 0), COALESCE(s.video_url, ''), COALESCE(s.place, ''), COALESCE(s.created_at, 0),
+	COALESCE(s.updated_at, 0)`
+
+// seriesRow is a series as its row stores it.
+type seriesRow struct {
+	s                roundtable.Series
+	freq             string
+	every            int
+	created, updated int64
+}
+
+// dest returns where the row's columns are scanned, in the order of
+// findSeries and seriesColumns.
+func (r *seriesRow) dest() []any {
+	return []any{&r.s.Slot, &r.freq, &r.every, &r.s.Nth, &r.s.Minutes, &r.s.VideoURL, &r.s.Place, &r.created, &r.updated}
+}
+
+// series returns the circle's series of the row.
+func (r *seriesRow) series(circleID string) *roundtable.Series {
+	s := r.s
+	s.CircleID = circleID
+	s.CreatedAt, s.UpdatedAt = fromMS(r.created), fromMS(r.updated)
 	switch {
-	case freq == "monthly" && every == 2:
+	case r.freq == "monthly" && r.every == 2:
 		s.Cadence = roundtable.Bimonthly
-	case freq == "monthly":
+	case r.freq == "monthly":
 		s.Cadence = roundtable.Monthly
-	case every == 2:
+	case r.every == 2:
 		s.Cadence = roundtable.Biweekly
 	default:
 		s.Cadence = roundtable.Weekly
 	}
-	return s, nil
+	return &s
 }
 
 // saveSeries inserts or replaces a circle's series row.
@@ -253,7 +277,7 @@ func dayKey(t time.Time, loc *time.Location) string { return t.In(loc).Format(ti
 // the date from on, the rule's dates starting at first (from when zero),
 // matched against the series' meetings still to come from that date on.
 func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable.Program, old, sr *roundtable.Series, from, first time.Time) (*seriesWork, error) {
-	ref, err := time.LoadLocation(c.TimeZone)
+	ref, err := roundtable.Zone(c.TimeZone)
 	if err != nil || c.TimeZone == "" {
 		return nil, roundtable.Errorf(roundtable.EINVALID, "The circle's time zone %q is unknown; ask the organizer to correct it.", c.TimeZone)
 	}

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/schedule"
@@ -48,7 +47,7 @@ func (s *SeriesService) FindSeriesSetup(ctx context.Context, circleID string) (*
 // the circle's own from its formation, then the best times the members'
 // availability has in common, each in every person's own time.
 func slotOptions(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable.Program, sr *roundtable.Series, minutes int) ([]*roundtable.SlotOption, error) {
-	ref, err := time.LoadLocation(c.TimeZone)
+	ref, err := roundtable.Zone(c.TimeZone)
 	if err != nil {
 		return nil, nil
 	}

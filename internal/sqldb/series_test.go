@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -116,8 +117,20 @@ func TestSeriesService_CreateAcrossDST(t *testing.T) {
 			}
 		}
 
+		if home, err := e.circles.FindCircleHome(as(s.fac), s.circle.ID); err != nil || home.Series != nil {
+			t.Fatalf("got series %+v (%v) on the circle's page before one was made, want none", home.Series, err)
+		}
 		_, err = s.series.CreateSeries(as(s.fac), sr)
 		must(t, err)
+		// The circle's page reads the series with the circle: the same as
+		// FindSeries.
+		home, err := e.circles.FindCircleHome(as(s.fac), s.circle.ID)
+		must(t, err)
+		found, err := s.series.FindSeries(as(s.fac), s.circle.ID)
+		must(t, err)
+		if !reflect.DeepEqual(home.Series, found) || home.Series.Cadence != roundtable.Monthly || home.Series.Nth != -1 {
+			t.Fatalf("got series %+v on the circle's page, want %+v", home.Series, found)
+		}
 		ms := e.meetingsOf(s)
 		if len(ms) != len(want) {
 			t.Fatalf("got %d meetings, want %d", len(ms), len(want))

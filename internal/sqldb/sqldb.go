@@ -247,6 +247,20 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
+// readRow runs a query that reads one row on its own, outside any
+// transaction: a single statement sees one consistent state of the database
+// on both engines, so BEGIN and COMMIT around it would be two round trips
+// that change nothing. On SQLite the query is prepared once on the readers.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	db.trips.Add(1)
+	if db.readStmts != nil {
+		if s := db.readStmts.get(query); s != nil {
+			return s.QueryRowContext(ctx, args...)
+		}
+	}
+	return db.read.QueryRowContext(ctx, query, args...)
+}
+
 // view runs fn in a read-only transaction.
 func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := db.beginRead(ctx)

@@ -355,7 +355,12 @@ type meetingPage struct {
 
 // handleMeetingShow shows a meeting to its circle.
 func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error {
-	u, m, home, err := s.meetingOf(r)
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	// One read gives the meeting, its circle's page and its agenda.
+	m, home, ag, err := s.svc.Circles.FindMeetingPage(r.Context(), r.PathValue("meetingID"))
 	if err != nil {
 		return err
 	}
@@ -375,10 +380,6 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		people = append(people, rsvpView{Name: p.Name, Role: p.Role, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
 	}
 	data.RSVPs = groupRSVPs(people)
-	ag, err := s.svc.Agendas.FindAgenda(r.Context(), m.ID)
-	if err != nil {
-		return err
-	}
 	made := map[string]time.Time{}
 	for _, x := range slices.Concat(home.Upcoming, home.Past) {
 		made[x.ID] = x.StartsAt

@@ -187,30 +187,20 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) error
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
-	p, err := s.svc.Programs.FindProgramByID(ctx, r.PathValue("programID"))
+	// One read gives the program, its counts, circles and to-do card.
+	pp, err := s.svc.Programs.FindProgramPage(ctx, r.PathValue("programID"))
 	if err != nil {
 		return err
 	}
-	stats, err := s.svc.Programs.ProgramStats(ctx, p.ID)
-	if err != nil {
-		return fmt.Errorf("program stats: %w", err)
-	}
-	circles, err := s.svc.Circles.ListCircles(ctx, p.ID)
-	if err != nil {
-		return fmt.Errorf("list circles: %w", err)
-	}
+	p, stats := pp.Program, pp.Stats
 	if stats.ByStatus == nil {
 		stats.ByStatus = map[roundtable.ApplicantStatus]int{}
 	}
-	todos, err := s.svc.Programs.ListProgramTodos(ctx)
-	if err != nil {
-		return fmt.Errorf("list program todos: %w", err)
-	}
 	page := &programShowPage{
 		layoutData: layoutData{Title: p.Name, Nav: "programs"},
-		Program:    p, Stats: stats, Statuses: roundtable.ApplicantStatuses, Circles: circles,
+		Program:    p, Stats: stats, Statuses: roundtable.ApplicantStatuses, Circles: pp.Circles,
 		ApplyLink: s.absURL("/apply/" + p.ID),
-		Todo:      newTodoView(p, todos[p.ID], currentUser(r).Location()),
+		Todo:      newTodoView(p, pp.Todo, currentUser(r).Location()),
 	}
 	// The card below the circles already points to open seats.
 	page.Todo.ShowUnplaced = !page.SeatsToFill()

@@ -1,0 +1,244 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/roundtable/roundtable"
+)
+
+// FindCircleHome returns a circle's page for its members and facilitator.
+func (s *CircleService) FindCircleHome(ctx context.Context, id string) (*roundtable.CircleHome, error) {
+	a := actorOf(ctx)
+	var h *roundtable.CircleHome
+	err := s.db.view(ctx, func(tx *Tx) (err error) {
+		h, err = loadCircleHome(ctx, tx, a, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// FindMeetingHome returns a meeting with its circle's page: the meeting
+// page's reads (who may see it, the circle, its meetings) made once.
+func (s *CircleService) FindMeetingHome(ctx context.Context, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, error) {
+	a := actorOf(ctx)
+	var h *roundtable.CircleHome
+	var m *roundtable.Meeting
+	err := s.db.view(ctx, func(tx *Tx) (err error) {
+		m, h, _, err = meetingHome(ctx, tx, a, meetingID)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, h, nil
+}
+
+// FindMeetingPage is FindMeetingHome with the meeting's agenda, as
+// FindAgenda returns it, in the same transaction and under the same check.
+func (s *CircleService) FindMeetingPage(ctx context.Context, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, *roundtable.Agenda, error) {
+	a := actorOf(ctx)
+	var h *roundtable.CircleHome
+	var m *roundtable.Meeting
+	var ag *roundtable.Agenda
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var mb *membership
+		var err error
+		if m, h, mb, err = meetingHome(ctx, tx, a, meetingID); err != nil {
+			return err
+		}
+		ag, err = readAgenda(ctx, tx, a, m, mb)
+		return err
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, h, ag, nil
+}
+
+// meetingHome reads a meeting with its circle's page and the actor's
+// membership.
+func meetingHome(ctx context.Context, tx *Tx, a actor, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, *membership, error) {
+	if !validID(meetingID) {
+		return nil, nil, nil, notFound("meeting")
+	}
+	h, mb, err := loadCircleHomeWhere(ctx, tx, a, meetingCircleIs, meetingID)
+	if err != nil {
+		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+			return nil, nil, nil, notFound("meeting")
+		}
+		return nil, nil, nil, err
+	}
+	for _, x := range slices.Concat(h.Upcoming, h.Past) {
+		if x.ID == meetingID {
+			return x, h, mb, nil
+		}
+	}
+	return nil, nil, nil, notFound("meeting")
+}
+
+// loadCircleHome reads the circle's page for a member who accepted the
+// ground rules.
+func loadCircleHome(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.CircleHome, error) {
+	if !validID(id) {
+		return nil, notFound("circle")
+	}
+	h, _, err := loadCircleHomeWhere(ctx, tx, a, circleIs, id)
+	return h, err
+}
+
+// circleIs and meetingCircleIs pick the circle of a page: by its ID, or
+// by the ID of one of its meetings.
+const (
+	circleIs        = `c.id = $1`
+	meetingCircleIs = `c.id = (SELECT x.circle_id FROM meetings x WHERE x.id = $1)`
+)
+
+// circleTop is what the first query of a circle's page reads.
+type circleTop struct {
+	c  *roundtable.Circle
+	p  *roundtable.Program
+	mb *membership
+	// series is the circle's series (nil for none) when seriesRead.
+	series     *roundtable.Series
+	seriesRead bool
+}
+
+// circleHead reads the circle picked by where (circleIs or
+// meetingCircleIs, with arg), its program and its series in one query,
+// joined to the actor's membership, which it requires with the ground rules
+// accepted: no row when the circle is not there or the actor is not in it
+// (ENOTFOUND).
+func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circleTop, error) {
+	if a.user == nil && !a.system {
+		return nil, notFound("circle")
+	}
+	if a.user == nil {
+		// The system context is no member: the checks and reads one by one.
+		var id string
+		if err := tx.QueryRowContext(ctx, `SELECT c.id FROM circles c WHERE `+where, arg).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("circle")
+		} else if err != nil {
+			return nil, fmt.Errorf("find circle: %w", err)
+		}
+		mb, err := memberWithRules(ctx, tx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		c, err := findCircle(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := findProgram(ctx, tx, c.ProgramID)
+		return &circleTop{c: c, p: p, mb: mb}, err
+	}
+	row := tx.QueryRowContext(ctx, `
+		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at,
+			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`
+		FROM circles c JOIN programs p ON p.id = c.program_id
+		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
+		LEFT JOIN series s ON s.circle_id = c.id
+		WHERE `+where, arg, a.user.ID)
+	var p *roundtable.Program
+	var role roundtable.CircleRole
+	var accepted *int64
+	var hasSeries int
+	var sr seriesRow
+	c, err := scanCircle(scanFunc(func(dc ...any) error {
+		var err error
+		p, err = scanProgram(scanFunc(func(dp ...any) error {
+			dest := append(append(dc, dp...), &role, &accepted, &hasSeries)
+			return row.Scan(append(dest, sr.dest()...)...)
+		}))
+		return err
+	}))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("circle")
+	} else if err != nil {
+		return nil, fmt.Errorf("find circle: %w", err)
+	}
+	if accepted == nil {
+		return nil, errGroundRules()
+	}
+	top := &circleTop{c: c, p: p, seriesRead: true,
+		mb: &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}}
+	if hasSeries == 1 {
+		top.series = sr.series(c.ID)
+	}
+	return top, nil
+}
+
+// loadCircleHomeWhere is loadCircleHome of the circle picked by where, with
+// the actor's membership.
+func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.CircleHome, *membership, error) {
+	var h roundtable.CircleHome
+	top, err := circleHead(ctx, tx, a, where, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	h.Circle, h.Program, h.Series = top.c, top.p, top.series
+	mb := top.mb
+	id := h.Circle.ID
+	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {
+		return nil, nil, err
+	}
+	h.Me = myMembership(h.Circle.Members, a.id())
+	if h.Goals, err = listGoals(ctx, tx, id); err != nil {
+		return nil, nil, err
+	}
+	meetings, err := listMeetings(ctx, tx, id, a.id())
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range meetings {
+		if m.EndsAt().After(tx.now) {
+			h.Upcoming = append(h.Upcoming, m)
+		} else {
+			h.Past = append(h.Past, m)
+		}
+	}
+	// The series (mostly read with the circle) and the open polls are on
+	// the page too: read here, under the same check of who asks, rather
+	// than by two more calls.
+	if !top.seriesRead {
+		if h.Series, err = findSeries(ctx, tx, id); roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+			h.Series = nil
+		} else if err != nil {
+			return nil, nil, err
+		}
+	}
+	polls, err := loadPolls(ctx, tx, "p.circle_id = $1 AND p.closed_at IS NULL", id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list polls: %w", err)
+	}
+	h.Polls = polls
+	return &h, mb, nil
+}
+
+// listGoals returns a circle's goals by user, in order.
+func listGoals(ctx context.Context, tx *Tx, circleID string) (map[string][]*roundtable.Goal, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, circle_id, user_id, body, position, created_at FROM goals
+		WHERE circle_id = $1 ORDER BY user_id, position`, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("list goals: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]*roundtable.Goal{}
+	for rows.Next() {
+		var g roundtable.Goal
+		var created int64
+		if err := rows.Scan(&g.ID, &g.CircleID, &g.UserID, &g.Text, &g.Position, &created); err != nil {
+			return nil, err
+		}
+		g.CreatedAt = fromMS(created)
+		out[g.UserID] = append(out[g.UserID], &g)
+	}
+	return out, rows.Err()
+}
