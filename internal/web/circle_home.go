@@ -48,17 +48,42 @@ func (s *Server) handleCircleAccept(w http.ResponseWriter, r *http.Request) erro
 	return s.notice(w, r, "/circles/"+id, "Thank you. Welcome to your circle.")
 }
 
-// memberView is one person on the circle page.
+// memberView is one person on the circle page. Its fields are plain copies
+// rather than an embedded *roundtable.CircleMember: the template reads them
+// for every member, and a field found through an embedded struct costs a
+// search of the type by reflection, with allocations, at every reading.
 type memberView struct {
-	*roundtable.CircleMember
-	Goals []*roundtable.Goal
-	IsMe  bool
+	UserID, Name, Title, Organization string
+	Facilitator                       bool
+	Goals                             []*roundtable.Goal
+	IsMe                              bool
 }
 
-// meetingView is a meeting in the reader's time zone.
+// newMemberView returns what the circle page shows of a member.
+func newMemberView(m *roundtable.CircleMember, goals []*roundtable.Goal, me string) memberView {
+	return memberView{
+		UserID: m.UserID, Name: m.Name, Title: m.Title, Organization: m.Organization,
+		Facilitator: m.Role == roundtable.RoleFacilitator, Goals: goals, IsMe: m.UserID == me,
+	}
+}
+
+// meetingView is a meeting in the reader's time zone, as the circle page
+// lists it; plain fields for the same reason as memberView.
 type meetingView struct {
-	*roundtable.Meeting
-	When string
+	ID, When, TimeNote, VideoURL, Place string
+	Cancelled, InPerson, HasNotes       bool
+	MyRSVP                              roundtable.RSVP
+	MyRSVPLabel                         string
+}
+
+// newMeetingView returns what the circle page shows of a meeting, its time
+// in loc.
+func newMeetingView(m *roundtable.Meeting, loc *time.Location, now time.Time) meetingView {
+	return meetingView{
+		ID: m.ID, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now), TimeNote: m.TimeNote,
+		VideoURL: m.VideoURL, Place: m.Place, Cancelled: m.Cancelled, InPerson: m.InPerson(),
+		HasNotes: m.Notes != "", MyRSVP: m.MyRSVP, MyRSVPLabel: m.MyRSVP.Label(),
+	}
 }
 
 // circleHomePage is the circle's own page. It is confidential.
@@ -211,11 +236,11 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 		IsFacilitator: isFacilitator(home),
 	}
 	for _, m := range home.Circle.Members {
-		data.Members = append(data.Members, memberView{CircleMember: m, Goals: home.Goals[m.UserID], IsMe: m.UserID == u.ID})
+		data.Members = append(data.Members, newMemberView(m, home.Goals[m.UserID], u.ID))
 	}
 	data.MyGoals = home.Goals[u.ID]
 	for _, m := range home.Upcoming {
-		v := meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)}
+		v := newMeetingView(m, loc, now)
 		data.Upcoming = append(data.Upcoming, v)
 		if data.Next == nil && !m.Cancelled {
 			data.Next = &v
@@ -224,7 +249,7 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	for _, m := range home.Past {
-		data.Past = append(data.Past, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})
+		data.Past = append(data.Past, newMeetingView(m, loc, now))
 	}
 	s.circleSchedule(r, data, loc)
 	s.render(w, r, http.StatusOK, "circle_home", data)
