@@ -38,10 +38,12 @@ type segmentView struct {
 // roleView is a role and who holds it.
 type roleView struct{ Label, Names string }
 
-// cardView is a presenter's challenge card.
+// cardView is a presenter's challenge card. Its fields are plain copies, not
+// an embedded roundtable.Challenge: the template finds a field of an
+// embedded struct by a reflective search at every reading.
 type cardView struct {
-	roundtable.Challenge
-	Mine bool
+	PresenterID, Name, Question, Context, Tried string
+	Empty, Mine                                 bool
 }
 
 // commitmentView is a commitment as a line on the page.
@@ -86,7 +88,8 @@ func newAgendaView(ag *roundtable.Agenda, m *roundtable.Meeting, u *roundtable.U
 	}
 	for _, c := range ag.Challenges {
 		mine := c.PresenterID == u.ID
-		v.Cards = append(v.Cards, &cardView{Challenge: c, Mine: mine})
+		v.Cards = append(v.Cards, &cardView{PresenterID: c.PresenterID, Name: c.Name, Question: c.Question,
+			Context: c.Context, Tried: c.Tried, Empty: c.Empty(), Mine: mine})
 		if mine {
 			v.Presenting, v.MyCardEmpty = true, c.Empty()
 		}

@@ -96,7 +96,7 @@ type circleHomePage struct {
 	Zone          string
 	MyGoals       []*roundtable.Goal
 	IsFacilitator bool
-	RSVPs         []roundtable.RSVP
+	RSVPs         []answerButton // for the next meeting
 	// Rhythm is when the circle meets, in its zone and on the reader's
 	// clock: the series' time, or before there is one the weekly time the
 	// circle was formed around; nil when it has neither.
@@ -232,7 +232,7 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 	loc, now := u.Location(), s.now()
 	data := &circleHomePage{
 		layoutData: layoutData{Title: home.Circle.Name, Nav: "home"},
-		Home:       home, Zone: zoneName(loc), RSVPs: []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo},
+		Home:       home, Zone: zoneName(loc),
 		IsFacilitator: isFacilitator(home),
 	}
 	for _, m := range home.Circle.Members {
@@ -247,6 +247,9 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 		} else {
 			data.Later = append(data.Later, v)
 		}
+	}
+	if data.Next != nil {
+		data.RSVPs = answerButtons(data.Next.MyRSVP)
 	}
 	for _, m := range home.Past {
 		data.Past = append(data.Past, newMeetingView(m, loc, now))
