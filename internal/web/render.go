@@ -157,14 +157,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	h["Content-Type"] = htmlTypeHeader
 	// Pages show personal and confidential content: keep them out of caches.
-	h.Set("Cache-Control", "no-store")
+	h["Cache-Control"] = noStoreHeader
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
 }
+
+// Values of the headers every page gets (see headerValue).
+var (
+	htmlTypeHeader = headerValue("text/html; charset=utf-8")
+	noStoreHeader  = headerValue("no-store")
+)
 
 // maxPooledBuffer bounds the page buffers kept for reuse: a rare huge page
 // (a long applicant list) should not stay in memory for good.
