@@ -107,13 +107,16 @@ func (c *compressWriter) Write(b []byte) (int, error) {
 			c.decide(false)
 		} else if n, err := strconv.Atoi(h.Get("Content-Length")); err == nil && n < minCompressSize {
 			c.decide(false)
-		} else {
+		} else if len(c.buf)+len(b) < minCompressSize {
 			c.buf = append(c.buf, b...)
-			if len(c.buf) < minCompressSize {
-				return len(b), nil
-			}
+			return len(b), nil
+		} else {
+			// Enough to compress: what was held back goes first, then b
+			// itself, never copied (a page comes in one write).
 			c.decide(true)
-			return len(b), c.flushBuf()
+			if err := c.flushBuf(); err != nil {
+				return 0, err
+			}
 		}
 	}
 	if c.gz != nil {
