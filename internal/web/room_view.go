@@ -35,6 +35,10 @@ type roomView struct {
 	Turns  []turnRow
 	Shares []shareRow
 	names  map[string]string
+	// questions and suggestions are the board's posts of each kind, oldest
+	// first, sorted out once: the board and the play-back ask for them
+	// several times a draw.
+	questions, suggestions []roundtable.BoardPost
 	// barTop is the share the widest speaking bar stands for: twice the
 	// fair share or the largest share, whichever is more.
 	barTop float64
@@ -75,6 +79,14 @@ func newRoomView(r *roundtable.Room, now time.Time, guest bool) *roomView {
 	}
 	for _, s := range r.Speaking {
 		v.barTop = math.Max(v.barTop, math.Max(s.Share, 2*s.Fair))
+	}
+	for _, p := range r.Board {
+		switch p.Kind {
+		case roundtable.PostQuestion:
+			v.questions = append(v.questions, p)
+		case roundtable.PostSuggestion:
+			v.suggestions = append(v.suggestions, p)
+		}
 	}
 	v.Bar = make([]segmentRow, len(r.Segments))
 	for i, s := range r.Segments {
@@ -251,13 +263,13 @@ func (v *roomView) Pickable() []roundtable.BoardPost {
 
 // allPosts returns every post of a kind, oldest first.
 func (v *roomView) allPosts(kind roundtable.BoardKind) []roundtable.BoardPost {
-	var out []roundtable.BoardPost
-	for _, p := range v.R.Board {
-		if p.Kind == kind {
-			out = append(out, p)
-		}
+	switch kind {
+	case roundtable.PostQuestion:
+		return v.questions
+	case roundtable.PostSuggestion:
+		return v.suggestions
 	}
-	return out
+	return nil
 }
 
 // presenceMark is how the room shows whether a person is here.
