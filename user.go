@@ -243,13 +243,23 @@ func LoadLocation(tz string) *time.Location {
 	if tz == "" || tz == "Local" {
 		return time.UTC
 	}
-	if loc, ok := loadedZones.Load(tz); ok {
-		return loc.(*time.Location)
-	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := FindLocation(tz)
 	if err != nil {
 		return time.UTC
 	}
-	loadedZones.Store(tz, loc)
 	return loc
+}
+
+// FindLocation returns the zone named tz as time.LoadLocation does, loading
+// each zone only once (see loadedZones).
+func FindLocation(tz string) (*time.Location, error) {
+	if loc, ok := loadedZones.Load(tz); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, err
+	}
+	loadedZones.Store(tz, loc)
+	return loc, nil
 }

@@ -147,7 +147,7 @@ func circleRhythm(c *roundtable.Circle, p *roundtable.Program, sr *roundtable.Se
 	if err != nil {
 		return nil
 	}
-	ref, err := time.LoadLocation(c.TimeZone)
+	ref, err := roundtable.FindLocation(c.TimeZone)
 	if err != nil {
 		return nil
 	}
