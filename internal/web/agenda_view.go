@@ -30,7 +30,7 @@ type segmentView struct {
 	Roles    string
 	Guidance string
 	Kind     string // in words
-	Board    string // in words, "" when closed
+	Board    string // in lower-case words, "" when closed
 	Round    bool
 	Guests   bool
 }
@@ -68,7 +68,7 @@ func newAgendaView(ag *roundtable.Agenda, m *roundtable.Meeting, u *roundtable.U
 			// A round says "in turn" in its kind already.
 			Round: s.Order == roundtable.OrderRound && s.Kind != roundtable.SegmentRound}
 		if s.Board != roundtable.BoardClosed {
-			sv.Board = s.Board.Label()
+			sv.Board = strings.ToLower(s.Board.Label())
 		}
 		v.Segments = append(v.Segments, sv)
 	}
