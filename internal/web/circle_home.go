@@ -53,18 +53,28 @@ func (s *Server) handleCircleAccept(w http.ResponseWriter, r *http.Request) erro
 // for every member, and a field found through an embedded struct costs a
 // search of the type by reflection, with allocations, at every reading.
 type memberView struct {
-	UserID, Name, Title, Organization string
-	Facilitator                       bool
-	Goals                             []*roundtable.Goal
-	IsMe                              bool
+	UserID, Name string
+	// Affiliation is the member's title and organization, like "Director,
+	// Acme", either alone, or empty.
+	Affiliation string
+	Facilitator bool
+	Goals       []string
+	IsMe        bool
 }
 
 // newMemberView returns what the circle page shows of a member.
 func newMemberView(m *roundtable.CircleMember, goals []*roundtable.Goal, me string) memberView {
-	return memberView{
-		UserID: m.UserID, Name: m.Name, Title: m.Title, Organization: m.Organization,
-		Facilitator: m.Role == roundtable.RoleFacilitator, Goals: goals, IsMe: m.UserID == me,
+	v := memberView{
+		UserID: m.UserID, Name: m.Name, Affiliation: m.Title, Facilitator: m.Role == roundtable.RoleFacilitator, IsMe: m.UserID == me,
 	}
+	if m.Title != "" && m.Organization != "" {
+		v.Affiliation += ", "
+	}
+	v.Affiliation += m.Organization
+	for _, g := range goals {
+		v.Goals = append(v.Goals, g.Text)
+	}
+	return v
 }
 
 // meetingView is a meeting in the reader's time zone, as the circle page
