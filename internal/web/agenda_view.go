@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,26 +23,50 @@ type agendaView struct {
 	MyCardEmpty bool
 }
 
-// segmentView is one timed part of the agenda.
+// segmentView is one timed part of the agenda. Its two lines of small print
+// are written here, once, rather than pieced together by the template from
+// a handful of fields and conditions for every part.
 type segmentView struct {
 	Start    string // "10:25", the reader's zone
 	Title    string
-	Minutes  int
-	Roles    string
 	Guidance string
-	Kind     string // in words
-	Board    string // in words, "" when closed
-	Round    bool
-	Guests   bool
+	// Length is the minutes and the roles that lead, like "24 min · The
+	// opener, then everyone in turn".
+	Length string
+	// Tags are the kind and how it runs, like "The presenter speaks ·
+	// board: questions only · open to guests".
+	Tags string
+}
+
+// segmentLines writes a segment's length and tags for the meeting page.
+func segmentLines(s roundtable.Segment) (length, tags string) {
+	length = strconv.Itoa(s.Minutes) + " min"
+	if s.Roles != "" {
+		length += " · " + s.Roles
+	}
+	tags = s.Kind.Label()
+	// A round says "in turn" in its kind already.
+	if s.Order == roundtable.OrderRound && s.Kind != roundtable.SegmentRound {
+		tags += " · everyone in turn"
+	}
+	if s.Board != roundtable.BoardClosed {
+		tags += " · board: " + strings.ToLower(s.Board.Label())
+	}
+	if s.Guests {
+		tags += " · open to guests"
+	}
+	return length, tags
 }
 
 // roleView is a role and who holds it.
 type roleView struct{ Label, Names string }
 
-// cardView is a presenter's challenge card.
+// cardView is a presenter's challenge card. Its fields are plain copies, not
+// an embedded roundtable.Challenge: the template finds a field of an
+// embedded struct by a reflective search at every reading.
 type cardView struct {
-	roundtable.Challenge
-	Mine bool
+	PresenterID, Name, Question, Context, Tried string
+	Empty, Mine                                 bool
 }
 
 // commitmentView is a commitment as a line on the page.
@@ -61,13 +86,8 @@ func newAgendaView(ag *roundtable.Agenda, m *roundtable.Meeting, u *roundtable.U
 	}
 	starts := ag.Starts()
 	for i, s := range ag.Segments {
-		sv := segmentView{Start: starts[i].In(loc).Format("15:04"), Title: s.Title, Minutes: s.Minutes, Roles: s.Roles,
-			Guidance: s.Guidance, Kind: s.Kind.Label(), Guests: s.Guests,
-			// A round says "in turn" in its kind already.
-			Round: s.Order == roundtable.OrderRound && s.Kind != roundtable.SegmentRound}
-		if s.Board != roundtable.BoardClosed {
-			sv.Board = s.Board.Label()
-		}
+		sv := segmentView{Start: starts[i].In(loc).Format("15:04"), Title: s.Title, Guidance: s.Guidance}
+		sv.Length, sv.Tags = segmentLines(s)
 		v.Segments = append(v.Segments, sv)
 	}
 	for _, role := range roundtable.MeetingRoles {
@@ -86,7 +106,8 @@ func newAgendaView(ag *roundtable.Agenda, m *roundtable.Meeting, u *roundtable.U
 	}
 	for _, c := range ag.Challenges {
 		mine := c.PresenterID == u.ID
-		v.Cards = append(v.Cards, &cardView{Challenge: c, Mine: mine})
+		v.Cards = append(v.Cards, &cardView{PresenterID: c.PresenterID, Name: c.Name, Question: c.Question,
+			Context: c.Context, Tried: c.Tried, Empty: c.Empty(), Mine: mine})
 		if mine {
 			v.Presenting, v.MyCardEmpty = true, c.Empty()
 		}

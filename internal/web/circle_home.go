@@ -48,17 +48,52 @@ func (s *Server) handleCircleAccept(w http.ResponseWriter, r *http.Request) erro
 	return s.notice(w, r, "/circles/"+id, "Thank you. Welcome to your circle.")
 }
 
-// memberView is one person on the circle page.
+// memberView is one person on the circle page. Its fields are plain copies
+// rather than an embedded *roundtable.CircleMember: the template reads them
+// for every member, and a field found through an embedded struct costs a
+// search of the type by reflection, with allocations, at every reading.
 type memberView struct {
-	*roundtable.CircleMember
-	Goals []*roundtable.Goal
-	IsMe  bool
+	UserID, Name string
+	// Affiliation is the member's title and organization, like "Director,
+	// Acme", either alone, or empty.
+	Affiliation string
+	Facilitator bool
+	Goals       []string
+	IsMe        bool
 }
 
-// meetingView is a meeting in the reader's time zone.
+// newMemberView returns what the circle page shows of a member.
+func newMemberView(m *roundtable.CircleMember, goals []*roundtable.Goal, me string) memberView {
+	v := memberView{
+		UserID: m.UserID, Name: m.Name, Affiliation: m.Title, Facilitator: m.Role == roundtable.RoleFacilitator, IsMe: m.UserID == me,
+	}
+	if m.Title != "" && m.Organization != "" {
+		v.Affiliation += ", "
+	}
+	v.Affiliation += m.Organization
+	for _, g := range goals {
+		v.Goals = append(v.Goals, g.Text)
+	}
+	return v
+}
+
+// meetingView is a meeting in the reader's time zone, as the circle page
+// lists it; plain fields for the same reason as memberView.
 type meetingView struct {
-	*roundtable.Meeting
-	When string
+	ID, When, TimeNote, VideoURL, Place string
+	Cancelled, InPerson, HasNotes       bool
+	MyRSVP                              roundtable.RSVP
+	MyRSVPLabel                         string
+}
+
+// newMeetingView returns what the circle page shows of a meeting, its time
+// in loc.
+func newMeetingView(m *roundtable.Meeting, loc *time.Location, now time.Time) meetingView {
+	return meetingView{
+		ID: m.ID, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now), TimeNote: m.TimeNote,
+		VideoURL: m.VideoURL, Place: m.Place, Cancelled: m.Cancelled, InPerson: m.InPerson(),
+		HasNotes: m.Notes != "", MyRSVP: m.MyRSVP, MyRSVPLabel: m.MyRSVP.Label(),
+	}
 }
 
 // circleHomePage is the circle's own page. It is confidential.
@@ -71,7 +106,7 @@ type circleHomePage struct {
 	Zone          string
 	MyGoals       []*roundtable.Goal
 	IsFacilitator bool
-	RSVPs         []roundtable.RSVP
+	RSVPs         []answerButton // for the next meeting
 	// Rhythm is when the circle meets, in its zone and on the reader's
 	// clock: the series' time, or before there is one the weekly time the
 	// circle was formed around; nil when it has neither.
@@ -207,15 +242,15 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 	loc, now := u.Location(), s.now()
 	data := &circleHomePage{
 		layoutData: layoutData{Title: home.Circle.Name, Nav: "home"},
-		Home:       home, Zone: zoneName(loc), RSVPs: []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo},
+		Home:       home, Zone: zoneName(loc),
 		IsFacilitator: isFacilitator(home),
 	}
 	for _, m := range home.Circle.Members {
-		data.Members = append(data.Members, memberView{CircleMember: m, Goals: home.Goals[m.UserID], IsMe: m.UserID == u.ID})
+		data.Members = append(data.Members, newMemberView(m, home.Goals[m.UserID], u.ID))
 	}
 	data.MyGoals = home.Goals[u.ID]
 	for _, m := range home.Upcoming {
-		v := meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)}
+		v := newMeetingView(m, loc, now)
 		data.Upcoming = append(data.Upcoming, v)
 		if data.Next == nil && !m.Cancelled {
 			data.Next = &v
@@ -223,8 +258,11 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 			data.Later = append(data.Later, v)
 		}
 	}
+	if data.Next != nil {
+		data.RSVPs = answerButtons(data.Next.MyRSVP)
+	}
 	for _, m := range home.Past {
-		data.Past = append(data.Past, meetingView{Meeting: m, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)})
+		data.Past = append(data.Past, newMeetingView(m, loc, now))
 	}
 	s.circleSchedule(r, data, loc)
 	s.render(w, r, http.StatusOK, "circle_home", data)

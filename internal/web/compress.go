@@ -17,8 +17,15 @@ const minCompressSize = 1024
 
 // gzipPool keeps gzip writers for reuse: each holds about 800 KB of state,
 // too much to allocate for every page.
+//
+// Pages are compressed at gzip's fastest level: measured on the demo's
+// meeting room page (18.8 KB) it takes well under half the time of the
+// default level (about 120 µs against 280 µs on our 2-core machine under
+// load, as much as drawing the page itself) for 4.6 KB rather than 4.0 KB;
+// the circle page is 2.9 KB rather than 2.7 KB. The static files are
+// compressed once, at the best level (gzipBytes).
 var gzipPool = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
 	return w
 }}
 
@@ -100,13 +107,16 @@ func (c *compressWriter) Write(b []byte) (int, error) {
 			c.decide(false)
 		} else if n, err := strconv.Atoi(h.Get("Content-Length")); err == nil && n < minCompressSize {
 			c.decide(false)
-		} else {
+		} else if len(c.buf)+len(b) < minCompressSize {
 			c.buf = append(c.buf, b...)
-			if len(c.buf) < minCompressSize {
-				return len(b), nil
-			}
+			return len(b), nil
+		} else {
+			// Enough to compress: what was held back goes first, then b
+			// itself, never copied (a page comes in one write).
 			c.decide(true)
-			return len(b), c.flushBuf()
+			if err := c.flushBuf(); err != nil {
+				return 0, err
+			}
 		}
 	}
 	if c.gz != nil {

@@ -306,10 +306,26 @@ func parseDateTime(f *form, dateField, timeField string, loc *time.Location) (ti
 
 // rsvpView is one person's answer to a meeting.
 type rsvpView struct {
-	Name   string
-	Role   roundtable.CircleRole
-	Answer roundtable.RSVP
-	IsMe   bool
+	Name        string
+	Facilitator bool
+	Answer      roundtable.RSVP
+	IsMe        bool
+}
+
+// answerButton is one answer the reader may give, Chosen when it is theirs.
+type answerButton struct {
+	Value  roundtable.RSVP
+	Label  string
+	Chosen bool
+}
+
+// answerButtons returns the answers to a meeting, mine marked as chosen.
+func answerButtons(mine roundtable.RSVP) []answerButton {
+	var out []answerButton
+	for _, a := range []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo} {
+		out = append(out, answerButton{Value: a, Label: a.Label(), Chosen: a == mine})
+	}
+	return out
 }
 
 // rsvpGroup is the people who gave one answer.
@@ -346,7 +362,8 @@ type meetingPage struct {
 	CircleWhen    string // in the circle's zone, when it differs from the reader's
 	CircleZone    string
 	RSVPs         []rsvpGroup // by answer: coming, maybe, not coming, none yet
-	Answers       []roundtable.RSVP
+	Answers       []answerButton
+	MyAnswer      string // the reader's answer in words
 	Past          bool
 	IsFacilitator bool
 	Polls         []*roundtable.Poll // open polls for a new time
@@ -368,16 +385,17 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	data := &meetingPage{
 		layoutData: layoutData{Title: "Meeting of " + home.Circle.Name, Nav: "home"},
 		Meeting:    m, Circle: home.Circle, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now), Zone: zoneName(loc),
-		Answers:       []roundtable.RSVP{roundtable.RSVPYes, roundtable.RSVPMaybe, roundtable.RSVPNo},
+		MyAnswer:      m.MyRSVP.Label(),
 		Past:          !m.EndsAt().After(now),
 		IsFacilitator: isFacilitator(home),
 	}
 	if cloc := roundtable.LoadLocation(home.Circle.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)
 	}
+	data.Answers = answerButtons(m.MyRSVP)
 	var people []rsvpView
 	for _, p := range home.Circle.Members {
-		people = append(people, rsvpView{Name: p.Name, Role: p.Role, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
+		people = append(people, rsvpView{Name: p.Name, Facilitator: p.Role == roundtable.RoleFacilitator, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
 	}
 	data.RSVPs = groupRSVPs(people)
 	made := map[string]time.Time{}

@@ -173,12 +173,29 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) err
 // programShowPage is an organizer's view of a program: numbers, never content.
 type programShowPage struct {
 	layoutData
-	Program   *roundtable.Program
-	Stats     *roundtable.ProgramStats
-	Statuses  []roundtable.ApplicantStatus
-	Circles   []*roundtable.CircleSummary
-	ApplyLink string
-	Todo      *todoView
+	Program  *roundtable.Program
+	Stats    *roundtable.ProgramStats
+	Statuses []statusCount
+	Circles  []*roundtable.CircleSummary
+	// CircleLines are the circles as the page lists them, in plain fields:
+	// a CircleSummary embeds its Circle, whose fields the template would
+	// find by a reflective search for every circle.
+	CircleLines []circleLine
+	ApplyLink   string
+	Todo        *todoView
+}
+
+// circleLine is one circle in the program page's list.
+type circleLine struct {
+	ID, Name, FacilitatorName string
+	MemberCount               int
+}
+
+// statusCount is how many applicants of a program have one status.
+type statusCount struct {
+	Status roundtable.ApplicantStatus
+	Label  string
+	Count  int
 }
 
 // handleProgramShow shows a program's numbers and next steps.
@@ -198,9 +215,15 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) error
 	}
 	page := &programShowPage{
 		layoutData: layoutData{Title: p.Name, Nav: "programs"},
-		Program:    p, Stats: stats, Statuses: roundtable.ApplicantStatuses, Circles: pp.Circles,
+		Program:    p, Stats: stats, Circles: pp.Circles,
 		ApplyLink: s.absURL("/apply/" + p.ID),
 		Todo:      newTodoView(p, pp.Todo, currentUser(r).Location()),
+	}
+	for _, c := range pp.Circles {
+		page.CircleLines = append(page.CircleLines, circleLine{ID: c.ID, Name: c.Name, FacilitatorName: c.FacilitatorName, MemberCount: c.MemberCount})
+	}
+	for _, st := range roundtable.ApplicantStatuses {
+		page.Statuses = append(page.Statuses, statusCount{Status: st, Label: st.Label(), Count: stats.ByStatus[st]})
 	}
 	// The card below the circles already points to open seats.
 	page.Todo.ShowUnplaced = !page.SeatsToFill()

@@ -117,6 +117,15 @@ func (l *layoutData) IsOrganizer() bool {
 // pageData is implemented by every page's data (through layoutData).
 type pageData interface{ layout() *layoutData }
 
+// layoutView is what the layout template is given: the layout's fields on
+// their own, and the page for its "content". Reading .Title through the
+// page would make the template search the page's embedded structs by
+// reflection for every field, on every page.
+type layoutView struct {
+	L    *layoutData
+	Page any
+}
+
 // render writes a page. It renders into a buffer first so a template error
 // becomes the 500 page, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
@@ -137,7 +146,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	buf := s.buffers.Get().(*bytes.Buffer)
 	defer s.putBuffer(buf)
-	if err := pt.t.ExecuteTemplate(buf, "layout", data); err != nil {
+	if err := pt.t.ExecuteTemplate(buf, "layout", layoutView{L: l, Page: data}); err != nil {
 		s.log.Error("render page", "page", name, "route", routeLabel(r), "err", err)
 		if name != "message" {
 			s.renderMessage(w, r, http.StatusInternalServerError, "Something went wrong on our side",
@@ -148,14 +157,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	h["Content-Type"] = htmlTypeHeader
 	// Pages show personal and confidential content: keep them out of caches.
-	h.Set("Cache-Control", "no-store")
+	h["Cache-Control"] = noStoreHeader
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
 }
+
+// Values of the headers every page gets (see headerValue).
+var (
+	htmlTypeHeader = headerValue("text/html; charset=utf-8")
+	noStoreHeader  = headerValue("no-store")
+)
 
 // maxPooledBuffer bounds the page buffers kept for reuse: a rare huge page
 // (a long applicant list) should not stay in memory for good.

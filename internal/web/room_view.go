@@ -27,10 +27,49 @@ type roomView struct {
 	// AllPosts draws the whole board rather than its newest posts: on the
 	// page asked for it, never in the frames every screen shares.
 	AllPosts bool
-	names    map[string]string
+	// Bar, People and Turns are the rows of the agenda bar, the people and
+	// a round's turns, worked out once here: the templates would otherwise
+	// call a method or compare by reflection for every row, on every frame.
+	Bar    []segmentRow
+	People []personRow
+	Turns  []turnRow
+	Shares []shareRow
+	names  map[string]string
+	// questions and suggestions are the board's posts of each kind, oldest
+	// first, sorted out once: the board and the play-back ask for them
+	// several times a draw.
+	questions, suggestions []roundtable.BoardPost
 	// barTop is the share the widest speaking bar stands for: twice the
 	// fair share or the largest share, whichever is more.
 	barTop float64
+}
+
+// segmentRow is one part on the agenda bar.
+type segmentRow struct {
+	Title         string
+	Minutes       int
+	State         string // "done", "current" or "later"
+	Done, Current bool
+}
+
+// personRow is one person in the room's list of people.
+type personRow struct {
+	UserID, Name   string
+	Guest, Present bool
+	Presence       presenceMark
+}
+
+// shareRow is one person's speaking time, written out for its bar.
+type shareRow struct {
+	Name                         string
+	Width, FairLeft, Spoken, Pct string
+	NotYet, Over                 bool
+}
+
+// turnRow is one person in a round's order of turns.
+type turnRow struct {
+	UserID, Name string
+	Speaking     bool // has the floor now
 }
 
 func newRoomView(r *roundtable.Room, now time.Time, guest bool) *roomView {
@@ -40,6 +79,32 @@ func newRoomView(r *roundtable.Room, now time.Time, guest bool) *roomView {
 	}
 	for _, s := range r.Speaking {
 		v.barTop = math.Max(v.barTop, math.Max(s.Share, 2*s.Fair))
+	}
+	for _, p := range r.Board {
+		switch p.Kind {
+		case roundtable.PostQuestion:
+			v.questions = append(v.questions, p)
+		case roundtable.PostSuggestion:
+			v.suggestions = append(v.suggestions, p)
+		}
+	}
+	v.Bar = make([]segmentRow, len(r.Segments))
+	for i, s := range r.Segments {
+		state := v.SegmentState(i)
+		v.Bar[i] = segmentRow{Title: s.Title, Minutes: s.Minutes, State: state, Done: state == "done", Current: state == "current"}
+	}
+	v.People = make([]personRow, len(r.People))
+	for i, p := range r.People {
+		v.People[i] = personRow{UserID: p.UserID, Name: p.Name, Guest: p.Guest, Present: p.Present, Presence: v.Presence(p)}
+	}
+	v.Shares = make([]shareRow, len(r.Speaking))
+	for i, sh := range r.Speaking {
+		v.Shares[i] = shareRow{Name: sh.Name, Width: v.BarWidth(sh.Share), FairLeft: v.BarWidth(sh.Fair),
+			Spoken: v.Spoken(sh.Spoken), Pct: v.Percent(sh.Share), NotYet: sh.NotYet, Over: sh.Over}
+	}
+	v.Turns = make([]turnRow, len(r.RoundOrder))
+	for i, id := range r.RoundOrder {
+		v.Turns[i] = turnRow{UserID: id, Name: v.Name(id), Speaking: id == r.Speaker}
 	}
 	return v
 }
@@ -198,13 +263,13 @@ func (v *roomView) Pickable() []roundtable.BoardPost {
 
 // allPosts returns every post of a kind, oldest first.
 func (v *roomView) allPosts(kind roundtable.BoardKind) []roundtable.BoardPost {
-	var out []roundtable.BoardPost
-	for _, p := range v.R.Board {
-		if p.Kind == kind {
-			out = append(out, p)
-		}
+	switch kind {
+	case roundtable.PostQuestion:
+		return v.questions
+	case roundtable.PostSuggestion:
+		return v.suggestions
 	}
-	return out
+	return nil
 }
 
 // presenceMark is how the room shows whether a person is here.
@@ -320,9 +385,17 @@ func roomClasses(r *roundtable.Room, userID string) string {
 // scaleView is a question answered on a scale of 1 to 5.
 type scaleView struct {
 	Name, Legend string
-	Points       []option
-	Chosen       string // the value answered before, "" if none
+	Points       []scalePoint
 }
+
+// scalePoint is one answer on a scale; Chosen marks the one answered before.
+type scalePoint struct {
+	Value, Label string
+	Chosen       bool
+}
+
+// scaleLabels name the points of a scale, 1 to 5.
+var scaleLabels = [5]string{"1 · not at all", "2", "3", "4", "5 · very much"}
 
 // roomFuncs are the template functions of the room.
 func roomFuncs() template.FuncMap {
@@ -333,11 +406,10 @@ func roomFuncs() template.FuncMap {
 		// scale builds a 1–5 question; chosen is the earlier answer (0 or
 		// false for none).
 		"scale": func(name, legend string, chosen any) scaleView {
-			v := scaleView{Name: name, Legend: legend, Points: []option{
-				{"1", "1 · not at all"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5 · very much"},
-			}}
-			if n, ok := chosen.(int); ok && n > 0 {
-				v.Chosen = strconv.Itoa(n)
+			n, _ := chosen.(int)
+			v := scaleView{Name: name, Legend: legend, Points: make([]scalePoint, len(scaleLabels))}
+			for i, l := range scaleLabels {
+				v.Points[i] = scalePoint{Value: strconv.Itoa(i + 1), Label: l, Chosen: n == i+1}
 			}
 			return v
 		},
