@@ -301,6 +301,25 @@ func startWithDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting) 
 	return nil
 }
 
+// defaultAgenda notes the program's default format, which the series' new
+// meetings start with, and says in the preview whether it fits them.
+func defaultAgenda(ctx context.Context, tx *Tx, w *seriesWork, p *roundtable.Program, sr *roundtable.Series) error {
+	f, ok := roundtable.FormatByKey(p.DefaultFormat)
+	if !ok {
+		return nil
+	}
+	// A meeting not made yet has no answers: everyone who joined is expected.
+	people, err := expectedPeople(ctx, tx, &roundtable.Meeting{CircleID: w.circleID})
+	if err != nil {
+		return err
+	}
+	w.format, w.preview.Format = &f, f.Name
+	if _, err := f.Fit(roundtable.AgendaPlan{People: people, Minutes: sr.Minutes}); err != nil {
+		w.preview.FormatNote = roundtable.ErrorMessage(err)
+	}
+	return nil
+}
+
 // expectedPeople counts who may come to a meeting: everyone who joined the
 // circle, less those who said they will not come.
 func expectedPeople(ctx context.Context, tx *Tx, m *roundtable.Meeting) (int, error) {

@@ -442,25 +442,6 @@ func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable
 	return w, defaultAgenda(ctx, tx, w, p, sr)
 }
 
-// defaultAgenda notes the program's default format, which the series' new
-// meetings start with, and says in the preview whether it fits them.
-func defaultAgenda(ctx context.Context, tx *Tx, w *seriesWork, p *roundtable.Program, sr *roundtable.Series) error {
-	f, ok := roundtable.FormatByKey(p.DefaultFormat)
-	if !ok {
-		return nil
-	}
-	// A meeting not made yet has no answers: everyone who joined is expected.
-	people, err := expectedPeople(ctx, tx, &roundtable.Meeting{CircleID: w.circleID})
-	if err != nil {
-		return err
-	}
-	w.format, w.preview.Format = &f, f.Name
-	if _, err := f.Fit(roundtable.AgendaPlan{People: people, Minutes: sr.Minutes}); err != nil {
-		w.preview.FormatNote = roundtable.ErrorMessage(err)
-	}
-	return nil
-}
-
 // civilDay returns t's calendar date (read in t's location) at midnight UTC.
 func civilDay(t time.Time) time.Time {
 	y, m, d := t.Date()
