@@ -82,11 +82,5 @@ func (b *browser) active() string {
 // eval runs a JavaScript expression that gives a string.
 func (b *browser) eval(js string) string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-	if err != nil {
-		b.t.Fatalf("%s: %v", b.name, err)
-	}
-	return s
+	return evaluate[string](b, "evaluate", js)
 }

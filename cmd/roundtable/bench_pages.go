@@ -156,30 +156,21 @@ func pageCases(ctx context.Context, m *Main) ([]pageCase, error) {
 	}
 	circle := d.CircleNames[0]
 	meeting := d.MeetingIDs[0]
-	var cases []pageCase
-	for _, role := range []string{"member", "facilitator"} {
-		cases = append(cases,
-			pageCase{Page: "circle", Role: role, Path: "/circles/" + url.PathEscape(d.MemberCircleID), Marker: "<h1>" + circle + "</h1>"},
-			pageCase{Page: "meeting", Role: role, Path: "/meetings/" + url.PathEscape(meeting), Marker: "Meeting of " + circle + "</span>"},
-			pageCase{Page: "room", Role: role, Path: roomPathOf(meeting), Marker: `data-events="` + roomPathOf(meeting) + `/events"`},
-		)
-	}
-	cases = append(cases, pageCase{Page: "program", Role: "organizer", Path: "/programs/" + url.PathEscape(d.ProgramID), Marker: "<h1>" + d.ProgramName + "</h1>"})
-	for i := range cases {
-		cases[i].Session = session[cases[i].Role]
-	}
 	// Circle, meeting and room pages in the order people meet them, the
 	// member's first: each role's line in the table sits under its page.
-	order := map[string]int{"circle": 0, "meeting": 1, "room": 2, "program": 3}
-	sorted := make([]pageCase, 0, len(cases))
-	for p := range 4 {
-		for _, c := range cases {
-			if order[c.Page] == p {
-				sorted = append(sorted, c)
-			}
+	var cases []pageCase
+	for _, page := range []pageCase{
+		{Page: "circle", Path: "/circles/" + url.PathEscape(d.MemberCircleID), Marker: "<h1>" + circle + "</h1>"},
+		{Page: "meeting", Path: "/meetings/" + url.PathEscape(meeting), Marker: "Meeting of " + circle + "</span>"},
+		{Page: "room", Path: roomPathOf(meeting), Marker: `data-events="` + roomPathOf(meeting) + `/events"`},
+	} {
+		for _, role := range []string{"member", "facilitator"} {
+			page.Role, page.Session = role, session[role]
+			cases = append(cases, page)
 		}
 	}
-	return sorted, nil
+	return append(cases, pageCase{Page: "program", Role: "organizer", Session: session["organizer"],
+		Path: "/programs/" + url.PathEscape(d.ProgramID), Marker: "<h1>" + d.ProgramName + "</h1>"}), nil
 }
 
 // roomPathOf is a meeting room's address.

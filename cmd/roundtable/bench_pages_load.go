@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -131,8 +130,8 @@ func (l pagesLoad) drive(ctx context.Context, client *http.Client, base string, 
 		res.CPU = cpu / time.Duration(n)
 		res.Trips = float64(trips) / float64(n)
 	}
-	slices.Sort(all)
-	res.P50, res.P99 = percentile(all, 50), percentile(all, 99)
+	lat := newLatencies(all)
+	res.P50, res.P99 = lat.p50, lat.p99
 	return res, nil
 }
 
@@ -162,15 +161,6 @@ func fetchPage(ctx context.Context, client *http.Client, base string, c pageCase
 		return 0, fmt.Errorf("%s lacks %q", c.Path, c.Marker)
 	}
 	return n, nil
-}
-
-// percentile returns the p-th percentile of sorted latencies (nearest rank).
-func percentile(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := (len(sorted)*p + 99) / 100
-	return sorted[min(max(i-1, 0), len(sorted)-1)]
 }
 
 // writePagesTable prints each page's figures and its ratio to the bare

@@ -156,6 +156,20 @@ func (b *browser) typeIn(sel, value string) {
 	b.do("type in "+sel, chromedp.Evaluate[chromedp.Void](clear), chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
+// evaluate runs a JavaScript expression and returns its value as a T,
+// failing the test when it does not answer within 5 s; what names it in
+// the failure.
+func evaluate[T any](b *browser, what, js string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.t.Fatalf("%s: %s: %v", b.name, what, err)
+	}
+	return v
+}
+
 // mainText returns the text of the page's main landmark (or body).
 func (b *browser) mainText() string {
 	b.t.Helper()

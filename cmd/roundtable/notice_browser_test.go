@@ -65,27 +65,12 @@ func TestBrowser_RoomNotices(t *testing.T) {
 	m := startDemo(t, smtp)
 	cd := cedarCircle(t, m, smtp)
 	sys := roundtable.NewSystemContext(context.Background())
-
-	home, err := sqldb.NewCircleService(m.DB).FindCircleHome(sys, cd.id)
-	if err != nil {
-		t.Fatalf("find circle: %v", err)
-	}
-	ids := map[string]string{}
-	for _, mb := range home.Circle.Members {
-		ids[mb.Email] = mb.UserID
-	}
-	mt := &roundtable.Meeting{CircleID: cd.id, StartsAt: time.Now().Add(5 * time.Minute).Truncate(time.Minute), Minutes: 60, VideoURL: "https://video.example/cedar"}
-	if err := sqldb.NewMeetingService(m.DB).CreateMeeting(sys, mt); err != nil {
-		t.Fatalf("create meeting: %v", err)
-	}
-	agendas := sqldb.NewAgendaService(m.DB)
-	if err := agendas.SetSegments(sys, mt.ID, []roundtable.Segment{
+	ids := cd.userIDs(t, m)
+	mt := cd.meeting(t, m, 5*time.Minute, 60, []roundtable.Segment{
 		{Title: "Ideas", Kind: roundtable.SegmentDiscussion, Minutes: 20, Board: roundtable.BoardSuggestions},
 		{Title: "Closing", Kind: roundtable.SegmentClosing, Minutes: 5},
-	}); err != nil {
-		t.Fatalf("set agenda: %v", err)
-	}
-	if err := agendas.SetRoles(sys, mt.ID, []roundtable.RoleAssignment{
+	})
+	if err := sqldb.NewAgendaService(m.DB).SetRoles(sys, mt.ID, []roundtable.RoleAssignment{
 		{Role: roundtable.RoleChair, UserID: ids[cd.facEmail]}, {Role: roundtable.RoleTimekeeper, UserID: ids[cd.facEmail]},
 		{Role: roundtable.RolePresenter, UserID: ids[cd.memberEmail]},
 	}); err != nil {

@@ -48,11 +48,9 @@ func TestBrowser_ReviewApplicants(t *testing.T) {
 		t.Fatalf("got review links %v, want one to the new applicants", got)
 	}
 	org.checkPage("home with things to do")
-	org.do("back to laptop width", chromedp.EmulateViewport(1280, 900))
 	org.open("/programs/" + programID)
 	org.see("To do now", "15 applicants are waiting for review")
 	org.checkPage("program page with things to do")
-	org.do("back to laptop width", chromedp.EmulateViewport(1280, 900))
 
 	// Filter: the new ones whose name says "Review Person".
 	org.open(list)
@@ -70,12 +68,10 @@ func TestBrowser_ReviewApplicants(t *testing.T) {
 		t.Fatalf("got %d boxes ticked after choosing all shown, want 14", n)
 	}
 	org.checkPage("applicants, all shown chosen")
-	org.do("back to laptop width", chromedp.EmulateViewport(1280, 900))
 
 	org.submit(`button[name="status"][value="accepted"]`, `^`+list+`/review$`)
 	org.see("Accept 14 applicants?", "Review Person 00", "Review Person 13")
 	org.checkPage("confirm accepting 14")
-	org.do("back to laptop width", chromedp.EmulateViewport(1280, 900))
 	org.submit(`form[action$="/applicants/decide"] button[type=submit]`, `^`+list+`$`)
 	org.see("Accepted 14 applicants.", "Nobody matches these filters")
 	accepted, err := applicants.ListApplicants(sys, programID, roundtable.ApplicantFilter{Query: "Review Person", Status: roundtable.StatusAccepted})
@@ -98,7 +94,6 @@ func TestBrowser_ReviewApplicants(t *testing.T) {
 	org.waitPath(`^` + list + `/review$`)
 	org.see("Decline 1 applicant?", "Isabella Rossi", "Send them a kind e-mail")
 	org.checkPage("confirm declining one")
-	org.do("back to laptop width", chromedp.EmulateViewport(1280, 900))
 	org.tabTo(`#f-notify`)
 	org.do("tick with the space bar", chromedp.KeyEvent(" "))
 	org.tabTo(`#f-note`)
@@ -122,13 +117,7 @@ func TestBrowser_ReviewApplicants(t *testing.T) {
 // count returns how many elements match sel.
 func (b *browser) count(sel string) int {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-	defer cancel()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
-	if err != nil {
-		b.t.Fatalf("%s: count %s: %v", b.name, sel, err)
-	}
-	return n
+	return evaluate[int](b, "count "+sel, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel))
 }
 
 // tabTo presses Tab until the element sel has the focus, as a keyboard user
@@ -136,13 +125,7 @@ func (b *browser) count(sel string) int {
 func (b *browser) tabTo(sel string) {
 	b.t.Helper()
 	for range 60 {
-		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-		there, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, sel)))
-		cancel()
-		if err != nil {
-			b.t.Fatalf("%s: where is the focus: %v", b.name, err)
-		}
-		if there {
+		if evaluate[bool](b, "where is the focus", fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, sel)) {
 			return
 		}
 		b.do("press Tab", chromedp.KeyEvent(keys.Tab))

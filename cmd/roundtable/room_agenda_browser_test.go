@@ -85,8 +85,8 @@ func TestBrowser_RoomAgendaBar(t *testing.T) {
 		fac.do("laptop viewport", chromedp.EmulateViewport(1280, 900))
 		fac.open("/meetings/" + c.meeting + "/room")
 		fac.waitLive()
-		if n, err := chromedp.Run(fac.ctx, chromedp.Evaluate[int](`document.querySelectorAll(".agenda-bar .seg").length`)); err != nil || n != c.parts {
-			t.Fatalf("%s: got %d parts (%v), want %d", c.name, n, err, c.parts)
+		if n := fac.count(".agenda-bar .seg"); n != c.parts {
+			t.Fatalf("%s: got %d parts, want %d", c.name, n, c.parts)
 		}
 		// Into the meeting, so that parts are done, current and to come.
 		fac.click(`form:has(input[name=action][value=start]) button`)
@@ -101,11 +101,7 @@ func TestBrowser_RoomAgendaBar(t *testing.T) {
 			fac.waitFor("the next part", `document.querySelectorAll(".agenda-bar .seg-done").length > 2`, 5*time.Second)
 			fac.click(`form:has(input[name=action][value=previous]) button`)
 			fac.waitFor("the part before", `document.querySelectorAll(".agenda-bar .seg-done").length === 2`, 5*time.Second)
-			problems, err := chromedp.Run(fac.ctx, chromedp.Evaluate[string](agendaBarProblems))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if problems != "" {
+			if problems := evaluate[string](fac, "check the agenda bar", agendaBarProblems); problems != "" {
 				t.Errorf("%s at %d px: %s", c.name, width, problems)
 			}
 			lines, err := chromedp.Run(fac.ctx, chromedp.Evaluate[int](agendaBarLines))

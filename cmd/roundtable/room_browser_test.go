@@ -33,14 +33,7 @@ func TestBrowser_MeetingRoom(t *testing.T) {
 	ctx := context.Background()
 	sys := roundtable.NewSystemContext(ctx)
 
-	home, err := sqldb.NewCircleService(m.DB).FindCircleHome(sys, cd.id)
-	if err != nil {
-		t.Fatalf("find circle: %v", err)
-	}
-	ids := map[string]string{}
-	for _, mb := range home.Circle.Members {
-		ids[mb.Email] = mb.UserID
-	}
+	ids := cd.userIDs(t, m)
 	fayID, niaID, kemiID := ids[cd.facEmail], ids[cd.memberEmail], ids["kemi.adeyemi@example.net"]
 
 	// This meeting starts in a few minutes; the next one in two weeks.

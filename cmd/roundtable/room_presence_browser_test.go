@@ -20,18 +20,10 @@ func TestBrowser_RoomPresence(t *testing.T) {
 	smtp := mailtest.StartServer(t)
 	m := startDemo(t, smtp)
 	cd := cedarCircle(t, m, smtp)
-	sys := roundtable.NewSystemContext(context.Background())
-
-	mt := &roundtable.Meeting{CircleID: cd.id, StartsAt: time.Now().Add(3 * time.Hour).Truncate(time.Minute), Minutes: 90, VideoURL: "https://video.example/cedar"}
-	if err := sqldb.NewMeetingService(m.DB).CreateMeeting(sys, mt); err != nil {
-		t.Fatalf("create meeting: %v", err)
-	}
-	if err := sqldb.NewAgendaService(m.DB).SetSegments(sys, mt.ID, []roundtable.Segment{
+	mt := cd.meeting(t, m, 3*time.Hour, 90, []roundtable.Segment{
 		{Title: "Check-in", Kind: roundtable.SegmentRound, Minutes: 10, Order: roundtable.OrderRound},
 		{Title: "Open discussion", Kind: roundtable.SegmentDiscussion, Minutes: 60, Board: roundtable.BoardSuggestions},
-	}); err != nil {
-		t.Fatalf("set agenda: %v", err)
-	}
+	})
 
 	fay := newBrowser(t, root, "fay", m.URL())
 	signIn(fay, cd.facEmail, cd.facPassword)

@@ -94,6 +94,35 @@ func cedarCircle(t *testing.T, m *Main, smtp *mailtest.Server) *cedar {
 	return cd
 }
 
+// userIDs returns the user IDs of the circle's people by e-mail.
+func (cd *cedar) userIDs(t *testing.T, m *Main) map[string]string {
+	t.Helper()
+	home, err := sqldb.NewCircleService(m.DB).FindCircleHome(roundtable.NewSystemContext(context.Background()), cd.id)
+	if err != nil {
+		t.Fatalf("find circle: %v", err)
+	}
+	ids := map[string]string{}
+	for _, mb := range home.Circle.Members {
+		ids[mb.Email] = mb.UserID
+	}
+	return ids
+}
+
+// meeting creates a meeting of the circle that starts in about in, lasts
+// minutes and has segs as its agenda.
+func (cd *cedar) meeting(t *testing.T, m *Main, in time.Duration, minutes int, segs []roundtable.Segment) *roundtable.Meeting {
+	t.Helper()
+	sys := roundtable.NewSystemContext(context.Background())
+	mt := &roundtable.Meeting{CircleID: cd.id, StartsAt: time.Now().Add(in).Truncate(time.Minute), Minutes: minutes, VideoURL: "https://video.example/cedar"}
+	if err := sqldb.NewMeetingService(m.DB).CreateMeeting(sys, mt); err != nil {
+		t.Fatalf("create meeting: %v", err)
+	}
+	if err := sqldb.NewAgendaService(m.DB).SetSegments(sys, mt.ID, segs); err != nil {
+		t.Fatalf("set agenda: %v", err)
+	}
+	return mt
+}
+
 // TestBrowser_Schedule walks scheduling in a real Chromium: the facilitator
 // makes the circle's meeting series from its common time, moves one meeting
 // to another day, cancels another and asks the circle for a new time for a
@@ -314,25 +343,13 @@ func (b *browser) seeWhen(at time.Time, loc *time.Location) {
 // checked reports whether the checkbox or radio button sel is checked.
 func (b *browser) checked(sel string) bool {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-	defer cancel()
-	on, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).checked`, sel)))
-	if err != nil {
-		b.t.Fatalf("%s: is %s checked: %v", b.name, sel, err)
-	}
-	return on
+	return evaluate[bool](b, "is "+sel+" checked", fmt.Sprintf(`document.querySelector(%q).checked`, sel))
 }
 
 // hrefs returns the href attributes of the elements matching sel, in page order.
 func (b *browser) hrefs(sel string) []string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-	defer cancel()
-	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`Array.from(document.querySelectorAll(%q), a => a.getAttribute("href"))`, sel)))
-	if err != nil {
-		b.t.Fatalf("%s: links %s: %v", b.name, sel, err)
-	}
-	return out
+	return evaluate[[]string](b, "links "+sel, fmt.Sprintf(`Array.from(document.querySelectorAll(%q), a => a.getAttribute("href"))`, sel))
 }
 
 // checkPage runs axe-core on the page, fails when it scrolls sideways on a

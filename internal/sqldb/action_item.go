@@ -86,28 +86,26 @@ func insertActionItems(ctx context.Context, tx *Tx, items []*roundtable.ActionIt
 // Its own due meeting counts even if that meeting moved earlier.
 func openFollowUps(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable.ActionItem, error) {
 	return listActionItems(ctx, tx, `
-		SELECT `+actionItemColumns+`
-		FROM action_items a
-		JOIN users u ON u.id = a.owner_id
-		JOIN meetings made ON made.id = a.meeting_id
-		JOIN meetings this ON this.id = $1
-		WHERE a.circle_id = this.circle_id AND a.status = 'open' AND a.meeting_id <> this.id
-			AND made.starts_at < this.starts_at AND (a.due_meeting_id = this.id OR a.due_at <= this.starts_at)
+		SELECT `+actionItemColumns+followUpsFrom+`
 		ORDER BY a.due_at, made.starts_at, a.created_at, a.id`, meetingID)
 }
 
-// loadMeetingActions returns what openFollowUps and loadCommitments return,
-// in the same orders, from one query: the first column tells the two apart
-// and the last three order each as its own query does.
+// followUpsFrom picks the follow-ups of meeting $1 (see openFollowUps), in
+// action_items a with its owner u and the meeting made, where each was made.
+const followUpsFrom = `
+	FROM action_items a
+	JOIN users u ON u.id = a.owner_id
+	JOIN meetings made ON made.id = a.meeting_id
+	JOIN meetings this ON this.id = $1
+	WHERE a.circle_id = this.circle_id AND a.status = 'open' AND a.meeting_id <> this.id
+		AND made.starts_at < this.starts_at AND (a.due_meeting_id = this.id OR a.due_at <= this.starts_at)`
+
+// loadMeetingActions returns a meeting's follow-ups, as openFollowUps does,
+// and the commitments made in it, in the order they were made, from one
+// query: the first column tells the two apart and the last three order each.
 func loadMeetingActions(ctx context.Context, tx *Tx, meetingID string) (followUps, made []*roundtable.ActionItem, err error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT 0, `+actionItemColumns+`, a.due_at, made.starts_at, a.created_at
-		FROM action_items a
-		JOIN users u ON u.id = a.owner_id
-		JOIN meetings made ON made.id = a.meeting_id
-		JOIN meetings this ON this.id = $1
-		WHERE a.circle_id = this.circle_id AND a.status = 'open' AND a.meeting_id <> this.id
-			AND made.starts_at < this.starts_at AND (a.due_meeting_id = this.id OR a.due_at <= this.starts_at)
+		SELECT 0, `+actionItemColumns+`, a.due_at, made.starts_at, a.created_at`+followUpsFrom+`
 		UNION ALL
 		SELECT 1, `+actionItemColumns+`, a.created_at, 0, 0
 		FROM action_items a JOIN users u ON u.id = a.owner_id

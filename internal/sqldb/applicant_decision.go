@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -39,11 +40,7 @@ func checkDecision(d *roundtable.Decision) ([]string, error) {
 	case len(ids) > maxDecisionIDs:
 		v.Add("ids", fmt.Sprintf("Choose at most %d applicants at once.", maxDecisionIDs))
 	}
-	isDecision := false
-	for _, s := range roundtable.Decisions {
-		isDecision = isDecision || d.Status == s
-	}
-	if !isDecision {
+	if !slices.Contains(roundtable.Decisions, d.Status) {
 		v.Add("status", "Choose Accept, Put on the waiting list or Decline.")
 	}
 	d.Note = strings.TrimSpace(clean(d.Note))

@@ -116,37 +116,24 @@ func (s *AuthService) FindSession(ctx context.Context, token string) (*roundtabl
 	if !validToken(token) {
 		return nil, errNoSession()
 	}
-	var u *roundtable.User
-	var seen int64
-	stale := false
 	hash := hashToken(token)
-	err := func() error {
-		now := s.db.clock()
-		row := s.db.readRow(ctx, `
-			SELECT `+userColumns+`, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
-			WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, ms(now))
-		var err error
-		u, err = scanUser(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &seen)...) }))
-		if errors.Is(err, sql.ErrNoRows) {
-			return errNoSession()
-		} else if err != nil {
-			return fmt.Errorf("find session: %w", err)
-		}
-		stale = now.Sub(fromMS(seen)) >= roundtable.SessionSeenInterval
-		return nil
-	}()
-	if err == nil && stale {
+	now := s.db.clock()
+	row := s.db.readRow(ctx, `
+		SELECT `+userColumns+`, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, ms(now))
+	var seen int64
+	u, err := scanUser(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &seen)...) }))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoSession()
+	} else if err != nil {
+		return nil, fmt.Errorf("find session: %w", err)
+	}
+	if now.Sub(fromMS(seen)) >= roundtable.SessionSeenInterval {
 		// Rarely: at most once per SessionSeenInterval per session.
 		s.touchSession(ctx, hash)
 	}
-	return u, err
+	return u, nil
 }
-
-// scanFunc lets a function stand where a row is scanned, e.g. to scan a
-// column more than scanUser knows of.
-type scanFunc func(dest ...any) error
-
-func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // DeleteSession ends a session; unknown tokens are ignored.
 func (s *AuthService) DeleteSession(ctx context.Context, token string) error {

@@ -177,6 +177,12 @@ func queryAll[T any](ctx context.Context, tx *Tx, query string, scan func(*sql.R
 	return out, rows.Err()
 }
 
+// scanFunc lets a function stand where a row is scanned, e.g. to scan
+// columns more than scanUser or scanActionItem knows of.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
 // requireFacilitator returns the actor's membership of a circle when they
 // facilitate it: ENOTFOUND outside the circle, EGROUNDRULES before the rules
 // are accepted, EFORBIDDEN for members.

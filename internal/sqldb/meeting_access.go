@@ -47,9 +47,6 @@ func accessibleMeeting(ctx context.Context, tx *Tx, a actor, id string) (*roundt
 // memberMeeting is accessibleMeeting for a signed-in actor: the meeting and
 // the actor's membership of its circle in one query.
 func memberMeeting(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.Meeting, *membership, error) {
-	if !validID(id) {
-		return nil, nil, notFound("meeting")
-	}
 	row, err := meetingFor(ctx, tx, a.user.ID, id)
 	if err != nil {
 		return nil, nil, err

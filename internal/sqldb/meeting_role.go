@@ -10,15 +10,10 @@ import (
 	"github.com/roundtable/roundtable"
 )
 
-// loadRoles returns who holds which role in a meeting, with names, in the
-// order of roundtable.MeetingRoles and, among presenters, their position.
-func loadRoles(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.RoleAssignment, error) {
-	roles, _, err := loadRolesAndChallenges(ctx, tx, meetingID)
-	return roles, err
-}
-
-// loadRolesAndChallenges is loadRoles that also returns the presenters'
-// challenge cards, as loadChallenges, from the same rows: one query.
+// loadRolesAndChallenges returns who holds which role in a meeting, with
+// names, in the order of roundtable.MeetingRoles and, among presenters, their
+// position; and the presenters' challenge cards, as loadChallenges, from the
+// same rows: one query.
 func loadRolesAndChallenges(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.RoleAssignment, []roundtable.Challenge, error) {
 	type held struct {
 		roundtable.RoleAssignment

@@ -96,7 +96,6 @@ func TestUserService_UpdateProfile(t *testing.T) {
 		wantCode(t, err, roundtable.EINVALID)
 		_, err = e.users.UpdateProfile(anon, "X", "UTC")
 		wantCode(t, err, roundtable.EUNAUTHORIZED)
-
 	})
 }
 

@@ -89,6 +89,22 @@ func validDecision(st roundtable.ApplicantStatus) bool {
 	return slices.Contains(roundtable.Decisions, st)
 }
 
+// decisionProblems checks that a choice names someone and a decision; the
+// form it returns is invalid, and finished, when it does not.
+func decisionProblems(ids []string, st roundtable.ApplicantStatus) *form {
+	problems := newForm(nil, "ids", "status")
+	if len(ids) == 0 {
+		problems.add("ids", "Choose at least one applicant: tick the box beside each name, or choose all shown.")
+	}
+	if !validDecision(st) {
+		problems.add("status", "Choose Accept, Put on the waiting list or Decline.")
+	}
+	if problems.Invalid() {
+		problems.finish("Nothing was changed.")
+	}
+	return problems
+}
+
 // decisionRequest reads a review form: the program, the chosen applicants
 // and the decision.
 func (s *Server) decisionRequest(r *http.Request) (*roundtable.Program, []string, roundtable.ApplicantStatus, error) {
@@ -110,15 +126,7 @@ func (s *Server) handleApplicantReview(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	problems := newForm(nil, "ids", "status")
-	if len(ids) == 0 {
-		problems.add("ids", "Choose at least one applicant: tick the box beside each name, or choose all shown.")
-	}
-	if !validDecision(st) {
-		problems.add("status", "Choose Accept, Put on the waiting list or Decline.")
-	}
-	if problems.Invalid() {
-		problems.finish("Nothing was changed.")
+	if problems := decisionProblems(ids, st); problems.Invalid() {
 		return s.renderApplicants(w, r, http.StatusUnprocessableEntity, p, postedFilter(r), ids, false, problems)
 	}
 	f := newForm(url.Values{"ids": ids, "status": {string(st)}}, reviewFields...)
@@ -196,20 +204,12 @@ func (s *Server) handleApplicantDecide(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	f := newForm(url.Values{"ids": ids, "status": {string(st)}, "notify": {r.PostForm.Get("notify")}, "note": {r.PostForm.Get("note")}}, reviewFields...)
-	if len(ids) == 0 || !validDecision(st) {
+	if problems := decisionProblems(ids, st); problems.Invalid() {
 		// Only a forged or broken form gets here: the review page always
 		// carries both. Start again from the list.
-		problems := newForm(nil, "ids", "status")
-		if len(ids) == 0 {
-			problems.add("ids", "Choose at least one applicant: tick the box beside each name, or choose all shown.")
-		}
-		if !validDecision(st) {
-			problems.add("status", "Choose Accept, Put on the waiting list or Decline.")
-		}
-		problems.finish("Nothing was changed.")
 		return s.renderApplicants(w, r, http.StatusUnprocessableEntity, p, postedFilter(r), ids, false, problems)
 	}
+	f := newForm(url.Values{"ids": ids, "status": {string(st)}, "notify": {r.PostForm.Get("notify")}, "note": {r.PostForm.Get("note")}}, reviewFields...)
 	notify := st == roundtable.StatusDeclined && f.checked("notify")
 	n, err := s.svc.Applicants.DecideApplicants(r.Context(), p.ID, roundtable.Decision{
 		IDs: ids, Status: st, Notify: notify, Note: f.Get("note"),

@@ -160,7 +160,7 @@ func tooManyTries(wait time.Duration) string {
 // waitText says a wait in whole seconds, or minutes from two minutes on,
 // rounding up so that trying again after it always works.
 func waitText(d time.Duration) string {
-	secs := int((d + time.Second - 1) / time.Second)
+	secs := waitSeconds(d)
 	if secs < 120 {
 		return plural(secs, "second", "seconds")
 	}
@@ -170,8 +170,11 @@ func waitText(d time.Duration) string {
 
 // setRetryAfter tells the client how many seconds to wait.
 func setRetryAfter(w http.ResponseWriter, d time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	w.Header().Set("Retry-After", strconv.Itoa(waitSeconds(d)))
 }
+
+// waitSeconds is a wait in whole seconds, rounded up.
+func waitSeconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
 
 // handleSignInLinkRequest e-mails a sign-in link. The answer is the same
 // whether or not the address has an account.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,7 +133,8 @@ func (c *compressWriter) decide(gz bool) {
 	}
 	c.decided = true
 	h := c.Header()
-	if compressible(h.Get("Content-Type")) && h.Get("Content-Encoding") == "" {
+	// The static files say Vary themselves, whatever the request accepts.
+	if compressible(h.Get("Content-Type")) && h.Get("Content-Encoding") == "" && !slices.Contains(h.Values("Vary"), "Accept-Encoding") {
 		h.Add("Vary", "Accept-Encoding")
 	}
 	if gz {

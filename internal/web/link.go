@@ -57,8 +57,9 @@ func webAddress(s string) (string, bool) {
 	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
 		return "", false
 	}
+	// url.Parse lower-cases the scheme, so the prefix above settles it.
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS") || u.Host == "" || u.User != nil {
+	if err != nil || u.Host == "" || u.User != nil {
 		return "", false
 	}
 	return u.String(), true

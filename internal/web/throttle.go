@@ -106,11 +106,11 @@ func (t *signInThrottle) fail(account, address string) int {
 	defer t.mu.Unlock()
 	now := t.now()
 	t.sweep(now)
-	n := 0
+	pair := account + " " + address
 	for _, e := range []struct {
 		m   map[string]*failures
 		key string
-	}{{t.pairs, account + " " + address}, {t.addresses, address}, {t.accounts, account}} {
+	}{{t.pairs, pair}, {t.addresses, address}, {t.accounts, account}} {
 		f := t.live(e.m, e.key, now)
 		if f == nil {
 			if len(e.m) >= t.max {
@@ -121,11 +121,8 @@ func (t *signInThrottle) fail(account, address string) int {
 		}
 		f.n++
 		f.last = now
-		if n == 0 {
-			n = f.n
-		}
 	}
-	return n
+	return t.pairs[pair].n
 }
 
 // succeed forgets the address's failures for the account. Its failures over

@@ -179,16 +179,20 @@
     // Forms without a place of their own (the timer's buttons) use the room's.
     var el = form.querySelector("[data-error]") || room.querySelector("[data-room-error]");
     if (el) el.textContent = text || "";
-    if (text) {
-      form.querySelectorAll("[data-done-note], [data-saved]").forEach(function (n) { n.textContent = ""; });
-    }
+    if (text) showDone(form, "");
+  }
+
+  // doneNote is where a form says its change is saved: its own note, or its
+  // section's when the form sits in a region that is redrawn (the play-back).
+  function doneNote(form) {
+    var section = form.closest("section");
+    return form.querySelector("[data-done-note], [data-saved]") || (section && section.querySelector("[data-done-note]"));
   }
 
   // showDone says that a form's change is saved, in the calm style of
   // success, never in the error's place; it clears the other one.
   function showDone(form, text) {
-    var section = form.closest("section");
-    var el = form.querySelector("[data-done-note]") || (section && section.querySelector("[data-done-note]"));
+    var el = doneNote(form);
     if (el) el.textContent = text || "";
     if (text) showError(form, "");
   }
