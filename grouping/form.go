@@ -119,6 +119,11 @@ type CircleScores struct {
 type Unplaced struct {
 	Person int
 	Reason string
+	// Fixes lists the smallest sets of rules that, waived for this person
+	// alone, would let her be placed with nobody else losing a seat (each
+	// proven by a placement Form found); a 0 entry means she fits as things
+	// stand. Empty when even waiving every rule would not place her.
+	Fixes []Rule `json:",omitempty"`
 }
 
 // SettingsError explains settings that admit no formation, e.g. 13 people

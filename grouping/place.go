@@ -67,22 +67,23 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 		st = st.search(ctx, start)
 		left = st.repair(left)
 	}
-	var un []Unplaced
+	var out []int32
 	for i := range people {
-		if r, ok := reasons[i]; ok {
-			un = append(un, Unplaced{Person: i, Reason: r})
+		if _, ok := reasons[i]; ok {
+			out = append(out, int32(i))
 		}
 	}
-	for _, x := range left {
-		un = append(un, Unplaced{Person: int(x), Reason: st.leftReason(x)})
-	}
-	slices.SortFunc(un, func(a, b Unplaced) int { return a.Person - b.Person })
+	out = append(out, left...)
 	var cs []*circle
+	var parts [][]int32
 	for _, c := range st.cs {
 		if len(c.mem) > 0 {
 			cs = append(cs, c)
+			parts = append(parts, c.mem)
 		}
 	}
+	un := md.unplaced(parts, out)
+	slices.SortFunc(un, func(a, b Unplaced) int { return a.Person - b.Person })
 	f := md.formation(cs, un)
 	if s.Progress != nil {
 		s.Progress(FormProgress{Elapsed: time.Since(start), Fraction: 1, Best: f.Score})
@@ -168,28 +169,6 @@ func (s *state) meanTotal() float64 {
 		return 0
 	}
 	return t / float64(k)
-}
-
-// leftReason says in words why x is in no circle after repair.
-func (s *state) leftReason(x int32) string {
-	md := s.md
-	time, full := false, true
-	for _, c := range s.cs {
-		if len(c.mem) == 0 || c.common.And(md.slots[x]).IsEmpty() {
-			continue
-		}
-		time = true
-		if len(c.mem) < md.s.Max {
-			full = false
-		}
-	}
-	switch {
-	case !time:
-		return fmt.Sprintf("no circle meets at a %d-minute weekly time they can make, and too few others share one of their times to start a circle", md.s.Minutes)
-	case full:
-		return fmt.Sprintf("every circle meeting at a time they can make is full (at most %d)", md.s.Max)
-	}
-	return "every circle meeting at a time they can make is full or holds someone from the same organization or someone they are to be kept apart from"
 }
 
 // formation writes circles cs and the unplaced list as a Formation.
