@@ -194,6 +194,9 @@ type FormationDraft struct {
 	Progress  float64 // 0…1 while running
 	Message   string  // why a run failed, in words for organizers
 	Result    *FormationResult
+	// WhatIf holds re-runs with one setting changed, made in the background
+	// after the run; nil when there are none (a failed run, older drafts).
+	WhatIf    *FormationWhatIfs
 	CreatedBy string
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -57,14 +57,20 @@ func (s *FormationService) Close() {
 // before a reader decides its run is lost.
 const staleMargin = time.Minute
 
-const draftColumns = `d.id, d.program_id, d.settings, d.status, d.progress, d.message, d.result, COALESCE(d.created_by, ''), d.created_at, d.updated_at`
+const draftColumns = `d.id, d.program_id, d.settings, d.status, d.progress, d.message, d.result, COALESCE(d.created_by, ''), d.created_at, d.updated_at, d.what_if`
 
 func scanDraft(row interface{ Scan(...any) error }) (*roundtable.FormationDraft, error) {
 	var d roundtable.FormationDraft
-	var settings, result string
+	var settings, result, whatIf string
 	var created, updated int64
-	if err := row.Scan(&d.ID, &d.ProgramID, &settings, &d.Status, &d.Progress, &d.Message, &result, &d.CreatedBy, &created, &updated); err != nil {
+	if err := row.Scan(&d.ID, &d.ProgramID, &settings, &d.Status, &d.Progress, &d.Message, &result, &d.CreatedBy, &created, &updated, &whatIf); err != nil {
 		return nil, err
+	}
+	if whatIf != "" {
+		d.WhatIf = &roundtable.FormationWhatIfs{}
+		if err := json.Unmarshal([]byte(whatIf), d.WhatIf); err != nil {
+			return nil, fmt.Errorf("read draft what-ifs: %w", err)
+		}
 	}
 	if err := json.Unmarshal([]byte(settings), &d.Settings); err != nil {
 		return nil, fmt.Errorf("read draft settings: %w", err)
@@ -268,7 +274,9 @@ func (s *FormationService) run(d *roundtable.FormationDraft, applicants []*round
 	f, err := grouping.Form(ctx, people, gs)
 	close(stopTicker)
 	<-tickerDone
-	s.finish(d.ID, f, applicants, err)
+	if s.finish(d.ID, f, applicants, err) {
+		s.whatIfs(ctx, d, people, f)
+	}
 }
 
 func (s *FormationService) saveProgress(ctx context.Context, id string, fraction float64) {
@@ -282,9 +290,10 @@ func (s *FormationService) saveProgress(ctx context.Context, id string, fraction
 	}
 }
 
-// finish stores a run's outcome: the result, or why it failed.
-func (s *FormationService) finish(id string, f *grouping.Formation, applicants []*roundtable.Applicant, runErr error) {
-	status, message, result := roundtable.FormationReady, "", ""
+// finish stores a run's outcome: the result, or why it failed. It reports
+// whether the draft is ready, its what-ifs pending.
+func (s *FormationService) finish(id string, f *grouping.Formation, applicants []*roundtable.Applicant, runErr error) bool {
+	status, message, result, whatIf := roundtable.FormationReady, "", "", ""
 	var se *grouping.SettingsError
 	switch {
 	case errors.As(runErr, &se):
@@ -309,19 +318,22 @@ func (s *FormationService) finish(id string, f *grouping.Formation, applicants [
 			status, message = roundtable.FormationFailed, "The result could not be saved. Please start again."
 		}
 		result = string(raw)
+		whatIf = pendingWhatIf(len(applicants), roundtable.PlacedIn(f))
 	}
 	// A fresh context: the run's may have ended, and the outcome must be kept.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := s.db.update(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			UPDATE formation_drafts SET status = $1, message = $2, result = $3, progress = 1, updated_at = $4
-			WHERE id = $5 AND status = 'running'`, string(status), message, result, ms(tx.now), id)
+			UPDATE formation_drafts SET status = $1, message = $2, result = $3, progress = 1, updated_at = $4, what_if = $5
+			WHERE id = $6 AND status = 'running'`, string(status), message, result, ms(tx.now), whatIf, id)
 		return err
 	})
 	if err != nil {
 		s.db.log.Error("save formation result", "draft", id, "err", err)
+		return false
 	}
+	return status == roundtable.FormationReady
 }
 
 // ListFormationDrafts returns a program's drafts, newest first, without results.
@@ -348,6 +360,7 @@ func (s *FormationService) ListFormationDrafts(ctx context.Context, programID st
 	})
 	for _, d := range out {
 		s.markStale(ctx, d)
+		s.expireWhatIf(d)
 	}
 	return out, err
 }

@@ -120,6 +120,7 @@ func (s *FormationService) FindFormationPreview(ctx context.Context, id string) 
 		return nil, err
 	}
 	s.markStale(ctx, pv.Draft)
+	s.expireWhatIf(pv.Draft)
 	return pv, nil
 }
 
