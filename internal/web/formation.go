@@ -26,6 +26,7 @@ type formationPage struct {
 	Weights []*fieldView // one select per soft goal
 	Waiting int          // accepted people not in a circle
 	Drafts  []*roundtable.FormationDraft
+	WhatIf  *whatIfView // the newest proposal's re-runs with one setting changed
 }
 
 // settingsValues writes settings as the form's values.
@@ -100,6 +101,7 @@ func (s *Server) renderFormation(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, "formation", &formationPage{
 		layoutData: layoutData{Title: "Form circles for " + p.Name, Nav: "programs"},
 		Program:    p, Form: f, Weights: weightFields(f, p), Waiting: waiting, Drafts: drafts,
+		WhatIf: settingsWhatIf(p.ID, drafts, waiting),
 	})
 	return nil
 }
@@ -167,6 +169,7 @@ type draftPage struct {
 	Percent  int
 	Targets  []option // where a person can be moved: circles and Unplaced
 	Settings *roundtable.FormationSettings
+	WhatIf   *whatIfView // re-runs with one setting changed
 }
 
 // findDraft returns the program and draft preview of the path.
@@ -201,6 +204,7 @@ func (s *Server) handleFormationDraft(w http.ResponseWriter, r *http.Request) er
 	page := &draftPage{
 		layoutData: layoutData{Title: "Proposed circles for " + p.Name, Nav: "programs"},
 		Program:    p, Preview: pv, Base: draftPath(p.ID, d.ID), Percent: int(d.Progress*100 + 0.5), Settings: &d.Settings,
+		WhatIf: draftWhatIf(pv),
 	}
 	if d.Status == roundtable.FormationRunning {
 		page.Title, page.Refresh = "Forming circles for "+p.Name, 2

@@ -36,7 +36,7 @@ var pageNames = []string{
 }
 
 // sharedTemplates are parsed into every page.
-var sharedTemplates = []string{"layout.html", "partials.html"}
+var sharedTemplates = []string{"layout.html", "partials.html", "formation_whatif.html"}
 
 // pageTemplate is one parsed page, layout included.
 type pageTemplate struct{ t *template.Template }
