@@ -186,7 +186,7 @@ func TestReasons_Organization(t *testing.T) {
 		if got := fixesOf(v); !slices.Equal(got, []Rule{RuleOrganization, RuleSize}) {
 			t.Errorf("person %d: got fixes %v, want organization and size", v.x, got)
 		}
-		if !strings.Contains(v.reason, "Organizations kept apart:") || !strings.Contains(v.reason, "only 5 organizations") ||
+		if !strings.Contains(v.reason, "Organizations kept apart:") || !strings.Contains(v.reason, "only 5 organizations are among the people free at Mon 10:00 (Europe/London), and a circle needs 6 from different ones") ||
 			strings.Contains(v.reason, "Meeting time") {
 			t.Errorf("person %d: got %q, want the organization rule named", v.x, v.reason)
 		}

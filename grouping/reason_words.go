@@ -169,16 +169,20 @@ func (d *diagnosis) sentence(x int32, w witness) string {
 	} else {
 		fmt.Fprintf(&b, "a new circle meeting %s could hold them with %s, but ", d.at(w.slot), d.names(w.fresh))
 		relax := w.relax
-		var fact string
+		k := 0
 		if relax&RuleOrganization != 0 {
-			if k := d.orgsAt(x, w.slot); k < d.md.s.Min {
+			if k = d.orgsAt(x, w.slot); k < d.md.s.Min {
 				relax &^= RuleOrganization
-				fact = fmt.Sprintf("the people free then come from only %d organizations, and a circle needs %d from different ones", k, d.md.s.Min)
 			}
 		}
 		cl = d.clauses(x, relax, w.fresh, -1, schedule.SlotSetOf(w.slot), "", len(w.fresh)+1, said)
-		if fact != "" {
-			cl = append(cl, fact)
+		if relax != w.relax && len(cl) == 0 && !said {
+			// The organizations of the people free then are the whole story: say it first.
+			return fmt.Sprintf("only %d organizations are among the people free at %s, and a circle needs %d from different ones; with that rule eased for them, a new circle could hold them with %s.",
+				k, d.at(w.slot), d.md.s.Min, d.names(w.fresh))
+		}
+		if relax != w.relax {
+			cl = append(cl, fmt.Sprintf("the people free then come from only %d organizations, and a circle needs %d from different ones", k, d.md.s.Min))
 		}
 	}
 	if len(cl) == 0 {
