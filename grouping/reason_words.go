@@ -223,9 +223,9 @@ func indexOf(p []int32, y int32) int {
 func (d *diagnosis) missed(x int32, w witness) string {
 	switch {
 	case w.join >= 0 && w.out >= 0:
-		return fmt.Sprintf("Circle %d can take them if %s moves to Circle %d; make both moves by hand.", w.join+1, d.md.name(int(w.out)), w.to+1)
+		return fmt.Sprintf("No rule keeps them out, but the search missed it: Circle %d can take them if %s moves to Circle %d; make both moves by hand.", w.join+1, d.md.name(int(w.out)), w.to+1)
 	case w.join >= 0:
-		return fmt.Sprintf("Circle %d can take them as it stands; move them there by hand.", w.join+1)
+		return fmt.Sprintf("No rule keeps them out, but the search missed it: Circle %d can take them as it stands; move them there by hand.", w.join+1)
 	}
-	return fmt.Sprintf("A new circle meeting %s could hold them with %s.", d.at(w.slot), d.names(w.fresh))
+	return fmt.Sprintf("No rule keeps them out, but the search missed it: a new circle meeting %s could hold them with %s.", d.at(w.slot), d.names(w.fresh))
 }
