@@ -59,6 +59,14 @@ func (d *diagnosis) availability(x int32) string {
 	case len(md.people[x].Week) == 0:
 		return "no availability given"
 	case md.slots[x].IsEmpty():
+		for _, win := range md.people[x].Week {
+			if win.End-win.Start >= mins+schedule.Step-1 {
+				// Long enough for a slot on the quarter-hour grid, yet none: clocks change between
+				// their zone and the reference.
+				return fmt.Sprintf("their availability (%s) holds no %d-minute weekly window that fits every week of the program, because clock changes move it against %s",
+					d.freeTimes(x), mins, zoneName(md.s.Reference))
+			}
+		}
 		return fmt.Sprintf("their availability (%s) holds no %d-minute weekly window on every week of the program", d.freeTimes(x), mins)
 	}
 	best := int32(0)
