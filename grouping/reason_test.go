@@ -355,3 +355,30 @@ func BenchmarkDiagnose(b *testing.B) {
 		md.diagnose(parts, out)
 	}
 }
+
+// TestReasons_ClockChanges: a London window long enough for a session holds no UTC slot on
+// every week once the clocks change, and the reason says so; a window too short for the
+// quarter-hour grid does not blame the clocks.
+func TestReasons_ClockChanges(t *testing.T) {
+	people := sameTimes(t, "A", "B", "C")
+	people = append(people,
+		Person{ID: "lon", Name: "Lou", Organization: "D", Zone: mustZone(t, "Europe/London"), Week: mustWeek(t, "Mon 15:30-17:30")},
+		Person{ID: "odd", Name: "Odd", Organization: "E", Zone: time.UTC, Week: mustWeek(t, "Mon 09:10-10:40")})
+	s := baseSettings(t)
+	s.Min, s.Max, s.Reference = 3, 5, time.UTC
+	f, err := Form(context.Background(), people, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := checkReasons(t, people, s, f)
+	got := map[int32]string{}
+	for _, v := range vs {
+		got[v.x] = v.reason
+	}
+	if !strings.Contains(got[3], "holds no 90-minute weekly window that fits every week of the program, because clock changes move it against UTC") {
+		t.Errorf("got %q for Lou, want the clock changes named", got[3])
+	}
+	if r := got[4]; !strings.Contains(r, "holds no 90-minute weekly window on every week") || strings.Contains(r, "clock") {
+		t.Errorf("got %q for Odd, want a window too short, not the clocks", r)
+	}
+}
