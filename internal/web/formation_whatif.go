@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/roundtable/roundtable"
 )
@@ -14,7 +16,14 @@ type whatIfView struct {
 	Intro     string
 	Sentences []string
 	Stale     string // why the figures may no longer hold, or ""
+	// Again holds the proposal's settings as form fields, to propose again
+	// with today's applicants when the figures are stale.
+	Again  []hiddenField
+	Action string
 }
+
+// hiddenField is one hidden input of a form.
+type hiddenField struct{ Name, Value string }
 
 // draftWhatIf is the block of a draft's preview: shown while some people are
 // unplaced and the draft can still change.
@@ -65,6 +74,12 @@ func settingsWhatIf(programID string, drafts []*roundtable.FormationDraft, waiti
 	}
 	if waiting != w.People {
 		v.Stale = fmt.Sprintf("The number of people waiting has changed since (%d then, %d now): propose again for figures with today's applicants.", w.People, waiting)
+		v.Action = "/programs/" + programID + "/formation"
+		vals := settingsValues(s)
+		names := slices.Sorted(maps.Keys(vals))
+		for _, k := range names {
+			v.Again = append(v.Again, hiddenField{k, vals.Get(k)})
+		}
 	}
 	return v
 }

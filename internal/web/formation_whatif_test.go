@@ -78,7 +78,19 @@ func TestFormation_WhatIf(t *testing.T) {
 	// One more person accepted: the figures are from before, and the page says so.
 	a.applicant(org, p, "late@example.org", "Lena Late", "Grow.", true)
 	a.browser().signInAs(org).get(base).want(t, http.StatusOK).
-		contains(t, "The number of people waiting has changed since (15 then, 16 now): propose again for figures with today&#39;s applicants.")
+		contains(t, "The number of people waiting has changed since (15 then, 16 now): propose again for figures with today&#39;s applicants.",
+			`<input type="hidden" name="size_min" value="4">`, `<input type="hidden" name="separate_organizations" value="on">`, "Propose again with the same settings")
+	// The button proposes again with the same settings for the 16 waiting now.
+	again := formationForm()
+	again.Set("size_min", "4")
+	again.Set("size_max", "6")
+	again.Set("separate_organizations", "on")
+	r = a.browser().signInAs(org).post(base, again).want(t, http.StatusSeeOther)
+	pv = a.whatIfDone(org, strings.TrimPrefix(r.Location, base+"/"))
+	if pv.Draft.WhatIf.People != 16 {
+		t.Fatalf("got what-ifs of %d people, want the 16 waiting now", pv.Draft.WhatIf.People)
+	}
+	a.browser().signInAs(org).get(base).want(t, http.StatusOK).contains(t, "of 16 people").lacks(t, "has changed since")
 }
 
 // TestFormation_WhatIfPending: while the re-runs go on, both pages say so.
