@@ -85,4 +85,20 @@ func TestBrowser_FormationWhatIf(t *testing.T) {
 	org.see("What would place more people?", "Your proposal of", "With circles of 3–6,", "See the proposal")
 	org.checkAccessibility("formation settings with what-ifs")
 	screens(t, org, "whatif-settings")
+
+	// One more person accepted since: the figures are stale, and one button proposes again.
+	late := imported[0]
+	late.ID, late.Name, late.Email = "", "Lena Late", "late@example.net"
+	if err := applicants.Apply(sys, late); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if err := applicants.SetApplicantStatus(sys, late.ID, roundtable.StatusAccepted); err != nil {
+		t.Fatalf("accept: %v", err)
+	}
+	org.open(formation)
+	org.see("has changed since (16 then, 17 now)")
+	org.checkAccessibility("formation settings with stale what-ifs")
+	screens(t, org, "whatif-stale")
+	org.submit(`.whatif form button[type=submit]`, `^`+formation+`/[^/]+$`)
+	org.see("Proposed circles")
 }
