@@ -1,9 +1,7 @@
 package grouping
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/roundtable/roundtable/schedule"
@@ -447,18 +445,6 @@ func (d *diagnosis) pick(x int32, relax Rule, i, need int) []int32 {
 	return nil
 }
 
-// mostShared is the largest number of candidates for a new circle, other than x, free at one slot.
-func (d *diagnosis) mostShared(x int32) int {
-	best := 0
-	for i := range d.bySlot {
-		k := len(d.bySlot[i])
-		if slices.Contains(d.bySlot[i], x) {
-			k--
-		}
-		best = max(best, k)
-	}
-	return best
-}
 
 func containsID(list []int32, v int32) bool {
 	for _, x := range list {
@@ -469,35 +455,3 @@ func containsID(list []int32, v int32) bool {
 	return false
 }
 
-// words writes the reason for x from the placements found.
-func (d *diagnosis) words(x int32, fixes []witness, quick bool) string {
-	md := d.md
-	if len(fixes) == 0 {
-		if quick {
-			return "No circle can take them as it stands, and there was no time left to check what else would place them."
-		}
-		msg := "Meeting time: "
-		if a := d.availability(x); a != "" {
-			msg += a + "; and even at other times, "
-		}
-		return msg + fmt.Sprintf("no circle could take them: at most %d of the people not placed (or spared by larger circles) share any one %d-minute weekly time, and a circle needs %d.",
-			d.mostShared(x), md.s.Minutes, md.s.Min)
-	}
-	var b strings.Builder
-	for k, w := range fixes {
-		if k > 0 {
-			b.WriteString(" Or: ")
-		}
-		if w.relax == 0 {
-			b.WriteString(d.missed(x, w))
-			continue
-		}
-		label := w.relax.Label()
-		if k == 0 {
-			label = strings.ToUpper(label[:1]) + label[1:]
-		}
-		b.WriteString(label + ": ")
-		b.WriteString(d.sentence(x, w))
-	}
-	return b.String()
-}
