@@ -445,7 +445,6 @@ func (d *diagnosis) pick(x int32, relax Rule, i, need int) []int32 {
 	return nil
 }
 
-
 func containsID(list []int32, v int32) bool {
 	for _, x := range list {
 		if x == v {
@@ -454,4 +453,3 @@ func containsID(list []int32, v int32) bool {
 	}
 	return false
 }
-
