@@ -38,8 +38,10 @@ const nearWeekMinutes = 7 * 24 * 60
 // limit suggestions, smallest Extra first. A circle qualifies when it has
 // fewer than Max members, nobody of her organization when organizations are
 // kept apart, and nobody she is kept apart from; one suggestion per circle,
-// at its common weekly time nearest to her week. Only when no circle
-// qualifies does it look for a new circle with other unplaced people.
+// at the time nearest to her week among its Circle.Slots that every member
+// can make (Evaluate lists them all; a caller whose circle has settled on a
+// time lists that one only). Only when no circle qualifies does it look for
+// a new circle with other unplaced people.
 func Nearest(people []Person, s Settings, f *Formation, limit int) (map[int][]Suggestion, error) {
 	if err := validate(&s); err != nil {
 		return nil, err
@@ -112,7 +114,7 @@ func newNeighbourhood(people []Person, s Settings, plan *schedule.Plan, f *Forma
 		}
 	}
 	for _, c := range f.Circles {
-		common := schedule.AllSlots()
+		common := schedule.SlotSetOf(c.Slots...)
 		for _, m := range c.Members {
 			common = common.And(nb.slots[m])
 		}
