@@ -140,3 +140,17 @@ func clockSpan(start, minutes int) string {
 	end := (start + minutes) % (24 * 60)
 	return fmt.Sprintf("%02d:%02d–%02d:%02d", start/60, start%60, end/60, end%60)
 }
+
+// HerFirst is the time on her clock at the start of the program, like
+// "Tuesday 10:00–11:30".
+func (w *WayIn) HerFirst() string {
+	first, _, _ := strings.Cut(w.Her, "; ")
+	return first
+}
+
+// HerChanges are the clock changes of the time on her clock, like
+// "11:00–12:30 from 16 Mar 2027; 10:00–11:30 from 30 Mar 2027", or "".
+func (w *WayIn) HerChanges() string {
+	_, rest, _ := strings.Cut(w.Her, "; ")
+	return rest
+}
