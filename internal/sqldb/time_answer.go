@@ -62,7 +62,11 @@ func (s *FormationService) takeWay(ctx context.Context, tx *Tx, t *roundtable.Ti
 	if _, err := tx.ExecContext(ctx, `UPDATE applicants SET availability = $1 WHERE id = $2`, ap.Availability, ap.ID); err != nil {
 		return fmt.Errorf("add availability: %w", err)
 	}
-	added := "We added " + w.Her + " to your availability"
+	added := "We added " + w.HerFirst()
+	if ch := w.HerChanges(); ch != "" {
+		added += " (" + ch + ", as clocks change)"
+	}
+	added += " to your availability"
 	t.Outcome = roundtable.AskTaken
 	t.Message = added + ", but the seat was taken meanwhile. The organizer of " + t.ProgramName + " will be in touch."
 	if ap.Status != roundtable.StatusAccepted {

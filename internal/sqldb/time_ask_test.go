@@ -104,7 +104,7 @@ func TestTimeAsk_DraftFlow(t *testing.T) {
 
 		got, err := fs.AnswerTimeAsk(anon, token, 0)
 		must(t, err)
-		if got.Outcome != roundtable.AskDraft || got.Open || !strings.Contains(got.Message, w.Her) {
+		if got.Outcome != roundtable.AskDraft || got.Open || !strings.Contains(got.Message, w.HerFirst()) {
 			t.Fatalf("got %+v, want her placed in the draft, with the time named", got)
 		}
 		if _, err := fs.AnswerTimeAsk(anon, token, -1); roundtable.ErrorCode(err) != roundtable.ECONFLICT {
