@@ -92,6 +92,7 @@ type neighbourhood struct {
 	unplaced []int
 	free     map[int][]int // per unplaced person, the prefix sums of her free minutes
 	local    map[string]*[schedule.NumSlots]schedule.LocalRuns
+	bySlot   [][]int // per grid slot, the unplaced who can make it (newCircles)
 }
 
 func newNeighbourhood(people []Person, s Settings, plan *schedule.Plan, f *Formation) *neighbourhood {
@@ -176,11 +177,24 @@ func (nb *neighbourhood) joinCircle(u, ci int) (Suggestion, bool) {
 // on one day closer than a session).
 func (nb *neighbourhood) newCircles(u, limit int) []Suggestion {
 	var cands []Suggestion
+	if nb.bySlot == nil {
+		// Who of the unplaced can make each slot, found once for everyone.
+		nb.bySlot = make([][]int, schedule.NumSlots)
+		for _, x := range nb.unplaced {
+			nb.slots[x].Each(func(sl schedule.Slot) bool {
+				nb.bySlot[slotIndex(sl)] = append(nb.bySlot[slotIndex(sl)], x)
+				return true
+			})
+		}
+	}
 	for i := range schedule.NumSlots {
+		if len(nb.bySlot[i]) < nb.s.Min-1 {
+			continue
+		}
 		sl := schedule.Slot{Day: time.Weekday(i / 96), Start: i % 96 * schedule.Step}
 		group := []int{u}
-		for _, x := range nb.unplaced {
-			if x != u && len(group) < nb.s.Max && nb.slots[x].Has(sl) && nb.fits(x, group) {
+		for _, x := range nb.bySlot[i] {
+			if x != u && len(group) < nb.s.Max && nb.fits(x, group) {
 				group = append(group, x)
 			}
 		}
