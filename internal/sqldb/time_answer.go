@@ -27,6 +27,17 @@ func (s *FormationService) AnswerTimeAsk(ctx context.Context, token string, choi
 		case choice < -1 || choice >= len(t.Options):
 			return roundtable.Errorf(roundtable.EINVALID, "Choose one of the times, or None of these.")
 		}
+		// Claim the answer first: of two answers at once, the second waits here
+		// (on PostgreSQL, for the row lock) and then finds it answered.
+		res, err := tx.ExecContext(ctx, `UPDATE time_asks SET answered_at = $1 WHERE id = $2 AND answered_at IS NULL`, ms(tx.now), t.ID)
+		if err != nil {
+			return fmt.Errorf("claim answer: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("claim answer: %w", err)
+		} else if n != 1 {
+			return roundtable.Errorf(roundtable.ECONFLICT, "You answered already.")
+		}
 		t.Choice, t.Outcome = choice, roundtable.AskNone
 		t.Message = "Thank you for telling us. Your availability stays as it was; the organizer of " + t.ProgramName + " will be in touch if another time comes up."
 		if choice >= 0 {
@@ -36,8 +47,8 @@ func (s *FormationService) AnswerTimeAsk(ctx context.Context, token string, choi
 		}
 		now := tx.now
 		t.AnsweredAt, t.Open = &now, false
-		_, err = tx.ExecContext(ctx, `UPDATE time_asks SET answered_at = $1, choice = $2, outcome = $3, message = $4 WHERE id = $5 AND answered_at IS NULL`,
-			ms(now), t.Choice, string(t.Outcome), t.Message, t.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE time_asks SET choice = $1, outcome = $2, message = $3 WHERE id = $4`,
+			t.Choice, string(t.Outcome), t.Message, t.ID)
 		if err != nil {
 			return fmt.Errorf("save answer: %w", err)
 		}

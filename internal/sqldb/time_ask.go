@@ -250,9 +250,17 @@ func (s *FormationService) storeAsk(ctx context.Context, tx *Tx, d *roundtable.F
 		INSERT INTO time_asks (id, draft_id, applicant_id, token_hash, options, asked_by, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (draft_id, applicant_id) DO UPDATE SET token_hash = $4, options = $5, asked_by = $6, created_at = $7, expires_at = $8
+		WHERE time_asks.answered_at IS NULL AND time_asks.expires_at <= $7
 		RETURNING id`,
 		t.ID, d.ID, ap.ID, hash, string(raw), nullable(actorOf(ctx).id()), ms(tx.now), ms(t.ExpiresAt)).Scan(&t.ID)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
+		// Another organizer asked her at the same moment: hers is the ask, sent once.
+		asks, err := loadAsks(ctx, tx, `t.draft_id = $1 AND t.applicant_id = $2`, d.ID, ap.ID)
+		if err != nil || len(asks) == 0 {
+			return nil, fmt.Errorf("find concurrent ask: %w", err)
+		}
+		return asks[0], nil
+	} else if err != nil {
 		return nil, fmt.Errorf("save ask: %w", err)
 	}
 	times := make([]string, len(ways))

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -182,6 +183,32 @@ func TestTimeAsk_PublishedSeatTakenExpiredNone(t *testing.T) {
 		must(t, err)
 		if !again.Open || e.lastToken(timesRE, gus.Email) == tokens[gus.ID] {
 			t.Fatalf("got %+v, want a new open ask with a new link", again)
+		}
+	})
+}
+
+func TestTimeAsk_AskedOnceAtTheSameMoment(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		fs, org, pv, aps := unplacedEnv(t, e, "Di Nakamura")
+		var wg sync.WaitGroup
+		asks := make([]*roundtable.TimeAsk, 4)
+		for i := range asks {
+			wg.Go(func() {
+				a, err := fs.AskTimes(as(org), pv.Draft.ID, aps[0].ID)
+				if err != nil {
+					t.Errorf("ask %d: %v", i, err)
+				}
+				asks[i] = a
+			})
+		}
+		wg.Wait()
+		if msgs := e.deliver(); len(msgs) != 1 {
+			t.Fatalf("got %d e-mails to Di, want exactly one", len(msgs))
+		}
+		for _, a := range asks {
+			if a == nil || a.ID != asks[0].ID {
+				t.Fatalf("got asks %v, want one and the same", asks)
+			}
 		}
 	})
 }
