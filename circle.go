@@ -144,6 +144,20 @@ type CircleHome struct {
 	Polls []*Poll
 }
 
+// MeetingPage is what a meeting's page shows: the meeting, its circle and
+// its agenda. It holds less than a CircleHome: of the circle's other
+// meetings only when each starts, and no goals.
+type MeetingPage struct {
+	Meeting *Meeting      // with everyone's answers and the reader's own
+	Circle  *Circle       // with its members
+	Me      *CircleMember // the reader in the circle
+	Agenda  *Agenda       // as AgendaService.FindAgenda returns it
+	Polls   []*Poll       // the meeting's open polls for a new time, newest first
+	// Starts holds when each meeting the agenda's follow-ups were made in
+	// starts, by meeting ID.
+	Starts map[string]time.Time
+}
+
 // CircleService manages circles. Organizers of the program create circles and
 // place people; only a circle's members and facilitators see its content.
 type CircleService interface {
@@ -192,9 +206,9 @@ type CircleService interface {
 	// the caller has not accepted the ground rules yet.
 	FindMeetingHome(ctx context.Context, meetingID string) (*Meeting, *CircleHome, error)
 
-	// FindMeetingPage is FindMeetingHome with the meeting's agenda as
-	// AgendaService.FindAgenda returns it, in the same read.
-	FindMeetingPage(ctx context.Context, meetingID string) (*Meeting, *CircleHome, *Agenda, error)
+	// FindMeetingPage returns what the meeting's page shows, in one read
+	// under FindMeetingHome's checks and errors.
+	FindMeetingPage(ctx context.Context, meetingID string) (*MeetingPage, error)
 
 	// AcceptGroundRules records that the caller accepts the ground rules now.
 	AcceptGroundRules(ctx context.Context, circleID string) error

@@ -206,6 +206,9 @@ type FormationDraft struct {
 type FormationResult struct {
 	Circles  [][]string
 	Unplaced []FormationUnplaced
+	// CircleIDs are, once the draft is published, the circle created for
+	// each of Circles ("" for an empty one).
+	CircleIDs []string `json:",omitempty"`
 }
 
 // FormationUnplaced is an applicant left out of a draft, with the reason.
@@ -254,12 +257,18 @@ type PreviewMember struct {
 	Applicant   *Applicant
 	Explanation string // "levels 3–4; 6 sectors; meets Tue 15:00 Europe/London — 10:00 your time"
 	LocalTime   string // the circle's first slot on the member's own clock, "" without a slot
+	// Asked is set when she joined after answering an ask (see TimeAsk).
+	Asked *TimeAsk
 }
 
 // PreviewUnplaced is a person a draft leaves out.
 type PreviewUnplaced struct {
 	Applicant *Applicant
 	Reason    string
+	// Ways are the nearest weekly times that would place her, smallest
+	// change first; Ask is the question sent to her about them, if any.
+	Ways []*WayIn
+	Ask  *TimeAsk
 }
 
 // AvoidPair is a match of one applicant's "not with" answer to another applicant.

@@ -58,6 +58,7 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 	if *memProfile != "" {
 		runtime.MemProfileRate = 4096
 	}
+	tuneServerGC(os.Getenv) // the server as `serve` runs it
 
 	dbURL, drop, err := benchDatabase(ctx, *engine, *pgURL)
 	if err != nil {

@@ -133,6 +133,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, io
 	if err != nil {
 		return err
 	}
+	tuneServerGC(getenv)
 	m := NewMain()
 	m.Config = cfg
 	m.SeedDemo = seedDemo

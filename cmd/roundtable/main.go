@@ -234,6 +234,7 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		Circles:       sqldb.NewCircleService(db),
 		Meetings:      sqldb.NewMeetingService(db),
 		Formations:    formations,
+		TimeAsks:      formations,
 		Backfill:      sqldb.NewBackfillService(db),
 		Calendar:      sqldb.NewCalendarService(db),
 		Notifications: sqldb.NewNotificationService(db),

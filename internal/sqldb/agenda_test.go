@@ -542,8 +542,8 @@ func openBlank(t *testing.T, engine string) *sqldb.DB {
 	return db
 }
 
-// The meeting page reads the circle's page and the agenda together: the same
-// as FindMeetingHome and FindAgenda, under the same checks.
+// The meeting page reads the meeting, its circle and the agenda together:
+// the same as FindMeetingHome and FindAgenda give, under the same checks.
 func TestCircleService_FindMeetingPage(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		f := newAgendaFix(t, e)
@@ -557,24 +557,35 @@ func TestCircleService_FindMeetingPage(t *testing.T) {
 		before := f.meeting(-24 * time.Hour)
 		must(t, sqldb.InsertActionItemsForTest(ctx, e.db, []*roundtable.ActionItem{{MeetingID: before.ID, OwnerID: f.ms[3].ID, Text: "Ask the board"}}))
 		must(t, sqldb.InsertActionItemsForTest(ctx, e.db, []*roundtable.ActionItem{{MeetingID: f.m.ID, OwnerID: f.ms[1].ID, Text: "Write it down"}}))
+		must(t, f.meetings.SetRSVP(as(f.ms[1]), f.m.ID, roundtable.RSVPYes))
+		must(t, f.meetings.SetRSVP(as(f.ms[3]), f.m.ID, roundtable.RSVPNo))
+		must(t, f.meetings.SetRSVP(as(f.ms[1]), before.ID, roundtable.RSVPNo))
 		for _, u := range []*roundtable.User{f.fac, f.ms[0], f.ms[1], f.ms[3]} {
-			m, h, ag, err := f.circles.FindMeetingPage(as(u), f.m.ID)
+			pg, err := f.circles.FindMeetingPage(as(u), f.m.ID)
 			must(t, err)
 			wm, wh, err := f.circles.FindMeetingHome(as(u), f.m.ID)
 			must(t, err)
 			wag := f.agenda(u, f.m.ID)
-			if !reflect.DeepEqual(m, wm) || !reflect.DeepEqual(h, wh) {
-				t.Errorf("as %s: the meeting or the circle's page differs from FindMeetingHome's", u.Name)
+			var wpolls []*roundtable.Poll
+			for _, p := range wh.Polls {
+				if p.MeetingID == f.m.ID {
+					wpolls = append(wpolls, p)
+				}
 			}
-			if !reflect.DeepEqual(ag, wag) {
-				t.Errorf("as %s: got agenda %+v, want %+v", u.Name, ag, wag)
+			if !reflect.DeepEqual(pg.Meeting, wm) || !reflect.DeepEqual(pg.Circle, wh.Circle) || !reflect.DeepEqual(pg.Me, wh.Me) || !reflect.DeepEqual(pg.Polls, wpolls) {
+				t.Errorf("as %s: the meeting, its answers, the circle or the polls differ from FindMeetingHome's", u.Name)
 			}
-			// The circle's meetings are read with their first presenter
-			// and her card joined: the same as one meeting read alone.
-			alone, err := f.meetings.FindMeetingByID(as(u), f.m.ID)
-			must(t, err)
-			if m.PresenterID != f.ms[2].ID || m.Challenge != "A merger" || m.PresenterID != alone.PresenterID || m.Challenge != alone.Challenge {
-				t.Errorf("as %s: got presenter %q with %q, want %q with %q", u.Name, m.PresenterID, m.Challenge, alone.PresenterID, alone.Challenge)
+			if !reflect.DeepEqual(pg.Agenda, wag) {
+				t.Errorf("as %s: got agenda %+v, want %+v", u.Name, pg.Agenda, wag)
+			}
+			if !pg.Starts[before.ID].Equal(before.StartsAt) || !pg.Starts[f.m.ID].Equal(f.m.StartsAt) {
+				t.Errorf("as %s: got starts %v, want the follow-up's meeting %v and this one %v", u.Name, pg.Starts, before.StartsAt, f.m.StartsAt)
+			}
+			// The meeting is read with its first presenter and her card:
+			// the same as one meeting read alone.
+			m, ag := pg.Meeting, pg.Agenda
+			if m.PresenterID != f.ms[2].ID || m.Challenge != "A merger" {
+				t.Errorf("as %s: got presenter %q with %q, want %q with %q", u.Name, m.PresenterID, m.Challenge, f.ms[2].ID, "A merger")
 			}
 			if len(ag.Challenges) != 2 || ag.Challenges[1].Context != "A team of nine" || len(ag.FollowUps) != 1 || len(ag.Commitments) != 1 {
 				t.Errorf("as %s: got cards %+v, follow-ups %v, commitments %v", u.Name, ag.Challenges, ag.FollowUps, ag.Commitments)
@@ -582,10 +593,10 @@ func TestCircleService_FindMeetingPage(t *testing.T) {
 		}
 		stranger := e.user("Sam", "sam@example.org", false, false)
 		for _, who := range []context.Context{as(stranger), anon} {
-			_, _, _, err := f.circles.FindMeetingPage(who, f.m.ID)
+			_, err := f.circles.FindMeetingPage(who, f.m.ID)
 			wantCode(t, err, roundtable.ENOTFOUND)
 		}
-		_, _, _, err := f.circles.FindMeetingPage(as(f.fac), "nope")
+		_, err := f.circles.FindMeetingPage(as(f.fac), "nope")
 		wantCode(t, err, roundtable.ENOTFOUND)
 	})
 }

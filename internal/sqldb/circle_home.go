@@ -40,28 +40,6 @@ func (s *CircleService) FindMeetingHome(ctx context.Context, meetingID string) (
 	return m, h, nil
 }
 
-// FindMeetingPage is FindMeetingHome with the meeting's agenda, as
-// FindAgenda returns it, in the same transaction and under the same check.
-func (s *CircleService) FindMeetingPage(ctx context.Context, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, *roundtable.Agenda, error) {
-	a := actorOf(ctx)
-	var h *roundtable.CircleHome
-	var m *roundtable.Meeting
-	var ag *roundtable.Agenda
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var mb *membership
-		var err error
-		if m, h, mb, err = meetingHome(ctx, tx, a, meetingID); err != nil {
-			return err
-		}
-		ag, err = readAgenda(ctx, tx, a, m, mb)
-		return err
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return m, h, ag, nil
-}
-
 // meetingHome reads a meeting with its circle's page and the actor's
 // membership.
 func meetingHome(ctx context.Context, tx *Tx, a actor, meetingID string) (*roundtable.Meeting, *roundtable.CircleHome, *membership, error) {

@@ -178,7 +178,7 @@ func buildPreview(ctx context.Context, tx *Tx, pv *roundtable.FormationPreview) 
 			}
 		}
 	}
-	return nil
+	return attachWays(ctx, tx, pv, people, list, gs, f)
 }
 
 // labelAlone names the questions in the circles' "only one of" facts by

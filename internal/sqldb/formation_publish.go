@@ -135,6 +135,11 @@ func (s *FormationService) PublishFormation(ctx context.Context, draftID string)
 		if err != nil {
 			return err
 		}
+		waiting, err := waitingAsks(ctx, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		d.Result.CircleIDs = make([]string, len(circles))
 		for ci, members := range circles {
 			if len(members) == 0 {
 				continue
@@ -142,13 +147,14 @@ func (s *FormationService) PublishFormation(ctx context.Context, draftID string)
 			c := &roundtable.Circle{ID: newID(), ProgramID: p.ID, Name: "Circle " + strconv.Itoa(first+out.Circles),
 				TimeZone: d.Settings.TimeZone, CreatedAt: tx.now}
 			if ci < len(f.Circles) && len(f.Circles[ci].Slots) > 0 {
-				c.Slot = f.Circles[ci].Slots[0].String()
+				c.Slot = askedSlot(waiting, ci+1, f.Circles[ci].Slots)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, slot, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 				c.ID, c.ProgramID, c.Name, c.TimeZone, c.Slot, ms(c.CreatedAt)); err != nil {
 				return fmt.Errorf("insert circle: %w", err)
 			}
 			out.Circles++
+			d.Result.CircleIDs[ci] = c.ID
 			for _, i := range members {
 				if err := placeApplicant(ctx, tx, c, p, list[i]); err != nil {
 					return err
@@ -156,7 +162,8 @@ func (s *FormationService) PublishFormation(ctx context.Context, draftID string)
 				out.Invitations++
 			}
 		}
-		return nil
+		// Kept so that an unplaced person's later answer finds her circle.
+		return saveResult(ctx, tx, d)
 	})
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -376,38 +375,31 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	// One read gives the meeting, its circle's page and its agenda.
-	m, home, ag, err := s.svc.Circles.FindMeetingPage(r.Context(), r.PathValue("meetingID"))
+	// One read gives the meeting, its circle and its agenda.
+	pg, err := s.svc.Circles.FindMeetingPage(r.Context(), r.PathValue("meetingID"))
 	if err != nil {
 		return err
 	}
+	m, c := pg.Meeting, pg.Circle
 	loc, now := u.Location(), s.now()
 	data := &meetingPage{
-		layoutData: layoutData{Title: "Meeting of " + home.Circle.Name, Nav: "home"},
-		Meeting:    m, Circle: home.Circle, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now), Zone: zoneName(loc),
+		layoutData: layoutData{Title: "Meeting of " + c.Name, Nav: "home"},
+		Meeting:    m, Circle: c, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now), Zone: zoneName(loc),
 		MyAnswer:      m.MyRSVP.Label(),
 		Past:          !m.EndsAt().After(now),
-		IsFacilitator: isFacilitator(home),
+		IsFacilitator: pg.Me != nil && pg.Me.Role == roundtable.RoleFacilitator,
+		Polls:         pg.Polls,
 	}
-	if cloc := roundtable.LoadLocation(home.Circle.TimeZone); cloc.String() != loc.String() {
+	if cloc := roundtable.LoadLocation(c.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)
 	}
 	data.Answers = answerButtons(m.MyRSVP)
 	var people []rsvpView
-	for _, p := range home.Circle.Members {
+	for _, p := range c.Members {
 		people = append(people, rsvpView{Name: p.Name, Facilitator: p.Role == roundtable.RoleFacilitator, Answer: m.RSVPs[p.UserID], IsMe: p.UserID == u.ID})
 	}
 	data.RSVPs = groupRSVPs(people)
-	made := map[string]time.Time{}
-	for _, x := range slices.Concat(home.Upcoming, home.Past) {
-		made[x.ID] = x.StartsAt
-	}
-	data.Agenda = newAgendaView(ag, m, u, loc, made)
-	for _, p := range home.Polls {
-		if p.Open() && p.MeetingID == m.ID {
-			data.Polls = append(data.Polls, p)
-		}
-	}
+	data.Agenda = newAgendaView(pg.Agenda, m, u, loc, pg.Starts)
 	s.render(w, r, http.StatusOK, "meeting_show", data)
 	return nil
 }

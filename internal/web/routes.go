@@ -63,6 +63,10 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/programs/{programID}/formation/{draftID}", name: "formation.draft", h: s.handleFormationDraft},
 		{method: "POST", pattern: "/programs/{programID}/formation/{draftID}/move", name: "formation.move", h: s.handleFormationMove},
 		{method: "POST", pattern: "/programs/{programID}/formation/{draftID}/publish", name: "formation.publish", h: s.handleFormationPublish},
+		// A way in for the unplaced: the organizer asks; she answers through her link, no sign-in.
+		{method: "POST", pattern: "/programs/{programID}/formation/{draftID}/ask", name: "formation.ask", h: s.handleFormationAsk},
+		{method: "GET", pattern: "/times/{token}", name: "times", h: s.handleTimesShow},
+		{method: "POST", pattern: "/times/{token}", name: "times.answer", h: s.handleTimesAnswer},
 
 		{method: "GET", pattern: "/programs/{programID}/seats", name: "seats", h: s.handleSeatsShow},
 		{method: "POST", pattern: "/programs/{programID}/seats", name: "seats.place", h: s.handleSeatsPlace},

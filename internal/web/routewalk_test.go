@@ -216,6 +216,8 @@ func TestRouteWalk(t *testing.T) {
 		"formation.start":                {form: formationForm()},
 		"formation.move":                 {form: url.Values{"applicant_id": {spare.ID}, "to": {"1"}}},
 		"formation.publish":              {},
+		"formation.ask":                  {form: url.Values{"applicant_id": {spare.ID}}},
+		"times.answer":                   {form: url.Values{"choice": {"0"}}},
 		"account.session.end":            {}, // circle A's anchor's session
 		"account.sessions.end":           {},
 		"notfound":                       {},

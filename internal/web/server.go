@@ -33,6 +33,7 @@ type Services struct {
 	Meetings   roundtable.MeetingService
 	Formations roundtable.FormationService
 	Backfill   roundtable.BackfillService
+	TimeAsks   roundtable.TimeAskService
 
 	Calendar      roundtable.CalendarService
 	Notifications roundtable.NotificationService
@@ -88,7 +89,7 @@ type Route struct {
 // New builds a server. It parses every embedded template and fails if a page
 // template is missing or broken, so mistakes stop the program at boot.
 func New(svc Services, cfg Config) (*Server, error) {
-	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil ||
+	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil || svc.TimeAsks == nil ||
 		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil || svc.Room == nil ||
 		svc.Agendas == nil {
 		return nil, errors.New("web: every service is required")
