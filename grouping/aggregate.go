@@ -23,8 +23,8 @@ import (
 //
 // Every formation gives a solution (each circle at one of its common slots), so the optimum is
 // an upper bound on the people any formation places. It is also reached: at a time with y
-// circles and k people, list the people organization by organization, largest first, and deal
-// them round-robin into the y circles; sizes come out ⌊k/y⌋ or ⌈k/y⌉, within Min…Max, and the
+// circles and k people, list the people organization by organization and deal them
+// round-robin into the y circles; sizes come out ⌊k/y⌋ or ⌈k/y⌉, within Min…Max, and the
 // at most y members of an organization are consecutive, so they land in different circles.
 // Only keep-apart pairs at a time of two or more circles can defeat the deal (three people who
 // all avoid each other cannot fit in two circles); Deal tries other deals, and the benchmark
