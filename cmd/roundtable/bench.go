@@ -29,12 +29,12 @@ bench mdgp runs the engine on the MDGPLIB instances and prints the gaps to the
 best-known values; bench form forms circles for a synthetic cohort and compares
 them with a greedy and a random assignment; bench place counts the people the
 engine places in realistic cohorts against a plain greedy, a proven upper bound
-and, when CBC (Debian's coinor-cbc) is installed, the exact optimum; bench mail enqueues reminders and
-delivers them to an SMTP server in the process, counting duplicates; bench room
-opens SSE connections to meeting rooms in progress and measures how fast each
-change reaches every screen, and the servers' memory per connection; bench
-pages asks the real server for the circle, meeting, room and program pages as
-each role and compares them with a bare hello-world handler.
+and, when CBC (Debian's coinor-cbc) is installed, the exact optimum; bench mail
+enqueues reminders and delivers them to an SMTP server in the process, counting
+duplicates; bench room opens SSE connections to meeting rooms in progress and
+measures how fast each change reaches every screen, and the servers' memory per
+connection; bench pages asks the real server for the circle, meeting, room and
+program pages as each role and compares them with a bare hello-world handler.
 `
 
 // benchmarks are the sub-commands of `roundtable bench`, in the order the
