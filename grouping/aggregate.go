@@ -42,7 +42,8 @@ type Aggregate struct {
 }
 
 // NewAggregate builds the packing problem of people under settings s, with the slot sets the
-// engine computes (schedule.Plan.Slots of each person's week in their zone).
+// engine computes (schedule.Plan.Slots of each person's week in their zone). A fixed number of
+// circles (Settings.Circles) is not part of it: the bound holds, the greedy ignores it.
 func NewAggregate(people []Person, s Settings) (*Aggregate, error) {
 	if err := validate(&s); err != nil {
 		return nil, err
