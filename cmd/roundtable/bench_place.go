@@ -151,8 +151,14 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 	row.bound = a.UpperBound(ctx, max(row.engine, row.greedy), time.Duration(c.boundSeconds*float64(time.Second)))
 	if c.cbcSeconds > 0 {
 		fmt.Fprintf(progress, "n=%d seed %d: CBC (up to %g s)…\n", n, seed, c.cbcSeconds)
-		if row.opt, err = solveCBC(ctx, a, c.cbcSeconds, seed); err != nil {
-			return row, nil, fmt.Errorf("n=%d seed %d: %w", n, seed, err)
+		start := circlesOf(f)
+		if row.greedy > row.engine {
+			start = circlesOf(g)
+		}
+		if row.opt, err = solveCBC(ctx, a, c.cbcSeconds, seed, start); err != nil {
+			// One cohort CBC fails on is no reason to lose the others' figures.
+			fmt.Fprintf(progress, "n=%d seed %d: %v\n", n, seed, err)
+			row.opt = nil
 		}
 		if row.opt != nil {
 			problems = append(problems, checkOptimum(people, s, row.opt, n, seed)...)
@@ -187,6 +193,15 @@ func engineBudget(n int, seconds float64) time.Duration {
 		return 10 * time.Second
 	}
 	return 30 * time.Second
+}
+
+// circlesOf returns a formation's circles as lists of people.
+func circlesOf(f *grouping.Formation) [][]int {
+	out := make([][]int, len(f.Circles))
+	for i, c := range f.Circles {
+		out[i] = c.Members
+	}
+	return out
 }
 
 // levelSpread is the mean over circles of the highest level less the lowest; NaN without circles.

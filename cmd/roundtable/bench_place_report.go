@@ -20,6 +20,8 @@ func writePlaceTable(w io.Writer, rows []placeRow) {
 		if r.opt != nil {
 			cbcTime = fmt.Sprintf("%.1f s", r.opt.elapsed.Seconds())
 			switch {
+			case !r.opt.found:
+				opt = fmt.Sprintf("none ≤%d", r.ceiling())
 			case !r.opt.dealt:
 				opt = fmt.Sprintf("%d (not dealt)", r.opt.best)
 			case r.opt.best == r.ceiling():

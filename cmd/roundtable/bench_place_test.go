@@ -54,11 +54,16 @@ func TestSolveCBC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := solveCBC(context.Background(), a, 30, 3)
+		g, err := grouping.PlaceGreedy(people, s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := grouping.PlaceGreedy(people, s)
+		// With and without a starting solution.
+		var start [][]int
+		if n == 90 {
+			start = circlesOf(g)
+		}
+		o, err := solveCBC(context.Background(), a, 30, 3, start)
 		if err != nil {
 			t.Fatal(err)
 		}
