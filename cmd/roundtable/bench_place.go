@@ -126,6 +126,16 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 	fmt.Fprintf(progress, "n=%d seed %d: the engine (%s)…\n", n, seed, budgetWords(s.Time, s.Iterations))
 	start := time.Now()
 	f, err := grouping.Form(ctx, people, s)
+	var refused *grouping.SettingsError
+	if errors.As(err, &refused) {
+		// The engine refuses cohorts whose size the circle sizes cannot split, though some
+		// of the people could be placed: it places nobody.
+		fmt.Fprintf(progress, "n=%d seed %d: the engine refused: %v\n", n, seed, err)
+		f, err = &grouping.Formation{}, nil
+		for i := range people {
+			f.Unplaced = append(f.Unplaced, grouping.Unplaced{Person: i, Reason: refused.Message})
+		}
+	}
 	if err != nil {
 		return row, nil, fmt.Errorf("n=%d seed %d: form circles: %w", n, seed, err)
 	}
