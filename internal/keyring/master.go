@@ -111,6 +111,30 @@ func decodeKeyText(s string) ([]byte, error) {
 	return base64.RawStdEncoding.DecodeString(s)
 }
 
+// ErrNoMasterKey means neither a key file nor a key value was given.
+var ErrNoMasterKey = errors.New("no master key given: set --master-key-file, ROUNDTABLE_MASTER_KEY_FILE or ROUNDTABLE_MASTER_KEY")
+
+// LoadMasterKey loads the master key from a file path (--master-key-file or
+// ROUNDTABLE_MASTER_KEY_FILE) or a key value (ROUNDTABLE_MASTER_KEY), whichever
+// is set. Both set is refused, since they may hold different keys and picking
+// one silently could wrap new data under the wrong one. Neither set returns
+// ErrNoMasterKey, on which the caller may create a key file or refuse to start.
+func LoadMasterKey(file, value string) (*MasterKey, error) {
+	switch {
+	case file != "" && value != "":
+		return nil, errors.New("both a master key file and ROUNDTABLE_MASTER_KEY are set; give only one")
+	case file != "":
+		return ReadKeyFile(file)
+	case value != "":
+		m, err := ParseMasterKey(value)
+		if err != nil {
+			return nil, fmt.Errorf("ROUNDTABLE_MASTER_KEY: %w", err)
+		}
+		return m, nil
+	}
+	return nil, ErrNoMasterKey
+}
+
 // ReadKeyFile loads a master key from a file holding its base64 form. It
 // refuses a file that others may read or anyone but the owner's group may
 // write, so a leaked key is noticed before it is used. Errors name the file

@@ -164,3 +164,29 @@ func TestReadKeyFile_Errors(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadMasterKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k")
+	m, err := CreateKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, text, _ := GenerateMasterKey()
+	v, _ := ParseMasterKey(text)
+
+	if got, err := LoadMasterKey(path, ""); err != nil || got.ID() != m.ID() {
+		t.Errorf("from file: %v, %v", got, err)
+	}
+	if got, err := LoadMasterKey("", text); err != nil || got.ID() != v.ID() {
+		t.Errorf("from value: %v, %v", got, err)
+	}
+	if _, err := LoadMasterKey(path, text); err == nil || !strings.Contains(err.Error(), "only one") {
+		t.Errorf("both: got %v", err)
+	}
+	if _, err := LoadMasterKey("", ""); !errors.Is(err, ErrNoMasterKey) {
+		t.Errorf("neither: got %v, want ErrNoMasterKey", err)
+	}
+	if _, err := LoadMasterKey("", "short"); err == nil || !strings.Contains(err.Error(), "ROUNDTABLE_MASTER_KEY") {
+		t.Errorf("bad value: got %v, want it to name ROUNDTABLE_MASTER_KEY", err)
+	}
+}

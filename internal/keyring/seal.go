@@ -48,13 +48,14 @@ func getBuf(n int) *[]byte {
 	return p
 }
 
-// putBuf wipes a buffer (it held plaintext) and returns it to the pool; very
-// large ones are dropped so one huge value does not pin memory.
-func putBuf(p *[]byte) {
+// putBuf wipes the first n bytes of a buffer (they held plaintext; the rest
+// was wiped when last used) and returns it to the pool. Very large buffers are
+// dropped so one huge value does not pin memory.
+func putBuf(p *[]byte, n int) {
 	if cap(*p) > 1<<20 {
 		return
 	}
-	clear((*p)[:cap(*p)])
+	clear((*p)[:n])
 	bufPool.Put(p)
 }
 
@@ -98,7 +99,7 @@ func (k *DataKey) Seal(plaintext string, b Binding) (string, error) {
 	adLen := b.adSize(k.circle)
 	encLen := b64.EncodedLen(rawLen)
 	p := getBuf(rawLen + adLen + encLen)
-	defer putBuf(p)
+	defer putBuf(p, rawLen+adLen+encLen)
 	// One scratch buffer holds the raw value, then its associated data, then
 	// its base64 form; the plaintext is copied in and sealed in place.
 	buf := (*p)[:sealPrefixRaw+len(plaintext)]
@@ -140,7 +141,7 @@ func (k *DataKey) Open(sealed string, b Binding) (string, error) {
 	text := sealed[len(sealedPrefix):]
 	rawLen := b64.DecodedLen(len(text))
 	p := getBuf(rawLen + b.adSize(k.circle))
-	defer putBuf(p)
+	defer putBuf(p, rawLen+b.adSize(k.circle))
 	raw, err := b64.AppendDecode((*p)[:0], []byte(text))
 	if err != nil || len(raw) < sealOverheadRaw {
 		return "", fmt.Errorf("open %s.%s of row %s: malformed sealed value: %w", b.Table, b.Column, b.Row, ErrTampered)
@@ -174,8 +175,7 @@ func IsSealed(s string) bool {
 		return false
 	}
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+		if !isB64[text[i]] {
 			return false
 		}
 	}
@@ -183,6 +183,14 @@ func IsSealed(s string) bool {
 	n, err := b64.Decode(first[:], []byte(text[:4]))
 	return err == nil && n == 3 && first[0] == sealVersion
 }
+
+// isB64 marks the characters of URL-safe base64.
+var isB64 = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+		t[c] = true
+	}
+	return t
+}()
 
 // SealedKeyID returns the id of the data key that sealed s, for storage that
 // keeps more than one key per circle.
