@@ -7,6 +7,7 @@ type contextKey int
 const (
 	userContextKey contextKey = iota + 1
 	systemContextKey
+	clientAddrContextKey
 )
 
 // NewContextWithUser returns a copy of ctx that carries the signed-in user.

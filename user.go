@@ -66,6 +66,13 @@ type Session struct {
 type SessionStart struct {
 	Browser string // a short name for the browser, at most MaxBrowserLength characters
 	ViaLink bool   // the person signed in with a one-time link
+	// Method says for the audit log how the person proved who she is when
+	// it was not a password or a link: "invitation" or "set-up".
+	Method string
+	// Replaces is the token of the browser's session before, if any: it
+	// ends in the same transaction, so a session fixed before sign-in is
+	// worthless.
+	Replaces string
 }
 
 // SessionLifetime is how long a session lasts without sign-in.
@@ -115,8 +122,14 @@ type AuthService interface {
 	// token is unknown or expired.
 	FindSession(ctx context.Context, token string) (*User, error)
 
-	// DeleteSession ends a session; unknown tokens are ignored.
+	// DeleteSession ends a session (the person signs out); unknown tokens
+	// are ignored.
 	DeleteSession(ctx context.Context, token string) error
+
+	// RecordThrottled notes in the audit log that a sign-in (or, with link,
+	// a request for a sign-in link) for email was refused because too many
+	// were tried from the client's address. It changes nothing else.
+	RecordThrottled(ctx context.Context, email string, link bool) error
 
 	// StartSession starts a session for the user, noting its browser and
 	// whether a sign-in link began it, and returns its token. CreateSession

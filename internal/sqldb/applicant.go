@@ -310,6 +310,6 @@ func (s *ApplicantService) SetApplicantStatus(ctx context.Context, id string, st
 		if _, err := tx.ExecContext(ctx, `UPDATE applicants SET status = $1 WHERE id = $2`, string(st), id); err != nil {
 			return fmt.Errorf("set status: %w", err)
 		}
-		return nil
+		return audit(ctx, tx, auditNote{kind: roundtable.AuditApplicantStatus, programID: ap.ProgramID, ref: id, detail: string(st)})
 	})
 }

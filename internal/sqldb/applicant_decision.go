@@ -92,6 +92,13 @@ func (s *ApplicantService) DecideApplicants(ctx context.Context, programID strin
 				return fmt.Errorf("decide on applicants: %w", err)
 			}
 		}
+		notes := make([]auditNote, len(ids))
+		for i, id := range ids {
+			notes[i] = auditNote{kind: roundtable.AuditApplicantStatus, programID: programID, ref: id, detail: string(d.Status)}
+		}
+		if err := auditMany(ctx, tx, notes); err != nil {
+			return err
+		}
 		if !d.Notify {
 			return nil
 		}

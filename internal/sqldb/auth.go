@@ -41,12 +41,39 @@ func (s *AuthService) Authenticate(ctx context.Context, email, password string) 
 	}
 	if u == nil || hash == "" {
 		checkPassword(dummyHash(), password)
+		s.signInFailed(ctx, email, u, "password")
 		return nil, errBadCredentials()
 	}
 	if !checkPassword(hash, password) {
+		s.signInFailed(ctx, email, u, "password")
 		return nil, errBadCredentials()
 	}
 	return u, nil
+}
+
+// signInFailed notes a failed sign-in with the address tried and, when it
+// has an account, the account; never what was typed as a password.
+func (s *AuthService) signInFailed(ctx context.Context, email string, u *roundtable.User, how string) {
+	n := auditNote{kind: roundtable.AuditSignInFailed, email: email, detail: how}
+	if u != nil {
+		n.userID = u.ID
+	}
+	s.db.auditAlone(ctx, n)
+}
+
+// RecordThrottled notes a sign-in or link request refused for too many tries.
+func (s *AuthService) RecordThrottled(ctx context.Context, email string, link bool) error {
+	email = roundtable.NormalizeEmail(clean(email))
+	if len(email) > 254 {
+		email = email[:254]
+	}
+	how := "password"
+	if link {
+		how = "link"
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		return audit(ctx, tx, auditNote{kind: roundtable.AuditSignInThrottled, email: email, detail: how})
+	})
 }
 
 // RequestSignInLink e-mails a one-time sign-in link to a user. For an address
@@ -69,6 +96,9 @@ func (s *AuthService) RequestSignInLink(ctx context.Context, email string) error
 			hash, u.ID, ms(tx.now), ms(tx.now.Add(roundtable.SignInLinkLifetime))); err != nil {
 			return fmt.Errorf("insert sign-in link: %w", err)
 		}
+		if err := audit(ctx, tx, auditNote{kind: roundtable.AuditLinkSent, userID: u.ID}); err != nil {
+			return err
+		}
 		return enqueue(ctx, tx, "sign_in_link", mail.SignInLink(u.Email, u.Name, s.db.baseURL+"/signin/link/"+token))
 	})
 }
@@ -80,6 +110,7 @@ func errBadLink() error {
 // RedeemSignInLink uses up a sign-in link and returns its user.
 func (s *AuthService) RedeemSignInLink(ctx context.Context, token string) (*roundtable.User, error) {
 	if !validToken(token) {
+		s.signInFailed(ctx, "", nil, "link")
 		return nil, errBadLink()
 	}
 	var u *roundtable.User
@@ -95,9 +126,14 @@ func (s *AuthService) RedeemSignInLink(ctx context.Context, token string) (*roun
 		} else if err != nil {
 			return fmt.Errorf("redeem sign-in link: %w", err)
 		}
-		u, err = findUser(ctx, tx, userID)
-		return err
+		if u, err = findUser(ctx, tx, userID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditNote{kind: roundtable.AuditLinkUsed, actor: userID, userID: userID})
 	})
+	if roundtable.ErrorCode(err) == roundtable.EUNAUTHORIZED {
+		s.signInFailed(ctx, "", nil, "link")
+	}
 	return u, err
 }
 
@@ -141,8 +177,14 @@ func (s *AuthService) DeleteSession(ctx context.Context, token string) error {
 		return nil
 	}
 	return s.db.update(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token)); err != nil {
+		userIDs, err := queryStrings(ctx, tx, `DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id`, hashToken(token))
+		if err != nil {
 			return fmt.Errorf("delete session: %w", err)
+		}
+		for _, id := range userIDs {
+			if err := audit(ctx, tx, auditNote{kind: roundtable.AuditSignOut, actor: id, userID: id}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -229,6 +271,11 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, token string, setup 
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, time_zone = $2, password_hash = $3 WHERE id = $4`,
 				name, setup.TimeZone, hashPassword(setup.Password), inv.UserID); err != nil {
 				return fmt.Errorf("set up account: %w", err)
+			}
+		}
+		if inv.NeedsAccount {
+			if err := audit(ctx, tx, auditNote{kind: roundtable.AuditAccountSetUp, actor: inv.UserID, userID: inv.UserID, circleID: inv.CircleID}); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = $1 WHERE token_hash = $2`, ms(tx.now), hashToken(token)); err != nil {

@@ -102,7 +102,11 @@ func addMember(ctx context.Context, tx *Tx, c *roundtable.Circle, u *roundtable.
 	} else if err != nil {
 		return fmt.Errorf("add member: %w", err)
 	}
-	return nil
+	kind := roundtable.AuditMemberPlaced
+	if role == roundtable.RoleFacilitator {
+		kind = roundtable.AuditFacilitatorSet
+	}
+	return audit(ctx, tx, auditNote{kind: kind, userID: u.ID, circleID: c.ID, programID: c.ProgramID, ref: applicantID})
 }
 
 // removeMember deletes a membership (its goals and invitations go with it)
@@ -110,7 +114,8 @@ func addMember(ctx context.Context, tx *Tx, c *roundtable.Circle, u *roundtable.
 // application.
 func removeMember(ctx context.Context, tx *Tx, circleID, userID string) error {
 	var applicantID *string
-	err := tx.QueryRowContext(ctx, `SELECT applicant_id FROM circle_members WHERE circle_id = $1 AND user_id = $2`, circleID, userID).Scan(&applicantID)
+	var role string
+	err := tx.QueryRowContext(ctx, `SELECT applicant_id, role FROM circle_members WHERE circle_id = $1 AND user_id = $2`, circleID, userID).Scan(&applicantID, &role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("member")
 	} else if err != nil {
@@ -128,6 +133,9 @@ func removeMember(ctx context.Context, tx *Tx, circleID, userID string) error {
 		WHERE circle_id = $1 AND (id = $2 OR email = (SELECT email FROM users WHERE id = $3))`,
 		circleID, ptrString(applicantID), userID); err != nil {
 		return fmt.Errorf("unplace applicant: %w", err)
+	}
+	if err := audit(ctx, tx, auditNote{kind: roundtable.AuditMemberRemoved, userID: userID, circleID: circleID, ref: ptrString(applicantID), detail: role}); err != nil {
+		return err
 	}
 	// The circle's rooms change who may watch them: screens left open by the
 	// person who left are closed at once, on every instance.

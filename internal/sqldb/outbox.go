@@ -46,6 +46,8 @@ type Outbox struct {
 	MaxAttempts int
 
 	host string // the right side of Message-IDs: the site's host (render.go)
+	// housekept is the day whose housekeeping this outbox has enqueued.
+	housekept string
 }
 
 // NewOutbox returns an outbox on db.
@@ -427,6 +429,9 @@ func (o *Outbox) Run(ctx context.Context, m mail.Mailer) {
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
+		if err := o.ScheduleHousekeeping(ctx); err != nil && ctx.Err() == nil {
+			o.db.log.Warn("housekeeping not scheduled", "err", err)
+		}
 		if _, err := o.Deliver(ctx, m); err != nil && ctx.Err() == nil {
 			o.db.log.Warn("outbox pass incomplete", "err", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -20,6 +21,21 @@ func (s *AuthService) StartSession(ctx context.Context, userID string, how round
 	}
 	err := s.db.update(ctx, func(tx *Tx) error {
 		if _, err := findUser(ctx, tx, userID); err != nil {
+			return err
+		}
+		if validToken(how.Replaces) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(how.Replaces)); err != nil {
+				return fmt.Errorf("end the browser's session before: %w", err)
+			}
+		}
+		method := "password"
+		switch {
+		case how.ViaLink:
+			method = "link"
+		case how.Method != "":
+			method = how.Method
+		}
+		if err := audit(ctx, tx, auditNote{kind: roundtable.AuditSignIn, actor: userID, userID: userID, detail: method}); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `
@@ -117,7 +133,7 @@ func (s *AuthService) EndSession(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("session")
 		}
-		return nil
+		return audit(ctx, tx, auditNote{kind: roundtable.AuditSessionEnded, userID: a.user.ID, ref: id})
 	})
 }
 
@@ -130,8 +146,10 @@ func (s *AuthService) EndOtherSessions(ctx context.Context, currentToken string)
 	var n int64
 	err := s.db.update(ctx, func(tx *Tx) error {
 		var err error
-		n, err = endOtherSessions(ctx, tx, a.user.ID, currentToken)
-		return err
+		if n, err = endOtherSessions(ctx, tx, a.user.ID, currentToken); err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditNote{kind: roundtable.AuditSessionsEnded, userID: a.user.ID, detail: sessionCount(n)})
 	})
 	return int(n), err
 }
@@ -214,7 +232,18 @@ func (s *AuthService) ChangePassword(ctx context.Context, currentToken, currentP
 		if n, _ := res.RowsAffected(); n == 0 {
 			return roundtable.Errorf(roundtable.ECONFLICT, "Your password was changed meanwhile from another browser. Please sign in again.")
 		}
-		_, err = endOtherSessions(ctx, tx, a.user.ID, currentToken)
-		return err
+		n, err := endOtherSessions(ctx, tx, a.user.ID, currentToken)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditNote{kind: roundtable.AuditPasswordChanged, userID: a.user.ID, detail: sessionCount(n) + " ended"})
 	})
+}
+
+// sessionCount says a number of sessions, for the audit log.
+func sessionCount(n int64) string {
+	if n == 1 {
+		return "1 other session"
+	}
+	return strconv.FormatInt(n, 10) + " other sessions"
 }

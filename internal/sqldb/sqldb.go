@@ -23,6 +23,9 @@ type Config struct {
 	BaseURL string           // e.g. "http://localhost:8080", used to build links in e-mails
 	Now     func() time.Time // nil = time.Now; tests pass a controllable clock
 	Logger  *slog.Logger     // nil = slog.Default()
+	// AuditRetention is how long audit entries are kept; 0 means
+	// roundtable.DefaultAuditRetention.
+	AuditRetention time.Duration
 }
 
 // DB is an open database. It is safe for concurrent use.
@@ -31,9 +34,10 @@ type DB struct {
 	write   *sql.DB // SQLite: one connection, so writers queue instead of failing
 	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
 
-	baseURL string
-	now     func() time.Time
-	log     *slog.Logger
+	baseURL   string
+	now       func() time.Time
+	log       *slog.Logger
+	auditKeep time.Duration // see auditRetention
 
 	// wake is signalled after a commit that enqueued e-mail, so Outbox.Run
 	// delivers at once instead of at its next poll.
@@ -64,6 +68,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		now:     cfg.Now,
 		log:     cfg.Logger,
 		wake:    make(chan struct{}, 1),
+
+		auditKeep: cfg.AuditRetention,
 	}
 	if db.now == nil {
 		db.now = time.Now

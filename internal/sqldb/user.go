@@ -184,7 +184,18 @@ func insertUser(ctx context.Context, tx *Tx, u *roundtable.User, password string
 	} else if err != nil {
 		return fmt.Errorf("insert user: %w", err)
 	}
-	return nil
+	return audit(ctx, tx, auditNote{kind: roundtable.AuditUserCreated, userID: u.ID, detail: roleWords(u)})
+}
+
+// roleWords names a user's rights for the audit log.
+func roleWords(u *roundtable.User) string {
+	switch {
+	case u.IsAdmin:
+		return "administrator"
+	case u.CanOrganize:
+		return "organizer"
+	}
+	return "no special rights"
 }
 
 // findOrCreateUser returns the user with an e-mail, creating one without a

@@ -65,7 +65,7 @@ func (s *Server) handleSetupCreate(w http.ResponseWriter, r *http.Request) error
 	} else if err != nil {
 		return fmt.Errorf("create first admin: %w", err)
 	}
-	if err := s.signIn(w, r, u); err != nil {
+	if err := s.signIn(w, r, u, "set-up"); err != nil {
 		return err
 	}
 	return s.notice(w, r, "/", "Welcome, "+u.Name+". Your administrator account is ready.")
@@ -128,6 +128,9 @@ func (s *Server) handleSignInPassword(w http.ResponseWriter, r *http.Request) er
 	client := s.clientIP(r)
 	if wait := s.signins.wait(email, addrKey(client)); wait > 0 {
 		s.log.Warn("sign-in throttled", "email", email, "client", client, "wait", wait.Round(time.Second).String())
+		if err := s.svc.Auth.RecordThrottled(r.Context(), email, false); err != nil {
+			return fmt.Errorf("record throttled sign-in: %w", err)
+		}
 		setRetryAfter(w, wait)
 		f.finish(tooManyTries(wait))
 		s.renderSignIn(w, r, http.StatusTooManyRequests, f, newForm(nil, "link_email"), next)
@@ -145,7 +148,7 @@ func (s *Server) handleSignInPassword(w http.ResponseWriter, r *http.Request) er
 		return fmt.Errorf("authenticate: %w", err)
 	}
 	s.signins.succeed(email, addrKey(client))
-	if err := s.signIn(w, r, u); err != nil {
+	if err := s.signIn(w, r, u, ""); err != nil {
 		return err
 	}
 	redirect(w, r, localPath(next, "/"))
@@ -183,6 +186,9 @@ func (s *Server) handleSignInLinkRequest(w http.ResponseWriter, r *http.Request)
 	email := roundtable.NormalizeEmail(lf.Get("link_email"))
 	if ok, wait := s.allowLinkRequest(r, email); !ok {
 		s.log.Warn("sign-in link request throttled", "email", email, "client", s.clientIP(r), "wait", wait.Round(time.Second).String())
+		if err := s.svc.Auth.RecordThrottled(r.Context(), email, true); err != nil {
+			return fmt.Errorf("record throttled link request: %w", err)
+		}
 		setRetryAfter(w, wait)
 		s.renderMessage(w, r, http.StatusTooManyRequests, "Please wait a little",
 			"Many sign-in links have been asked for from here or for this address. If you asked for one, look for the newest in your inbox (and spam folder); otherwise try again in "+waitText(wait)+".")

@@ -91,7 +91,7 @@ func (s *Server) handleInviteAccept(w http.ResponseWriter, r *http.Request) erro
 	} else if err != nil {
 		return fmt.Errorf("accept invitation: %w", err)
 	}
-	if err := s.signIn(w, r, u); err != nil {
+	if err := s.signIn(w, r, u, "invitation"); err != nil {
 		return err
 	}
 	return s.notice(w, r, "/circles/"+inv.CircleID+"/welcome", "Welcome, "+u.Name+". You are signed in.")

@@ -60,14 +60,16 @@ func (s *Server) checkOrigin(next http.Handler) http.Handler {
 	})
 }
 
-// loadSession finds the signed-in user from the session cookie and puts them
-// in the request's context.
+// loadSession finds the signed-in user from the session cookie and puts them,
+// and the client's address, in the request's context.
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/favicon.ico" || strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// The services note the client's address in the audit log.
+		r = r.WithContext(roundtable.NewContextWithClientAddr(r.Context(), s.clientIP(r)))
 		c, err := r.Cookie(sessionCookie)
 		if err != nil || c.Value == "" {
 			next.ServeHTTP(w, r)

@@ -18,23 +18,20 @@ const (
 
 // signIn rotates the session: the browser's old session (if any) ends and a
 // new one starts for u, so a session fixed before sign-in is worthless.
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u *roundtable.User) error {
-	return s.startSession(w, r, u, false)
+// method says how u proved who she is, for the audit log ("" for a password).
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u *roundtable.User, method string) error {
+	return s.startSession(w, r, u, roundtable.SessionStart{Method: method})
 }
 
 // signInByLink signs in like signIn, noting that a sign-in link began the
 // session: for a few minutes it may set a password without the old one.
 func (s *Server) signInByLink(w http.ResponseWriter, r *http.Request, u *roundtable.User) error {
-	return s.startSession(w, r, u, true)
+	return s.startSession(w, r, u, roundtable.SessionStart{ViaLink: true})
 }
 
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *roundtable.User, viaLink bool) error {
-	if token := sessionToken(r); token != "" {
-		if err := s.svc.Auth.DeleteSession(r.Context(), token); err != nil {
-			return fmt.Errorf("end old session: %w", err)
-		}
-	}
-	token, err := s.svc.Auth.StartSession(r.Context(), u.ID, roundtable.SessionStart{Browser: browserName(r.UserAgent()), ViaLink: viaLink})
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *roundtable.User, how roundtable.SessionStart) error {
+	how.Browser, how.Replaces = browserName(r.UserAgent()), sessionToken(r)
+	token, err := s.svc.Auth.StartSession(r.Context(), u.ID, how)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
