@@ -25,6 +25,9 @@ type Config struct {
 	// (or single addresses) whose X-Forwarded-For or Forwarded headers tell
 	// the client's address. Empty: no header is believed.
 	TrustedProxies string
+	// AuditDays is how many days audit log entries are kept; 0 means
+	// DefaultAuditDays.
+	AuditDays int
 
 	SMTPHost     string
 	SMTPPort     int
@@ -39,6 +42,7 @@ const (
 	DefaultAddr        = ":8080"
 	DefaultDatabaseURL = "sqlite:./roundtable-data/roundtable.db"
 	DefaultMailDir     = "./roundtable-data/outbox"
+	DefaultAuditDays   = 400
 )
 
 // DefaultConfig returns the configuration without flags or environment.
@@ -49,6 +53,7 @@ func DefaultConfig() Config {
 		MailDir:     DefaultMailDir,
 		LogLevel:    "info",
 		SMTPTLS:     mail.TLSStartTLS,
+		AuditDays:   DefaultAuditDays,
 	}
 }
 
@@ -72,6 +77,14 @@ func bindConfig(fs *flag.FlagSet, c *Config, getenv func(string) string) error {
 	str(&c.MailDir, "mail-dir", "folder for e-mails when no SMTP server is configured")
 	str(&c.LogLevel, "log-level", "log level: debug, info, warn or error")
 	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For or Forwarded header tells the client's address: CIDRs, comma separated, e.g. 10.0.0.0/8,fd00::/8")
+	if v := getenv(envName("audit-days")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a whole number of days", envName("audit-days"), v)
+		}
+		c.AuditDays = n
+	}
+	fs.IntVar(&c.AuditDays, "audit-days", c.AuditDays, "days the audit log keeps its entries ("+envName("audit-days")+")")
 	str(&c.SMTPHost, "smtp-host", "SMTP server; empty writes e-mails to --mail-dir and the log")
 	if v := getenv(envName("smtp-port")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -104,6 +117,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.trustedProxies(); err != nil {
 		return err
+	}
+	if c.AuditDays < 0 || c.AuditDays > 100*366 {
+		return fmt.Errorf("--audit-days %d: keep the audit log between 1 day and 100 years", c.AuditDays)
 	}
 	if c.SMTPHost != "" {
 		if _, err := c.mailerSMTP(); err != nil {

@@ -31,9 +31,10 @@ func TestParseConfig(t *testing.T) {
 			"ROUNDTABLE_SMTP_HOST": "smtp.example.org", "ROUNDTABLE_SMTP_PORT": "2525", "ROUNDTABLE_SMTP_USERNAME": "u",
 			"ROUNDTABLE_SMTP_PASSWORD": "p", "ROUNDTABLE_SMTP_FROM": "circles@example.org", "ROUNDTABLE_SMTP_TLS": "tls",
 			"ROUNDTABLE_LOG_LEVEL": "debug", "ROUNDTABLE_MAIL_DIR": "/tmp/out", "ROUNDTABLE_TRUSTED_PROXIES": "10.0.0.0/8, fd00::/8",
+			"ROUNDTABLE_AUDIT_DAYS": "90",
 		}, nil, func(c Config) string {
 			want := Config{Addr: ":9090", DatabaseURL: "postgres://db/rt", BaseURL: "https://circles.example.org", MailDir: "/tmp/out", LogLevel: "debug",
-				TrustedProxies: "10.0.0.0/8, fd00::/8",
+				TrustedProxies: "10.0.0.0/8, fd00::/8", AuditDays: 90,
 				SMTPHost:       "smtp.example.org", SMTPPort: 2525, SMTPUsername: "u", SMTPPassword: "p", SMTPFrom: "circles@example.org", SMTPTLS: "tls"}
 			if c != want {
 				return "environment not applied"

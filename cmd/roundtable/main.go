@@ -111,7 +111,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// "mail sent" lines for them would suggest mail went out, so they are
 	// muted while it runs.
 	quiet := &quietHandler{Handler: m.Logger.Handler(), muted: new(atomic.Bool)}
-	m.DB, err = sqldb.Open(ctx, sqldb.Config{URL: m.Config.DatabaseURL, BaseURL: m.baseURL, Now: m.Now, Logger: slog.New(quiet)})
+	m.DB, err = sqldb.Open(ctx, sqldb.Config{URL: m.Config.DatabaseURL, BaseURL: m.baseURL, Now: m.Now, Logger: slog.New(quiet),
+		AuditRetention: time.Duration(m.Config.AuditDays) * 24 * time.Hour})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -236,6 +237,7 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		Formations:    formations,
 		TimeAsks:      formations,
 		Backfill:      sqldb.NewBackfillService(db),
+		Audit:         sqldb.NewAuditService(db),
 		Calendar:      sqldb.NewCalendarService(db),
 		Notifications: sqldb.NewNotificationService(db),
 		Series:        sqldb.NewSeriesService(db),

@@ -30,6 +30,7 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/calendar/{feed}", name: "calendar.feed", h: s.handleCalendarFeed},
 		{method: "GET", pattern: "/admin/users", name: "users", h: s.handleUserIndex},
 		{method: "POST", pattern: "/admin/users", name: "users.create", h: s.handleUserCreate},
+		{method: "GET", pattern: "/admin/audit", name: "audit", h: s.handleAuditIndex},
 
 		{method: "GET", pattern: "/programs", name: "programs", h: s.handleProgramIndex},
 		{method: "GET", pattern: "/programs/new", name: "programs.new", h: s.handleProgramNew},

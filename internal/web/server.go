@@ -34,6 +34,7 @@ type Services struct {
 	Formations roundtable.FormationService
 	Backfill   roundtable.BackfillService
 	TimeAsks   roundtable.TimeAskService
+	Audit      roundtable.AuditService
 
 	Calendar      roundtable.CalendarService
 	Notifications roundtable.NotificationService
@@ -91,7 +92,7 @@ type Route struct {
 func New(svc Services, cfg Config) (*Server, error) {
 	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil || svc.TimeAsks == nil ||
 		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil || svc.Room == nil ||
-		svc.Agendas == nil {
+		svc.Agendas == nil || svc.Audit == nil {
 		return nil, errors.New("web: every service is required")
 	}
 	if cfg.Logger == nil {
