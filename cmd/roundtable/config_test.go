@@ -35,7 +35,7 @@ func TestParseConfig(t *testing.T) {
 		}, nil, func(c Config) string {
 			want := Config{Addr: ":9090", DatabaseURL: "postgres://db/rt", BaseURL: "https://circles.example.org", MailDir: "/tmp/out", LogLevel: "debug",
 				TrustedProxies: "10.0.0.0/8, fd00::/8", AuditDays: 90,
-				SMTPHost:       "smtp.example.org", SMTPPort: 2525, SMTPUsername: "u", SMTPPassword: "p", SMTPFrom: "circles@example.org", SMTPTLS: "tls"}
+				SMTPHost: "smtp.example.org", SMTPPort: 2525, SMTPUsername: "u", SMTPPassword: "p", SMTPFrom: "circles@example.org", SMTPTLS: "tls"}
 			if c != want {
 				return "environment not applied"
 			}
