@@ -367,6 +367,24 @@ func TestRouteWalk(t *testing.T) {
 			}
 		}
 	}
+	// The audit log is the administrators' alone: the walk's own requests
+	// are in it, with their addresses, and none of the walkers may read it.
+	admin := &roundtable.User{Email: "root@example.org", Name: "Root Admin", TimeZone: "UTC", IsAdmin: true}
+	if err := a.svc.Users.CreateUser(sys(), admin, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	// (Each walker tried a made-up sign-in link.)
+	a.browser().signInAs(admin).get("/admin/audit?kind=signin.failed").want(t, http.StatusOK).contains(t, "192.0.2.21", "192.0.2.22", "192.0.2.23")
+	for _, id := range identities {
+		b := a.browser()
+		if id.user != nil {
+			b.signInAs(id.user)
+		}
+		r := b.get("/admin/audit")
+		if r.Code == http.StatusOK || strings.Contains(r.Body, "192.0.2.2") || strings.Contains(r.Body, "Audit log") {
+			t.Errorf("%s: got status %d on the audit log, want no entries", id.name, r.Code)
+		}
+	}
 	if _, err := a.svc.Auth.FindSession(sys(), anchorToken); err != nil {
 		t.Errorf("the walk ended circle A's anchor's session: %v", err)
 	}
