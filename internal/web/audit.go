@@ -29,6 +29,7 @@ type auditRow struct {
 	When      string
 	Kind      string
 	Who       string
+	WhoNote   string // the actor's e-mail address, on a line of its own
 	WhoFilter string // the log filtered by the actor; "" when there is no one to filter by
 	About     string
 	Detail    string
@@ -158,14 +159,14 @@ func auditRowOf(e *roundtable.AuditEntry, loc *time.Location, canon url.Values) 
 	}
 	switch {
 	case e.ActorID != "" && e.ActorName != "":
-		row.Who = e.ActorName + " (" + e.ActorEmail + ")"
+		row.Who, row.WhoNote = e.ActorName, e.ActorEmail
 		row.WhoFilter = filterBy(e.ActorEmail)
 	case e.ActorID != "":
 		row.Who = "A former account"
 	case e.System:
 		row.Who = "The system (command line)"
 	case e.Email != "":
-		row.Who = "Someone not signed in, as " + e.Email
+		row.Who, row.WhoNote = "Someone not signed in", "as "+e.Email
 		row.WhoFilter = filterBy(e.Email)
 	default:
 		row.Who = "Someone not signed in"
