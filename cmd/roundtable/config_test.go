@@ -85,6 +85,8 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"SMTPWithoutFrom", nil, []string{"--smtp-host", "smtp.example.org"}, "sender"},
 		{"EmptyDatabase", map[string]string{}, []string{"--database-url", ""}, "--database-url"},
 		{"BadTrustedProxy", nil, []string{"--trusted-proxies", "10.0.0.0/8,10.1.0.0/33"}, `--trusted-proxies: "10.1.0.0/33" is not a CIDR`},
+		{"BadAuditDaysEnv", map[string]string{"ROUNDTABLE_AUDIT_DAYS": "a year"}, nil, "ROUNDTABLE_AUDIT_DAYS"},
+		{"NegativeAuditDays", nil, []string{"--audit-days", "-5"}, "--audit-days"},
 		{"BadTrustedProxyEnv", map[string]string{"ROUNDTABLE_TRUSTED_PROXIES": "proxy.internal"}, nil, `"proxy.internal"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

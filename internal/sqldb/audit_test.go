@@ -54,6 +54,10 @@ func TestAuditService_Record(t *testing.T) {
 		_, err = e.auth.Authenticate(web(nil), "nobody@example.org", password)
 		wantCode(t, err, roundtable.EUNAUTHORIZED)
 		must(t, e.auth.RecordThrottled(web(nil), "paul@example.org", false))
+		// A password typed in the e-mail field is no address: it is not kept.
+		must(t, e.auth.RecordThrottled(web(nil), password, true))
+		_, err = e.auth.Authenticate(web(nil), password, password)
+		wantCode(t, err, roundtable.EUNAUTHORIZED)
 		must(t, e.auth.RequestSignInLink(web(nil), "paul@example.org"))
 		link := e.lastToken(linkRE, "paul@example.org")
 		secrets = append(secrets, link)

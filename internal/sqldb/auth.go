@@ -54,19 +54,27 @@ func (s *AuthService) Authenticate(ctx context.Context, email, password string) 
 // signInFailed notes a failed sign-in with the address tried and, when it
 // has an account, the account; never what was typed as a password.
 func (s *AuthService) signInFailed(ctx context.Context, email string, u *roundtable.User, how string) {
-	n := auditNote{kind: roundtable.AuditSignInFailed, email: email, detail: how}
+	n := auditNote{kind: roundtable.AuditSignInFailed, email: loggableEmail(email), detail: how}
 	if u != nil {
 		n.userID = u.ID
 	}
 	s.db.auditAlone(ctx, n)
 }
 
+// loggableEmail returns an address tried at sign-in as the audit log keeps
+// it, or "" when it is no address: a password typed in the wrong field must
+// not end up in the log.
+func loggableEmail(s string) string {
+	s = roundtable.NormalizeEmail(clean(s))
+	if roundtable.ValidateEmail(s) != "" {
+		return ""
+	}
+	return s
+}
+
 // RecordThrottled notes a sign-in or link request refused for too many tries.
 func (s *AuthService) RecordThrottled(ctx context.Context, email string, link bool) error {
-	email = roundtable.NormalizeEmail(clean(email))
-	if len(email) > 254 {
-		email = email[:254]
-	}
+	email = loggableEmail(email)
 	how := "password"
 	if link {
 		how = "link"
