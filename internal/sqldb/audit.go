@@ -120,11 +120,17 @@ const auditSelect = `
 	LEFT JOIN programs p ON p.id = e.program_id
 	LEFT JOIN applicants ap ON ap.id = e.ref AND e.kind = 'applicant.decided'`
 
-// ListAudit returns a page of the log, newest first. Administrators only.
-func (s *AuditService) ListAudit(ctx context.Context, f roundtable.AuditFilter) (*roundtable.AuditPage, error) {
-	if !actorOf(ctx).admin() {
-		return nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only administrators can read the audit log.")
-	}
+// auditQuery is a checked filter: the cursor read, the person normalized.
+type auditQuery struct {
+	roundtable.AuditFilter
+	person  string
+	afterAt int64
+	afterID string
+}
+
+// checkAuditFilter returns the filter's problems as field errors.
+func checkAuditFilter(f roundtable.AuditFilter) (auditQuery, error) {
+	q := auditQuery{AuditFilter: f}
 	var v roundtable.Problems
 	if f.Kind != "" && !f.Kind.Valid() {
 		v.Add("kind", "Choose a kind from the list.")
@@ -132,81 +138,92 @@ func (s *AuditService) ListAudit(ctx context.Context, f roundtable.AuditFilter) 
 	if !f.From.IsZero() && !f.Until.IsZero() && !f.Until.After(f.From) {
 		v.Add("until", "Choose an end on or after the start.")
 	}
-	var afterAt int64
-	var afterID string
 	if f.After != "" {
 		var ok bool
-		if afterAt, afterID, ok = parseAuditCursor(f.After); !ok {
+		if q.afterAt, q.afterID, ok = parseAuditCursor(f.After); !ok {
 			v.Add("after", "This page of the log does not exist. Start again from the newest entries.")
 		}
 	}
-	person := roundtable.NormalizeEmail(clean(f.Person))
-	if person != "" && roundtable.ValidateEmail(person) != "" {
+	q.person = roundtable.NormalizeEmail(clean(f.Person))
+	if q.person != "" && roundtable.ValidateEmail(q.person) != "" {
 		v.Add("person", "Enter an e-mail address like name@example.org.")
 	}
-	if err := v.Err(); err != nil {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = roundtable.AuditPageSize
+	}
+	return q, v.Err()
+}
+
+// sql returns the query of a page (one entry more than the page, to tell
+// whether another follows) and its arguments. personID is the account of
+// the person filtered by, "" when the address has none.
+func (q auditQuery) sql(personID string) (string, []any) {
+	var where []string
+	var args []any
+	arg := func(x any) string { args = append(args, x); return "$" + strconv.Itoa(len(args)) }
+	if q.person != "" {
+		where = append(where, "(e.email = "+arg(q.person)+" OR e.actor_id = "+arg(personID)+" OR e.user_id = "+arg(personID)+")")
+	}
+	if q.Kind != "" {
+		where = append(where, "e.kind = "+arg(string(q.Kind)))
+	}
+	if !q.From.IsZero() {
+		where = append(where, "e.at >= "+arg(ms(q.From)))
+	}
+	if !q.Until.IsZero() {
+		where = append(where, "e.at < "+arg(ms(q.Until)))
+	}
+	if q.afterID != "" {
+		at := arg(q.afterAt)
+		where = append(where, "(e.at < "+at+" OR (e.at = "+at+" AND e.id < "+arg(q.afterID)+"))")
+	}
+	text := auditSelect
+	if len(where) > 0 {
+		text += " WHERE " + strings.Join(where, " AND ")
+	}
+	return text + " ORDER BY e.at DESC, e.id DESC LIMIT " + strconv.Itoa(q.Limit+1), args
+}
+
+// ListAudit returns a page of the log, newest first. Administrators only.
+func (s *AuditService) ListAudit(ctx context.Context, f roundtable.AuditFilter) (*roundtable.AuditPage, error) {
+	if !actorOf(ctx).admin() {
+		return nil, roundtable.Errorf(roundtable.EFORBIDDEN, "Only administrators can read the audit log.")
+	}
+	q, err := checkAuditFilter(f)
+	if err != nil {
 		return nil, err
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = roundtable.AuditPageSize
-	}
 	page := &roundtable.AuditPage{}
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var where []string
-		var args []any
-		arg := func(x any) string { args = append(args, x); return "$" + strconv.Itoa(len(args)) }
-		if person != "" {
-			var uid string
-			err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, person).Scan(&uid)
+	err = s.db.view(ctx, func(tx *Tx) error {
+		var personID string
+		if q.person != "" {
+			err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, q.person).Scan(&personID)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
-			where = append(where, "(e.email = "+arg(person)+" OR e.actor_id = "+arg(uid)+" OR e.user_id = "+arg(uid)+")")
 		}
-		if f.Kind != "" {
-			where = append(where, "e.kind = "+arg(string(f.Kind)))
-		}
-		if !f.From.IsZero() {
-			where = append(where, "e.at >= "+arg(ms(f.From)))
-		}
-		if !f.Until.IsZero() {
-			where = append(where, "e.at < "+arg(ms(f.Until)))
-		}
-		if afterID != "" {
-			at := arg(afterAt)
-			where = append(where, "(e.at < "+at+" OR (e.at = "+at+" AND e.id < "+arg(afterID)+"))")
-		}
-		q := auditSelect
-		if len(where) > 0 {
-			q += " WHERE " + strings.Join(where, " AND ")
-		}
-		q += " ORDER BY e.at DESC, e.id DESC LIMIT " + strconv.Itoa(limit+1)
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e roundtable.AuditEntry
-			var at int64
-			if err := rows.Scan(&e.ID, &at, &e.Kind, &e.ActorID, &e.System, &e.Email, &e.UserID, &e.CircleID, &e.ProgramID,
-				&e.Ref, &e.Detail, &e.ClientAddr, &e.ActorName, &e.ActorEmail, &e.UserName, &e.UserEmail,
-				&e.CircleName, &e.ProgramName, &e.RefName); err != nil {
-				return err
-			}
-			e.At = fromMS(at)
-			page.Entries = append(page.Entries, &e)
-		}
-		return rows.Err()
+		text, args := q.sql(personID)
+		page.Entries, err = queryAll(ctx, tx, text, scanAuditEntry, args...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list audit log: %w", err)
 	}
-	if len(page.Entries) > limit {
-		page.Entries = page.Entries[:limit]
-		last := page.Entries[limit-1]
+	if len(page.Entries) > q.Limit {
+		page.Entries = page.Entries[:q.Limit]
+		last := page.Entries[q.Limit-1]
 		page.Next = auditCursor(last.At, last.ID)
 	}
 	return page, nil
+}
+
+// scanAuditEntry reads a row of auditSelect.
+func scanAuditEntry(rows *sql.Rows) (*roundtable.AuditEntry, error) {
+	var e roundtable.AuditEntry
+	var at int64
+	err := rows.Scan(&e.ID, &at, &e.Kind, &e.ActorID, &e.System, &e.Email, &e.UserID, &e.CircleID, &e.ProgramID,
+		&e.Ref, &e.Detail, &e.ClientAddr, &e.ActorName, &e.ActorEmail, &e.UserName, &e.UserEmail,
+		&e.CircleName, &e.ProgramName, &e.RefName)
+	e.At = fromMS(at)
+	return &e, err
 }
