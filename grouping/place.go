@@ -61,7 +61,13 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	slices.SortStableFunc(placeable, func(a, b int32) int { return cmp.Compare(keys[a], keys[b]) })
 
 	st := &state{md: md, rng: rand.New(rand.NewPCG(s.Seed, 0xc0ffee)), near: make([]nearSet, md.n)}
-	left := st.construct(placeable, m, how == modeRandom)
+	var left []int32
+	if how == modeSearch {
+		st.cs, left = placeFirst(ctx, md, placeable, start)
+		m = len(st.cs)
+	} else {
+		left = st.construct(placeable, m, how == modeRandom)
+	}
 	left = st.repair(left)
 	if how == modeSearch && m >= 2 {
 		st = st.search(ctx, start)

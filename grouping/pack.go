@@ -1,0 +1,298 @@
+package grouping
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// The packing search: a greedy filling of times, every unplaced person offered an ejection
+// chain, then a large-neighbourhood search that opens a circle at a time (pulling people in
+// from the unplaced and from times above their lower bound), closes one (its people re-placed
+// by chains) or moves one to another time, keeping any step that places at least as many.
+// Its length is counted in steps, not time, so the people placed depend on the seed alone
+// (the time budget only cuts very large cohorts short).
+
+// packLimits bound the search: steps in all, steps without a gain before a restart from the
+// best, and the work of one chain search.
+func packLimits(n, times int) (steps, idle, work int) {
+	steps = min(30000, 2000+40*n)
+	idle = min(3000, 200+4*times)
+	work = 0
+	if n > 3000 {
+		work = 200000
+	}
+	return steps, idle, work
+}
+
+// pack fills times so that as many people as it can find are placed; it stops at the steps
+// of packLimits, when everyone is placed, at deadline (zero: none) or when ctx ends.
+func (pk *packer) pack(ctx context.Context, deadline time.Time) {
+	steps, idleMax, work := packLimits(len(pk.who), len(pk.slot))
+	pk.workLimit = work
+	pk.greedy()
+	pk.augmentAll(nil)
+	pk.log = pk.log[:0]
+	best := pk.snapshot()
+	idle := 0
+	for step := 0; step < steps && pk.placed < len(pk.who); step++ {
+		if step&31 == 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
+			break
+		}
+		before := pk.placed
+		if !pk.step() || pk.placed < before {
+			pk.rollback(0)
+		}
+		pk.log = pk.log[:0]
+		if pk.placed > best.placed {
+			best = pk.snapshot()
+			idle = 0
+		} else if idle++; idle >= idleMax {
+			// Start again from the best filling, shaken by closing a few circles.
+			pk.restore(best)
+			pk.shake()
+			idle = 0
+		}
+	}
+	if pk.placed < best.placed {
+		pk.restore(best)
+	}
+}
+
+// step makes one random change of the search; false means it could not be made.
+func (pk *packer) step() bool {
+	switch pk.rng.IntN(8) {
+	case 0, 1, 2, 3:
+		return pk.open(pk.randomTarget())
+	case 4, 5:
+		return pk.close(pk.randomOpen())
+	default:
+		if !pk.close(pk.randomOpen()) {
+			return false
+		}
+		return pk.open(pk.randomTarget())
+	}
+}
+
+// randomTarget is a time some unplaced person can make, or −1.
+func (pk *packer) randomTarget() int32 {
+	un := pk.unplaced()
+	if len(un) == 0 {
+		return -1
+	}
+	p := un[pk.rng.IntN(len(un))]
+	if len(pk.opts[p]) == 0 {
+		return -1
+	}
+	return pk.opts[p][pk.rng.IntN(len(pk.opts[p]))]
+}
+
+// randomOpen is a time holding a circle, or −1.
+func (pk *packer) randomOpen() int32 {
+	open := pk.candidateScratch[:0]
+	for t, k := range pk.k {
+		if k > 0 {
+			open = append(open, int32(t))
+		}
+	}
+	pk.candidateScratch = open
+	if len(open) == 0 {
+		return -1
+	}
+	return open[pk.rng.IntN(len(open))]
+}
+
+// unplaced lists the people not placed (valid until the next call).
+func (pk *packer) unplaced() []int32 {
+	un := pk.unplacedScratch[:0]
+	for p, t := range pk.at {
+		if t < 0 {
+			un = append(un, int32(p))
+		}
+	}
+	pk.unplacedScratch = un
+	return un
+}
+
+// open adds a circle at t, fills it to its lower bound and offers chains to the unplaced
+// who can make t.
+func (pk *packer) open(t int32) bool {
+	if t < 0 || pk.cap > 0 && pk.circ >= pk.cap {
+		return false
+	}
+	pk.setK(t, pk.k[t]+1)
+	for len(pk.mem[t]) < pk.lo(t) {
+		if !pk.pull(t) {
+			return false
+		}
+	}
+	for _, p := range pk.can[t] {
+		if pk.at[p] < 0 {
+			pk.augment(p)
+		}
+	}
+	return true
+}
+
+// close removes a circle from t; the people it can no longer hold look for places by chains.
+func (pk *packer) close(t int32) bool {
+	if t < 0 {
+		return false
+	}
+	k := pk.k[t] - 1
+	pk.setK(t, k)
+	out := pk.evict(t)
+	for _, p := range out {
+		pk.augment(p)
+	}
+	return true
+}
+
+// evict unplaces people of t until it meets its bounds again after a change of k, and
+// returns them: everyone when no circle is left, else the surplus of an organization, keep-
+// apart partners sharing the only circle, and people over the upper bound (those with the
+// most other times first).
+func (pk *packer) evict(t int32) []int32 {
+	var out []int32
+	k := pk.k[t]
+	members := slices.Clone(pk.mem[t])
+	slices.SortStableFunc(members, func(a, b int32) int { return len(pk.opts[b]) - len(pk.opts[a]) })
+	for _, p := range members {
+		if k == 0 || pk.org[p] >= 0 && pk.oc[orgKey(t, pk.org[p])] > k || pk.clash(p, t, -1) {
+			pk.move(p, -1)
+			out = append(out, p)
+		}
+	}
+	for _, p := range members {
+		if len(pk.mem[t]) <= pk.hi(t) {
+			break
+		}
+		if pk.at[p] == t {
+			pk.move(p, -1)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// augmentAll offers a chain to every unplaced person (or those of list), fewest times first.
+func (pk *packer) augmentAll(list []int32) {
+	if list == nil {
+		list = slices.Clone(pk.unplaced())
+	}
+	slices.SortStableFunc(list, func(a, b int32) int { return len(pk.opts[a]) - len(pk.opts[b]) })
+	for _, p := range list {
+		if pk.at[p] < 0 {
+			pk.augment(p)
+		}
+	}
+}
+
+// shake closes one to three random circles and re-places what it can.
+func (pk *packer) shake() {
+	for c := 1 + pk.rng.IntN(3); c > 0; c-- {
+		pk.close(pk.randomOpen())
+	}
+	pk.augmentAll(nil)
+	pk.log = pk.log[:0]
+}
+
+// filling is a saved state of the packer.
+type filling struct {
+	at     []int32
+	k      []int32
+	placed int
+}
+
+func (pk *packer) snapshot() filling {
+	return filling{at: slices.Clone(pk.at), k: slices.Clone(pk.k), placed: pk.placed}
+}
+
+// restore loads a saved filling.
+func (pk *packer) restore(f filling) {
+	for p := range pk.at {
+		pk.shift(int32(p), -1)
+	}
+	pk.circ = 0
+	for t, k := range f.k {
+		pk.k[t] = k
+		pk.circ += int(k)
+	}
+	for p, t := range f.at {
+		pk.shift(int32(p), t)
+	}
+	pk.log = pk.log[:0]
+}
+
+// greedy opens circles where most unplaced people can meet, as many as they fill, until no
+// time has enough of them left.
+func (pk *packer) greedy() {
+	md := pk.md
+	free := make([]int, len(pk.slot))
+	for t := range free {
+		free[t] = len(pk.can[t])
+	}
+	dead := make([]bool, len(pk.slot))
+	for pk.cap == 0 || pk.circ < pk.cap {
+		best := -1
+		for t, f := range free {
+			if !dead[t] && f >= md.s.Min && (best < 0 || f > free[best]) {
+				best = t
+			}
+		}
+		if best < 0 {
+			return
+		}
+		t := int32(best)
+		dead[t] = true
+		for k := int32(free[t] / md.s.Min); k >= 1; k-- {
+			if pk.cap > 0 {
+				k = min(k, int32(pk.cap-pk.circ))
+			}
+			mark := len(pk.log)
+			pk.setK(t, k)
+			pk.fill(t)
+			if len(pk.mem[t]) >= pk.lo(t) {
+				break
+			}
+			pk.rollback(mark)
+		}
+		for _, p := range pk.mem[t] {
+			for _, u := range pk.opts[p] {
+				free[u]--
+			}
+		}
+	}
+}
+
+// fill places unplaced people who can make t into it, those with the fewest times first.
+func (pk *packer) fill(t int32) {
+	var list []int32
+	for _, p := range pk.can[t] {
+		if pk.at[p] < 0 {
+			list = append(list, p)
+		}
+	}
+	slices.SortStableFunc(list, func(a, b int32) int { return len(pk.opts[a]) - len(pk.opts[b]) })
+	for _, p := range list {
+		if pk.fits(p, t) {
+			pk.move(p, t)
+		}
+	}
+}
+
+// placeFirst fills weekly times with as many of people as it can and deals them into
+// circles; it returns the circles and the people left out. The packing may use up to half
+// of the time budget; the rest is for the soft goals.
+func placeFirst(ctx context.Context, md *model, people []int32, start time.Time) ([]*circle, []int32) {
+	pk := newPacker(md, people, md.s.Seed)
+	var deadline time.Time
+	switch {
+	case md.s.Time > 0:
+		deadline = start.Add(md.s.Time / 2)
+	case md.s.Iterations == 0:
+		deadline = start.Add(defaultTime(md.n) / 2)
+	}
+	pk.pack(ctx, deadline)
+	return pk.circles()
+}
