@@ -27,13 +27,12 @@ func (pk *packer) begin() {
 // push queues q's times other than from (hop parent pushed q out of from).
 func (pk *packer) push(q, from, parent int32) {
 	pk.seenP[q] = pk.stamp
-	for _, t := range pk.opts[q] {
+	for i, t := range pk.opts[q] {
 		pk.work++
 		if t == from || pk.k[t] == 0 {
 			continue
 		}
-		if o := pk.org[q]; o >= 0 {
-			key := orgKey(t, o)
+		if key := pk.qOpt[q][i]; key >= 0 {
 			if pk.seenQ[key] == pk.stamp {
 				continue
 			}
@@ -104,15 +103,19 @@ type need struct {
 // lower bound, or someone whose time then pulls in turn. It reports whether it succeeded.
 func (pk *packer) pull(t int32) bool {
 	pk.begin()
-	needs := []need{{t: t, parent: -1, out: -1}}
+	needs := append(pk.needs[:0], need{t: t, parent: -1, out: -1})
+	defer func() { pk.needs = needs }()
 	pk.seenT[t] = pk.stamp
 	for h := 0; h < len(needs); h++ {
 		u := needs[h].t
 		surplus := int32(-1)
-		for _, j := range pk.can[u] {
+		for x, j := range pk.can[u] {
 			pk.work++
 			s := pk.at[j]
-			if s == u || pk.seenP[j] == pk.stamp || pk.orgFull(j, u) || pk.clash(j, u, -1) {
+			if s == u || pk.seenP[j] == pk.stamp {
+				continue
+			}
+			if q := pk.canQ[u][x]; q >= 0 && pk.oc[q] >= pk.k[u] || pk.clash(j, u, -1) {
 				continue
 			}
 			if s < 0 {

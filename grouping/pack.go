@@ -3,6 +3,8 @@ package grouping
 import (
 	"context"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -62,15 +64,78 @@ func (pk *packer) pack(ctx context.Context, deadline time.Time) {
 // step makes one random change of the search; false means it could not be made.
 func (pk *packer) step() bool {
 	switch pk.rng.IntN(8) {
-	case 0, 1, 2, 3:
+	case 0, 1, 2:
 		return pk.open(pk.randomTarget())
-	case 4, 5:
+	case 3:
 		return pk.close(pk.randomOpen())
-	default:
+	case 4:
 		if !pk.close(pk.randomOpen()) {
 			return false
 		}
 		return pk.open(pk.randomTarget())
+	default:
+		return pk.rebuild(pk.randomTarget())
+	}
+}
+
+// rebuild clears the circles of a few times near t (within two hours on the same day, so
+// competing for the same people), opens one at t and regrows greedily.
+func (pk *packer) rebuild(t int32) bool {
+	if t < 0 {
+		return false
+	}
+	near := pk.candidateScratch[:0]
+	for u := max(0, int(t)-8); u < min(len(pk.slot), int(t)+9); u++ {
+		if pk.k[u] > 0 && pk.slot[u]/96 == pk.slot[t]/96 {
+			near = append(near, int32(u))
+		}
+	}
+	pk.candidateScratch = near
+	pk.rng.Shuffle(len(near), func(a, b int) { near[a], near[b] = near[b], near[a] })
+	for _, u := range near[:min(len(near), 1+pk.rng.IntN(3))] {
+		pk.setK(u, 0)
+		pk.evict(u)
+	}
+	mark := len(pk.log)
+	if !pk.open(t) {
+		pk.rollback(mark)
+	}
+	pk.regrow()
+	return true
+}
+
+// regrow opens circles where most unplaced people can meet while that places more.
+func (pk *packer) regrow() {
+	free := make([]int32, len(pk.slot))
+	var order []int32
+	for {
+		clear(free)
+		for p, t := range pk.at {
+			if t < 0 {
+				for _, u := range pk.opts[p] {
+					free[u]++
+				}
+			}
+		}
+		order = order[:0]
+		for t, f := range free {
+			if f > 0 {
+				order = append(order, int32(t))
+			}
+		}
+		slices.SortStableFunc(order, func(a, b int32) int { return int(free[b] - free[a]) })
+		gained := false
+		for _, t := range order[:min(len(order), 4)] {
+			mark, before := len(pk.log), pk.placed
+			if pk.open(t) && pk.placed > before {
+				gained = true
+				break
+			}
+			pk.rollback(mark)
+		}
+		if !gained {
+			return
+		}
 	}
 }
 
@@ -158,7 +223,7 @@ func (pk *packer) evict(t int32) []int32 {
 	members := slices.Clone(pk.mem[t])
 	slices.SortStableFunc(members, func(a, b int32) int { return len(pk.opts[b]) - len(pk.opts[a]) })
 	for _, p := range members {
-		if k == 0 || pk.org[p] >= 0 && pk.oc[orgKey(t, pk.org[p])] > k || pk.clash(p, t, -1) {
+		if k == 0 || pk.org[p] >= 0 && pk.oc[pk.qid(p, t)] > k || pk.clash(p, t, -1) {
 			pk.move(p, -1)
 			out = append(out, p)
 		}
@@ -282,10 +347,12 @@ func (pk *packer) fill(t int32) {
 }
 
 // placeFirst fills weekly times with as many of people as it can and deals them into
-// circles; it returns the circles and the people left out. The packing may use up to half
-// of the time budget; the rest is for the soft goals.
+// circles; it returns the circles and the people left out. Independent restarts run in
+// batches on every worker until three agree on the most people placed (or packRuns ran), the
+// earliest run among equals winning: what is placed depends on the seed, not on the time
+// budget or the number of cores. The packing may use up to half of the time budget; the rest
+// is for the soft goals.
 func placeFirst(ctx context.Context, md *model, people []int32, start time.Time) ([]*circle, []int32) {
-	pk := newPacker(md, people, md.s.Seed)
 	var deadline time.Time
 	switch {
 	case md.s.Time > 0:
@@ -293,6 +360,57 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 	case md.s.Iterations == 0:
 		deadline = start.Add(defaultTime(md.n) / 2)
 	}
-	pk.pack(ctx, deadline)
-	return pk.circles()
+	var win *packer
+	agree := 0
+	for r := 0; r < packRuns(len(people)) && agree < 3; r += packBatch {
+		if r > 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
+			break
+		}
+		for _, pk := range packBatchRun(ctx, md, people, r, deadline) {
+			switch {
+			case pk == nil:
+			case win == nil || pk.placed > win.placed:
+				win, agree = pk, 1
+			case pk.placed == win.placed:
+				agree++
+			}
+		}
+	}
+	return win.circles()
+}
+
+// packBatch is the number of packing runs started together.
+const packBatch = 4
+
+// packBatchRun runs packing runs first…first+packBatch−1 on the workers, each with its own seed.
+func packBatchRun(ctx context.Context, md *model, people []int32, first int, deadline time.Time) []*packer {
+	out := make([]*packer, packBatch)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(packBatch, workersOf(md.s.Workers)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				x := int(next.Add(1) - 1)
+				if x >= packBatch {
+					return
+				}
+				pk := newPacker(md, people, md.s.Seed+uint64(first+x)*0x9e3779b97f4a7c15)
+				pk.pack(ctx, deadline)
+				out[x] = pk
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// packRuns is the most packing runs for n people: many for small cohorts, where a run takes
+// milliseconds and runs differ, one batch for large ones.
+func packRuns(n int) int {
+	if n <= 2000 {
+		return 16
+	}
+	return packBatch
 }

@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"math/rand/v2"
+	"slices"
 
 	"github.com/roundtable/roundtable/schedule"
 )
@@ -19,8 +20,10 @@ import (
 type packer struct {
 	md   *model
 	who  []int32   // local person → index into md.people
-	opts [][]int32 // local person → times they can make
+	opts [][]int32 // local person → times they can make, ascending
+	qOpt [][]int32 // local person → for each of opts, the id of (their organization, that time), −1 for no organization
 	can  [][]int32 // time → local people who can make it
+	canQ [][]int32 // time → for each of can, the id of (their organization, the time), or −1
 	slot []int     // time → bit of the slot in a SlotSet
 	org  []int32   // local person → organization id, −1 when none or organizations may mix
 	av   [][]int32 // local keep-apart lists
@@ -29,9 +32,9 @@ type packer struct {
 	pos  []int32   // local person → index in mem[at]
 	mem  [][]int32 // time → people placed there
 	k    []int32   // time → circles
-	oc   map[int64]int32
-	circ int // circles in all
-	cap  int // most circles in all (Settings.Circles), 0 for no limit
+	oc   []int32   // (organization, time) id → people placed
+	circ int       // circles in all
+	cap  int       // most circles in all (Settings.Circles), 0 for no limit
 
 	placed int
 	log    []undo
@@ -40,9 +43,10 @@ type packer struct {
 	// Scratch of the searches in eject.go, stamped so they need no clearing.
 	stamp            int32
 	seenT, seenP     []int32
-	seenQ            map[int64]int32
+	seenQ            []int32
 	work, workLimit  int
 	queue            []hop
+	needs            []need
 	unplacedScratch  []int32
 	candidateScratch []int32
 }
@@ -55,7 +59,7 @@ type undo struct {
 
 // newPacker prepares the times the people people (indices into md.people) can make.
 func newPacker(md *model, people []int32, seed uint64) *packer {
-	pk := &packer{md: md, who: people, rng: rand.New(rand.NewPCG(seed, 0x9ac4)), oc: map[int64]int32{}, seenQ: map[int64]int32{}}
+	pk := &packer{md: md, who: people, rng: rand.New(rand.NewPCG(seed, 0x9ac4))}
 	pk.cap = md.s.Circles
 	var count [schedule.NumSlots]int32
 	for _, i := range people {
@@ -74,8 +78,11 @@ func newPacker(md *model, people []int32, seed uint64) *packer {
 	}
 	T, n := len(pk.slot), len(people)
 	pk.can = make([][]int32, T)
+	pk.canQ = make([][]int32, T)
 	pk.opts = make([][]int32, n)
 	pk.org = make([]int32, n)
+	pk.qOpt = make([][]int32, n)
+	qids := map[int64]int32{}
 	local := make(map[int32]int32, n)
 	for p, i := range people {
 		local[i] = int32(p)
@@ -87,6 +94,16 @@ func newPacker(md *model, people []int32, seed uint64) *packer {
 			if t := id[slotIndex(sl)]; t >= 0 {
 				pk.opts[p] = append(pk.opts[p], t)
 				pk.can[t] = append(pk.can[t], int32(p))
+				q := int32(-1)
+				if o := pk.org[p]; o >= 0 {
+					var ok bool
+					if q, ok = qids[orgKey(t, o)]; !ok {
+						q = int32(len(qids))
+						qids[orgKey(t, o)] = q
+					}
+				}
+				pk.qOpt[p] = append(pk.qOpt[p], q)
+				pk.canQ[t] = append(pk.canQ[t], q)
 			}
 			return true
 		})
@@ -108,6 +125,8 @@ func newPacker(md *model, people []int32, seed uint64) *packer {
 	pk.k = make([]int32, T)
 	pk.seenT = make([]int32, T)
 	pk.seenP = make([]int32, n)
+	pk.oc = make([]int32, len(qids))
+	pk.seenQ = make([]int32, len(qids))
 	return pk
 }
 
@@ -117,10 +136,19 @@ func orgKey(t, o int32) int64 { return int64(t)<<32 | int64(uint32(o)) }
 func (pk *packer) lo(t int32) int { return pk.md.s.Min * int(pk.k[t]) }
 func (pk *packer) hi(t int32) int { return pk.md.s.Max * int(pk.k[t]) }
 
+// qid is the id of (p's organization, time t), −1 when p has none; p must be able to make t.
+func (pk *packer) qid(p, t int32) int32 {
+	if pk.org[p] < 0 {
+		return -1
+	}
+	i, _ := slices.BinarySearch(pk.opts[p], t)
+	return pk.qOpt[p][i]
+}
+
 // orgFull reports whether p's organization already has one member per circle at t.
 func (pk *packer) orgFull(p, t int32) bool {
-	o := pk.org[p]
-	return o >= 0 && pk.oc[orgKey(t, o)] >= pk.k[t]
+	q := pk.qid(p, t)
+	return q >= 0 && pk.oc[q] >= pk.k[t]
 }
 
 // clash reports whether p would share t's only circle with someone to be kept apart from,
@@ -161,16 +189,16 @@ func (pk *packer) shift(p, t int32) {
 		m[pk.pos[p]] = last
 		pk.pos[last] = pk.pos[p]
 		pk.mem[from] = m[:len(m)-1]
-		if o := pk.org[p]; o >= 0 {
-			pk.oc[orgKey(from, o)]--
+		if q := pk.qid(p, from); q >= 0 {
+			pk.oc[q]--
 		}
 		pk.placed--
 	}
 	if t >= 0 {
 		pk.pos[p] = int32(len(pk.mem[t]))
 		pk.mem[t] = append(pk.mem[t], p)
-		if o := pk.org[p]; o >= 0 {
-			pk.oc[orgKey(t, o)]++
+		if q := pk.qid(p, t); q >= 0 {
+			pk.oc[q]++
 		}
 		pk.placed++
 	}
