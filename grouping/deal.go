@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/roundtable/roundtable/schedule"
 )
 
 // Dealing the people of one time into its circles. Circles of neighbouring levels score best
@@ -182,14 +184,24 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// circles writes the filling as circles of the model, time by time in week order.
+// circles writes the filling as circles of the model, time by time in order of the time of
+// day (then the day): the search works on blocks of neighbouring circles, and people free at
+// one hour are mostly free at that hour on other days too.
 func (pk *packer) circles() (cs []*circle, left []int32) {
 	md := pk.md
-	for t := range pk.slot {
+	order := make([]int32, len(pk.slot))
+	for t := range order {
+		order[t] = int32(t)
+	}
+	const perDay = 24 * 60 / schedule.Step
+	slices.SortStableFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(pk.slot[a]%perDay, pk.slot[b]%perDay), cmp.Compare(a, b))
+	})
+	for _, t := range order {
 		if pk.k[t] == 0 || len(pk.mem[t]) == 0 {
 			continue
 		}
-		for _, g := range pk.deal(int32(t)) {
+		for _, g := range pk.deal(t) {
 			c := md.newCircle()
 			for _, p := range g {
 				md.apply(c, -1, pk.who[p])

@@ -350,15 +350,19 @@ func (pk *packer) fill(t int32) {
 // circles; it returns the circles and the people left out. Independent restarts run in
 // batches on every worker until three agree on the most people placed (or packRuns ran), the
 // earliest run among equals winning: what is placed depends on the seed, not on the time
-// budget or the number of cores. The packing may use up to half of the time budget; the rest
-// is for the soft goals.
+// budget or the number of cores. The packing may use up to half of the time budget (a tenth
+// for large cohorts); the rest is for the soft goals.
 func placeFirst(ctx context.Context, md *model, people []int32, start time.Time) ([]*circle, []int32) {
 	var deadline time.Time
+	share := time.Duration(2)
+	if len(people) > 2000 {
+		share = 10 // large cohorts: a run takes long, and the diversity search needs the time
+	}
 	switch {
 	case md.s.Time > 0:
-		deadline = start.Add(md.s.Time / 2)
+		deadline = start.Add(md.s.Time / share)
 	case md.s.Iterations == 0:
-		deadline = start.Add(defaultTime(md.n) / 2)
+		deadline = start.Add(defaultTime(md.n) / share)
 	}
 	var win *packer
 	agree := 0
