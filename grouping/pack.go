@@ -366,11 +366,12 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 	}
 	var win *packer
 	agree := 0
-	for r := 0; r < packRuns(len(people)) && agree < 3; r += packBatch {
+	runs := packRuns(len(people))
+	for r := 0; r < runs && agree < 3; r += packBatch {
 		if r > 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
 			break
 		}
-		for _, pk := range packBatchRun(ctx, md, people, r, deadline) {
+		for _, pk := range packBatchRun(ctx, md, people, r, min(packBatch, runs-r), deadline) {
 			switch {
 			case pk == nil:
 			case win == nil || pk.placed > win.placed:
@@ -386,18 +387,18 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 // packBatch is the number of packing runs started together.
 const packBatch = 4
 
-// packBatchRun runs packing runs first…first+packBatch−1 on the workers, each with its own seed.
-func packBatchRun(ctx context.Context, md *model, people []int32, first int, deadline time.Time) []*packer {
-	out := make([]*packer, packBatch)
+// packBatchRun runs packing runs first…first+count−1 on the workers, each with its own seed.
+func packBatchRun(ctx context.Context, md *model, people []int32, first, count int, deadline time.Time) []*packer {
+	out := make([]*packer, count)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < min(packBatch, workersOf(md.s.Workers)); w++ {
+	for w := 0; w < min(count, workersOf(md.s.Workers)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				x := int(next.Add(1) - 1)
-				if x >= packBatch {
+				if x >= count {
 					return
 				}
 				pk := newPacker(md, people, md.s.Seed+uint64(first+x)*0x9e3779b97f4a7c15)
@@ -411,10 +412,14 @@ func packBatchRun(ctx context.Context, md *model, people []int32, first int, dea
 }
 
 // packRuns is the most packing runs for n people: many for small cohorts, where a run takes
-// milliseconds and runs differ, one batch for large ones.
+// milliseconds and runs differ, one batch for larger ones, and one run for very large ones
+// (which memory and time do not allow more of).
 func packRuns(n int) int {
-	if n <= 2000 {
+	switch {
+	case n <= 2000:
 		return 16
+	case n <= 5000:
+		return packBatch
 	}
-	return packBatch
+	return 1
 }
