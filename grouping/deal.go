@@ -15,9 +15,13 @@ import (
 // dealing round the circles in organization order keeps organizations apart by construction.
 
 // circlesAt is the number of circles for c people at time t: as near the middle size as the
-// bounds, the largest organization and keep-apart pairs allow.
+// bounds, the largest organization and keep-apart pairs allow (the packing's own number when
+// the settings fix how many circles there are).
 func (pk *packer) circlesAt(t int32) int {
 	s := &pk.md.s
+	if s.Circles > 0 {
+		return int(pk.k[t])
+	}
 	c := len(pk.mem[t])
 	lo, hi := (c+s.Max-1)/s.Max, c/s.Min
 	need := 1

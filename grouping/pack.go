@@ -92,14 +92,16 @@ func (pk *packer) rebuild(t int32) bool {
 	}
 	pk.candidateScratch = near
 	pk.rng.Shuffle(len(near), func(a, b int) { near[a], near[b] = near[b], near[a] })
+	var out []int32
 	for _, u := range near[:min(len(near), 1+pk.rng.IntN(3))] {
 		pk.setK(u, 0)
-		pk.evict(u)
+		out = append(out, pk.evict(u)...)
 	}
 	mark := len(pk.log)
 	if !pk.open(t) {
 		pk.rollback(mark)
 	}
+	pk.augmentAll(out)
 	pk.regrow()
 	return true
 }
