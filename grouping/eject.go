@@ -20,6 +20,7 @@ func (pk *packer) begin() {
 		clear(pk.seenQ)
 		pk.stamp = 1
 	}
+	pk.spent += pk.work
 	pk.work = 0
 	pk.queue = pk.queue[:0]
 }

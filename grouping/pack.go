@@ -15,6 +15,10 @@ import (
 // Its length is counted in steps, not time, so the people placed depend on the seed alone
 // (the time budget only cuts very large cohorts short).
 
+// packPatience ends a run once its chain searches have scanned everyone's times this many
+// times over since the last gain (on realistic cohorts the last gain came within 6,000).
+const packPatience = 2500
+
 // packLimits bound the search: steps in all, steps without a gain before a restart from the
 // best, and the work of one chain search.
 func packLimits(n, times int) (steps, idle, work int) {
@@ -34,10 +38,11 @@ func (pk *packer) pack(ctx context.Context, deadline time.Time) {
 	pk.workLimit = work
 	pk.greedy()
 	pk.augmentAll(nil)
+	pk.firstPlaced = pk.placed
 	pk.log = pk.log[:0]
 	best := pk.snapshot()
 	idle := 0
-	for step := 0; step < steps && pk.placed < len(pk.who); step++ {
+	for step := 0; step < steps && pk.placed < len(pk.who) && pk.spent-pk.gainSpent < packPatience*pk.options; step++ {
 		if step&31 == 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
 			break
 		}
@@ -48,6 +53,8 @@ func (pk *packer) pack(ctx context.Context, deadline time.Time) {
 		pk.log = pk.log[:0]
 		if pk.placed > best.placed {
 			best = pk.snapshot()
+			pk.lastGain = step
+			pk.gainSpent = pk.spent
 			idle = 0
 		} else if idle++; idle >= idleMax {
 			// Start again from the best filling, shaken by closing a few circles.
@@ -106,6 +113,31 @@ func (pk *packer) rebuild(t int32) bool {
 	return true
 }
 
+// topTimes appends to out the (up to) k times with the most free people, most first, the
+// earlier time among equals; times with none are left out.
+func topTimes(out []int32, free []int32, k int) []int32 {
+	for t, f := range free {
+		if f == 0 {
+			continue
+		}
+		x := len(out)
+		if x == k {
+			if f <= free[out[k-1]] {
+				continue
+			}
+			x--
+		} else {
+			out = append(out, 0)
+		}
+		for x > 0 && free[out[x-1]] < f {
+			out[x] = out[x-1]
+			x--
+		}
+		out[x] = int32(t)
+	}
+	return out
+}
+
 // regrow opens circles where most unplaced people can meet while that places more.
 func (pk *packer) regrow() {
 	free := make([]int32, len(pk.slot))
@@ -114,20 +146,15 @@ func (pk *packer) regrow() {
 		clear(free)
 		for p, t := range pk.at {
 			if t < 0 {
+				pk.work += len(pk.opts[p])
 				for _, u := range pk.opts[p] {
 					free[u]++
 				}
 			}
 		}
-		order = order[:0]
-		for t, f := range free {
-			if f > 0 {
-				order = append(order, int32(t))
-			}
-		}
-		slices.SortStableFunc(order, func(a, b int32) int { return int(free[b] - free[a]) })
+		order = topTimes(order[:0], free, 4)
 		gained := false
-		for _, t := range order[:min(len(order), 4)] {
+		for _, t := range order {
 			mark, before := len(pk.log), pk.placed
 			if pk.open(t) && pk.placed > before {
 				gained = true

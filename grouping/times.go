@@ -37,6 +37,9 @@ type packer struct {
 	cap  int       // most circles in all (Settings.Circles), 0 for no limit
 
 	placed int
+	lastGain, firstPlaced int
+	spent, gainSpent      int // work of every chain search so far; at the last gain
+	options               int // Σ of len(opts)
 	log    []undo
 	rng    *rand.Rand
 
@@ -115,6 +118,9 @@ func newPacker(md *model, people []int32, seed uint64) *packer {
 				pk.av[p] = append(pk.av[p], q)
 			}
 		}
+	}
+	for _, o := range pk.opts {
+		pk.options += len(o)
 	}
 	pk.at = make([]int32, n)
 	pk.pos = make([]int32, n)
