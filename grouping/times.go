@@ -36,12 +36,12 @@ type packer struct {
 	circ int       // circles in all
 	cap  int       // most circles in all (Settings.Circles), 0 for no limit
 
-	placed int
+	placed                int
 	lastGain, firstPlaced int
 	spent, gainSpent      int // work of every chain search so far; at the last gain
 	options               int // Σ of len(opts)
-	log    []undo
-	rng    *rand.Rand
+	log                   []undo
+	rng                   *rand.Rand
 
 	// Scratch of the searches in eject.go, stamped so they need no clearing.
 	stamp            int32
