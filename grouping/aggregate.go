@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"math/bits"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -22,8 +23,8 @@ import (
 //
 // Every formation gives a solution (each circle at one of its common slots), so the optimum is
 // an upper bound on the people any formation places. It is also reached: at a time with y
-// circles and k people, list the people organization by organization, largest first, and deal
-// them round-robin into the y circles; sizes come out ⌊k/y⌋ or ⌈k/y⌉, within Min…Max, and the
+// circles and k people, list the people organization by organization and deal them
+// round-robin into the y circles; sizes come out ⌊k/y⌋ or ⌈k/y⌉, within Min…Max, and the
 // at most y members of an organization are consecutive, so they land in different circles.
 // Only keep-apart pairs at a time of two or more circles can defeat the deal (three people who
 // all avoid each other cannot fit in two circles); Deal tries other deals, and the benchmark
@@ -41,7 +42,8 @@ type Aggregate struct {
 }
 
 // NewAggregate builds the packing problem of people under settings s, with the slot sets the
-// engine computes (schedule.Plan.Slots of each person's week in their zone).
+// engine computes (schedule.Plan.Slots of each person's week in their zone). A fixed number of
+// circles (Settings.Circles) is not part of it: the bound holds, the greedy ignores it.
 func NewAggregate(people []Person, s Settings) (*Aggregate, error) {
 	if err := validate(&s); err != nil {
 		return nil, err
@@ -163,4 +165,73 @@ func (a *Aggregate) Reachable() int {
 		}
 	}
 	return c
+}
+
+// Deal splits people who meet at one time into y circles: blocks of one organization each,
+// dealt round-robin, so sizes differ by one at most and no two of an organization share a
+// circle when no organization has more than y. Keep-apart pairs are met by trying other
+// orders of blocks and of people inside them; it returns false when sizes cannot fit Min…Max,
+// an organization has more than y people, or no order tried kept every pair apart.
+func (a *Aggregate) Deal(people []int32, y int, r *rand.Rand) ([][]int, bool) {
+	if y < 1 || len(people) < a.Min*y || len(people) > a.Max*y {
+		return nil, false
+	}
+	blocks := map[int32][]int32{}
+	var keys []int32
+	solo := int32(-1)
+	for _, p := range people {
+		k := a.Org[p]
+		if k < 0 {
+			k, solo = solo, solo-1 // without an organization, a block of one's own
+		}
+		if blocks[k] == nil {
+			keys = append(keys, k)
+		}
+		blocks[k] = append(blocks[k], p)
+	}
+	for _, k := range keys {
+		if len(blocks[k]) > y {
+			return nil, false
+		}
+	}
+	var circles [][]int
+	for try := range 500 {
+		if try > 0 {
+			r.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+			for _, k := range keys {
+				b := blocks[k]
+				r.Shuffle(len(b), func(i, j int) { b[i], b[j] = b[j], b[i] })
+			}
+		}
+		circles = make([][]int, y)
+		j := 0
+		for _, k := range keys {
+			for _, p := range blocks[k] {
+				circles[j%y] = append(circles[j%y], int(p))
+				j++
+			}
+		}
+		if a.apart(circles) {
+			return circles, true
+		}
+	}
+	return circles, false
+}
+
+// apart reports whether no circle holds a keep-apart pair.
+func (a *Aggregate) apart(circles [][]int) bool {
+	in := make(map[int32]int, 8*len(circles))
+	for c, m := range circles {
+		for _, p := range m {
+			in[int32(p)] = c
+		}
+	}
+	for _, pr := range a.Avoid {
+		c0, ok0 := in[pr[0]]
+		c1, ok1 := in[pr[1]]
+		if ok0 && ok1 && c0 == c1 {
+			return false
+		}
+	}
+	return true
 }

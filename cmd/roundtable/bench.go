@@ -20,18 +20,21 @@ import (
 const benchUsage = `Usage:
   roundtable bench mdgp [--dir DIR] [--filter RanReal_n120] [--seeds 5] [--seconds S]
   roundtable bench form [--n 10000] [--seconds 10] [--seed 1] [--check-longer]
+  roundtable bench place [--n 60,120,300,1000,2000] [--seeds 3] [--seconds S] [--bound-seconds 5] [--cbc-seconds 60]
   roundtable bench mail [--n 100000] [--db sqlite|postgres] [--workers 1]
   roundtable bench pages [--db sqlite|postgres] [--concurrency 16] [--duration 3s] [--warmup 1s] [--cpuprofile FILE] [--memprofile FILE]
   roundtable bench room [--connections 2000] [--meetings 250] [--db sqlite|postgres] [--instances N] [--rounds 10] [--interval 1s] [--spread]
 
 bench mdgp runs the engine on the MDGPLIB instances and prints the gaps to the
 best-known values; bench form forms circles for a synthetic cohort and compares
-them with a greedy and a random assignment; bench mail enqueues reminders and
-delivers them to an SMTP server in the process, counting duplicates; bench room
-opens SSE connections to meeting rooms in progress and measures how fast each
-change reaches every screen, and the servers' memory per connection; bench
-pages asks the real server for the circle, meeting, room and program pages as
-each role and compares them with a bare hello-world handler.
+them with a greedy and a random assignment; bench place counts the people the
+engine places in realistic cohorts against a plain greedy, a proven upper bound
+and, when CBC (Debian's coinor-cbc) is installed, the exact optimum; bench mail
+enqueues reminders and delivers them to an SMTP server in the process, counting
+duplicates; bench room opens SSE connections to meeting rooms in progress and
+measures how fast each change reaches every screen, and the servers' memory per
+connection; bench pages asks the real server for the circle, meeting, room and
+program pages as each role and compares them with a bare hello-world handler.
 `
 
 // benchmarks are the sub-commands of `roundtable bench`, in the order the
@@ -42,6 +45,7 @@ var benchmarks = []struct {
 }{
 	{"mdgp", runBenchMDGP},
 	{"form", runBenchForm},
+	{"place", runBenchPlace},
 	{"mail", runBenchMail},
 	{"room", runBenchRoom},
 	{"pages", runBenchPages},

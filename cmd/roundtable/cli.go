@@ -32,6 +32,7 @@ Usage:
   roundtable form --mdgp FILE   solve an MDGPLIB instance
   roundtable bench mdgp         the formation engine on the MDGP benchmark, against best-known values
   roundtable bench form         forming circles for a synthetic cohort, against greedy and random
+  roundtable bench place        people placed in realistic cohorts, against a greedy, a proven bound and the optimum
   roundtable bench mail         reminders delivered to an SMTP server, counting duplicates
   roundtable bench room         the meeting room's fan-out to thousands of open screens
   roundtable bench pages        the circle, meeting, room and program pages against a bare handler

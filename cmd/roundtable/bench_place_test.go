@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roundtable/roundtable/grouping"
+)
+
+func TestBench_Place(t *testing.T) {
+	// CBC is left out: the test must pass where it is not installed.
+	code, stdout, stderr := runCLI(t, "bench", "place", "--n", "40,70", "--seeds", "1", "--seconds", "0.2", "--bound-seconds", "0.1", "--cbc-seconds", "0")
+	if code != 0 {
+		t.Fatalf("got exit %d, want 0\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"Realistic cohorts", "engine", "greedy", "bound", "optimum (CBC)", "spread engine",
+		"Targets:", "n ≤ 500: at least 98 % of the optimum within 10 s", "n ≥ 1,000", "mean level spread inside circles"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("got %q, want it to contain %q", stdout, want)
+		}
+	}
+	lines := strings.Split(stdout, "\n")
+	rows := 0
+	for _, l := range lines {
+		if f := strings.Fields(l); len(f) > 2 && (f[0] == "40" || f[0] == "70") && f[1] == "1" {
+			rows++
+		}
+	}
+	if rows != 2 {
+		t.Errorf("got %d cohort rows, want 2\n%s", rows, stdout)
+	}
+}
+
+func TestBench_PlaceUsage(t *testing.T) {
+	for _, args := range [][]string{{"--n", "60,x"}, {"--n", "0"}, {"--seeds", "0"}, {"--cbc-seconds", "-1"}} {
+		code, stdout, stderr := runCLI(t, append([]string{"bench", "place"}, args...)...)
+		if code != 2 || stderr == "" {
+			t.Errorf("%v: got exit %d and %q, want exit 2 and a message\n%s", args, code, stderr, stdout)
+		}
+	}
+}
+
+// TestSolveCBC runs only where Debian's coinor-cbc is installed: the optimum CBC proves lies
+// between the greedy and our bound, and its circles meet every hard rule.
+func TestSolveCBC(t *testing.T) {
+	if _, err := lookCBC(); err != nil {
+		t.Skip("cbc is not installed")
+	}
+	for _, n := range []int{50, 90} {
+		people, s := grouping.GenerateCohort(n, 3)
+		a, err := grouping.NewAggregate(people, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := solveCBC(context.Background(), a, 30, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := grouping.PlaceGreedy(people, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := a.UpperBound(context.Background(), 0, 50*time.Millisecond)
+		greedy := n - len(g.Unplaced)
+		if !o.optimal || !o.dealt || o.best < greedy || o.best > b.Placed {
+			t.Errorf("n=%d: got optimum %d (optimal %v, dealt %v), want it proven, dealt, between the greedy's %d and the bound %d",
+				n, o.best, o.optimal, o.dealt, greedy, b.Placed)
+		}
+		if problems := checkOptimum(people, s, o, n, 3); len(problems) > 0 {
+			t.Errorf("n=%d: %v", n, problems)
+		}
+	}
+}
