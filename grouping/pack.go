@@ -85,23 +85,25 @@ func (pk *packer) step() bool {
 	}
 }
 
-// rebuild clears the circles of a few times near t (within two hours on the same day, so
-// competing for the same people), opens one at t and regrows greedily.
+// rebuild closes a circle at each of a few times that hold people who could make t (so
+// compete with t for them), opens one at t and regrows greedily.
 func (pk *packer) rebuild(t int32) bool {
 	if t < 0 {
 		return false
 	}
+	pk.begin()
 	near := pk.candidateScratch[:0]
-	for u := max(0, int(t)-8); u < min(len(pk.slot), int(t)+9); u++ {
-		if pk.k[u] > 0 && pk.slot[u]/96 == pk.slot[t]/96 {
-			near = append(near, int32(u))
+	for _, p := range pk.can[t] {
+		if u := pk.at[p]; u >= 0 && u != t && pk.seenT[u] != pk.stamp {
+			pk.seenT[u] = pk.stamp
+			near = append(near, u)
 		}
 	}
 	pk.candidateScratch = near
 	pk.rng.Shuffle(len(near), func(a, b int) { near[a], near[b] = near[b], near[a] })
 	var out []int32
 	for _, u := range near[:min(len(near), 1+pk.rng.IntN(3))] {
-		pk.setK(u, 0)
+		pk.setK(u, pk.k[u]-1)
 		out = append(out, pk.evict(u)...)
 	}
 	mark := len(pk.log)
