@@ -11,9 +11,11 @@ import (
 // The packing search: a greedy filling of times, every unplaced person offered an ejection
 // chain, then a large-neighbourhood search that opens a circle at a time (pulling people in
 // from the unplaced and from times above their lower bound), closes one (its people re-placed
-// by chains) or moves one to another time, keeping any step that places at least as many.
-// Its length is counted in steps, not time, so the people placed depend on the seed alone
-// (the time budget only cuts very large cohorts short).
+// by chains), moves one to another time, or rebuilds around a time (a circle closed at each
+// time competing for its people, then circles regrown where most unplaced people can meet),
+// keeping any step that places at least as many. Its length is counted in steps and in the
+// work of chain searches, not in time, so the people placed depend on the seed alone (the
+// time budget only cuts very large cohorts short).
 
 // packPatience ends a run once its chain searches have scanned everyone's times this many
 // times over since the last gain (on realistic cohorts the last gain came within 6,000).
@@ -32,13 +34,13 @@ func packLimits(n, times int) (steps, idle, work int) {
 }
 
 // pack fills times so that as many people as it can find are placed; it stops at the steps
-// of packLimits, when everyone is placed, at deadline (zero: none) or when ctx ends.
+// of packLimits, after packPatience without a gain, when everyone is placed, at deadline
+// (zero: none) or when ctx ends.
 func (pk *packer) pack(ctx context.Context, deadline time.Time) {
 	steps, idleMax, work := packLimits(len(pk.who), len(pk.slot))
 	pk.workLimit = work
 	pk.greedy()
 	pk.augmentAll(nil)
-	pk.firstPlaced = pk.placed
 	pk.log = pk.log[:0]
 	best := pk.snapshot()
 	idle := 0
@@ -53,7 +55,6 @@ func (pk *packer) pack(ctx context.Context, deadline time.Time) {
 		pk.log = pk.log[:0]
 		if pk.placed > best.placed {
 			best = pk.snapshot()
-			pk.lastGain = step
 			pk.gainSpent = pk.spent
 			idle = 0
 		} else if idle++; idle >= idleMax {

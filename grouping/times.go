@@ -36,12 +36,11 @@ type packer struct {
 	circ int       // circles in all
 	cap  int       // most circles in all (Settings.Circles), 0 for no limit
 
-	placed                int
-	lastGain, firstPlaced int
-	spent, gainSpent      int // work of every chain search so far; at the last gain
-	options               int // Σ of len(opts)
-	log                   []undo
-	rng                   *rand.Rand
+	placed           int
+	spent, gainSpent int // work of every chain search so far; at the last gain
+	options          int // Σ of len(opts)
+	log              []undo
+	rng              *rand.Rand
 
 	// Scratch of the searches in eject.go, stamped so they need no clearing.
 	stamp            int32
@@ -230,15 +229,4 @@ func (pk *packer) rollback(mark int) {
 		}
 	}
 	pk.log = pk.log[:mark]
-}
-
-// feasible reports whether every time holds people within its bounds (organizations and
-// keep-apart pairs are kept by every move).
-func (pk *packer) feasible() bool {
-	for t := range pk.k {
-		if c := len(pk.mem[t]); c < pk.lo(int32(t)) || c > pk.hi(int32(t)) {
-			return false
-		}
-	}
-	return true
 }
