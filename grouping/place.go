@@ -64,6 +64,15 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	var left []int32
 	if how == modeSearch {
 		st.cs, left = placeFirst(ctx, md, placeable, start)
+		if len(placeable) > constructFrom && m > 0 {
+			// Large cohorts: circles built along the members' times of day give the search
+			// more room than circles dealt at one weekly time; take them when they place as
+			// many.
+			alt := &state{md: md, rng: st.rng, near: st.near}
+			if rest := alt.repair(alt.construct(placeable, m, false)); len(rest) <= len(left) {
+				st, left = alt, rest
+			}
+		}
 		m = len(st.cs)
 	} else {
 		left = st.construct(placeable, m, how == modeRandom)
@@ -95,6 +104,9 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	}
 	return f, nil
 }
+
+// constructFrom is the cohort size above which Form also tries the time-of-day construction.
+const constructFrom = 5000
 
 // search anneals s within the settings' budget: in blocks across the cores when there are
 // many circles, else as independent replicas (one per worker), keeping the best.
