@@ -63,14 +63,14 @@ func (pk *packer) augment(p int32) bool {
 		case pk.orgFull(q, t):
 			// Only someone of q's organization leaving makes room for q.
 			for _, j := range pk.mem[t] {
-				if pk.org[j] == pk.org[q] && pk.seenP[j] != pk.stamp {
+				if pk.org[j] == pk.org[q] && pk.seenP[j] != pk.stamp && !pk.clash(q, t, j) {
 					pk.push(j, t, int32(h))
 				}
 			}
 		case len(pk.mem[t]) < pk.hi(t):
 			// Room, but q's keep-apart partner is in t's only circle: the partner must go.
 			for _, j := range pk.av[q] {
-				if pk.at[j] == t && pk.seenP[j] != pk.stamp {
+				if pk.at[j] == t && pk.seenP[j] != pk.stamp && !pk.clash(q, t, j) {
 					pk.push(j, t, int32(h))
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -170,6 +171,60 @@ func TestForm_PlacesTheMost(t *testing.T) {
 		if got := n - len(f.Unplaced); got != want {
 			t.Errorf("seed %d (n %d, sizes %d–%d, organizations apart %v): placed %d, the most placeable is %d",
 				seed, n, s.Min, s.Max, s.SeparateOrganizations, got, want)
+		}
+	}
+}
+
+// TestPacker_FillingKeepsTheRules: whatever the packing search does, its filling of times keeps
+// every rule: sizes within the circles' bounds, each organization at most once per circle,
+// no keep-apart pair at a time of one circle, everyone at a time they can make.
+func TestPacker_FillingKeepsTheRules(t *testing.T) {
+	for seed := uint64(1); seed <= 100; seed++ {
+		r := rand.New(rand.NewPCG(seed, 5))
+		people := randomCohort(r, 20+r.IntN(100))
+		for i := range people {
+			if r.IntN(5) == 0 { // more keep-apart pairs than randomCohort gives
+				people[i].Avoid = append(people[i].Avoid, fmt.Sprint("id", r.IntN(len(people))))
+			}
+		}
+		s := baseSettings(t)
+		s.Min, s.Max = 2+r.IntN(3), 4+r.IntN(3)
+		md, err := newModel(people, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []int32
+		for i := range people {
+			all = append(all, int32(i))
+		}
+		pk := newPacker(md, all, seed)
+		pk.pack(context.Background(), time.Time{})
+		placed := 0
+		for tm := range pk.slot {
+			k, ms := int(pk.k[tm]), pk.mem[tm]
+			placed += len(ms)
+			if len(ms) > 0 && (len(ms) < s.Min*k || len(ms) > s.Max*k) {
+				t.Errorf("seed %d, time %d: %d people in %d circles of %d–%d", seed, tm, len(ms), k, s.Min, s.Max)
+			}
+			orgs := map[int32]int{}
+			for _, p := range ms {
+				if !slices.Contains(pk.opts[p], int32(tm)) {
+					t.Errorf("seed %d: person %d placed at a time they cannot make", seed, p)
+				}
+				if o := pk.org[p]; o >= 0 {
+					if orgs[o]++; orgs[o] > k {
+						t.Errorf("seed %d, time %d: %d of one organization in %d circles", seed, tm, orgs[o], k)
+					}
+				}
+				for _, q := range pk.av[p] {
+					if k == 1 && pk.at[q] == int32(tm) {
+						t.Errorf("seed %d, time %d: a keep-apart pair in its only circle", seed, tm)
+					}
+				}
+			}
+		}
+		if placed != pk.placed {
+			t.Errorf("seed %d: %d people at times, the count says %d", seed, placed, pk.placed)
 		}
 	}
 }
