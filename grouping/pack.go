@@ -14,8 +14,8 @@ import (
 // by chains), moves one to another time, or rebuilds around a time (a circle closed at each
 // time competing for its people, then circles regrown where most unplaced people can meet),
 // keeping any step that places at least as many. Its length is counted in steps and in the
-// work of chain searches, not in time, so the people placed depend on the seed alone (the
-// time budget only cuts very large cohorts short).
+// work of chain searches, not in time, so the people placed depend on the seed alone, unless
+// the share of the time budget runs out first (very large cohorts or very short budgets).
 
 // packPatience ends a run once its chain searches have scanned everyone's times this many
 // times over since the last gain (on realistic cohorts the last gain came within 6,000).
