@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -211,4 +212,41 @@ func (a *Aggregate) Circles(values map[string]float64, r *rand.Rand) ([][]int, i
 		out = append(out, cs...)
 	}
 	return out, placed, ok
+}
+
+// Values returns the integer program's variables for a formation's circles (indices into
+// people), for a solver to start from: each circle at a time all its members can make. It
+// returns false when some circle has no such time.
+func (a *Aggregate) Values(circles [][]int) (map[string]float64, bool) {
+	out := map[string]float64{}
+	for _, c := range circles {
+		t := slices.IndexFunc(a.At, func(at []int32) bool {
+			for _, p := range c {
+				if _, ok := slices.BinarySearch(at, int32(p)); !ok {
+					return false
+				}
+			}
+			return true
+		})
+		if t < 0 {
+			return nil, false
+		}
+		for _, p := range c {
+			out[xName(int32(p), t)] = 1
+		}
+		out[yName(t)]++
+	}
+	return out, true
+}
+
+// WriteValues writes variable values in the layout CBC reads a starting solution from, one
+// "index name value" line each, after a header line.
+func WriteValues(w io.Writer, values map[string]float64) error {
+	bw := bufio.NewWriter(w)
+	names := slices.Sorted(maps.Keys(values))
+	fmt.Fprintf(bw, "Feasible - objective value %d\n", len(names))
+	for i, name := range names {
+		fmt.Fprintf(bw, "%7d %s %g 0\n", i, name, values[name])
+	}
+	return bw.Flush()
 }

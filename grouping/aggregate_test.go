@@ -55,3 +55,37 @@ func TestAggregate_Deal(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregate_Values turns the greedy's circles into the integer program's variables and back.
+func TestAggregate_Values(t *testing.T) {
+	people, s := GenerateCohort(200, 4)
+	a, err := NewAggregate(people, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := PlaceGreedy(people, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var circles [][]int
+	for _, c := range g.Circles {
+		circles = append(circles, c.Members)
+	}
+	values, ok := a.Values(circles)
+	if !ok {
+		t.Fatal("got a greedy circle with no candidate time")
+	}
+	back, placed, dealt := a.Circles(values, rand.New(rand.NewPCG(1, 1)))
+	if want := len(people) - len(g.Unplaced); placed != want || !dealt {
+		t.Fatalf("got %d placed (dealt %v), want %d", placed, dealt, want)
+	}
+	f, err := Evaluate(people, s, back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Circles {
+		if len(c.Problems) > 0 || len(c.Slots) == 0 {
+			t.Errorf("got a dealt circle with problems %v and %d slots", c.Problems, len(c.Slots))
+		}
+	}
+}

@@ -150,41 +150,40 @@ func (lg *lagrange) time(at []int32, lambda []float64) (float64, []int32) {
 	}
 	best, bestY := 0.0, 0
 	for y := 1; y*a.Min <= len(order); y++ {
-		sum, n := 0.0, 0
-		for _, p := range order {
-			if n >= a.Max*y {
-				break
-			}
-			if lg.rank[p] > int32(y) {
-				continue
-			}
-			v := 1 - lambda[p]
-			if v <= 0 && n >= a.Min*y {
-				break
-			}
-			sum += v
-			n++
-		}
-		if n >= a.Min*y && sum > best {
+		if sum, ok := lg.choose(order, lambda, y, nil); ok && sum > best {
 			best, bestY = sum, y
 		}
 	}
 	if bestY == 0 {
 		return 0, nil
 	}
-	take, y := lg.take[:0], bestY
+	lg.take = lg.take[:0]
+	lg.choose(order, lambda, bestY, &lg.take)
+	return best, lg.take
+}
+
+// choose takes the best people of order (sorted by value, ranks set) for y circles, appending
+// them to take when it is not nil; it returns their value, and false when fewer than Min·y
+// may meet there.
+func (lg *lagrange) choose(order []int32, lambda []float64, y int, take *[]int32) (float64, bool) {
+	a := lg.a
+	sum, n := 0.0, 0
 	for _, p := range order {
-		if len(take) >= a.Max*y || lg.rank[p] > int32(y) {
-			if len(take) >= a.Max*y {
-				break
-			}
-			continue
-		}
-		if 1-lambda[p] <= 0 && len(take) >= a.Min*y {
+		if n >= a.Max*y {
 			break
 		}
-		take = append(take, p)
+		if lg.rank[p] > int32(y) {
+			continue
+		}
+		v := 1 - lambda[p]
+		if v <= 0 && n >= a.Min*y {
+			break
+		}
+		sum += v
+		n++
+		if take != nil {
+			*take = append(*take, p)
+		}
 	}
-	lg.take = take
-	return best, take
+	return sum, n >= a.Min*y
 }

@@ -126,6 +126,16 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 	fmt.Fprintf(progress, "n=%d seed %d: the engine (%s)…\n", n, seed, budgetWords(s.Time, s.Iterations))
 	start := time.Now()
 	f, err := grouping.Form(ctx, people, s)
+	var refused *grouping.SettingsError
+	if errors.As(err, &refused) {
+		// The engine refuses cohorts whose size the circle sizes cannot split, though some
+		// of the people could be placed: it places nobody.
+		fmt.Fprintf(progress, "n=%d seed %d: the engine refused: %v\n", n, seed, err)
+		f, err = &grouping.Formation{}, nil
+		for i := range people {
+			f.Unplaced = append(f.Unplaced, grouping.Unplaced{Person: i, Reason: refused.Message})
+		}
+	}
 	if err != nil {
 		return row, nil, fmt.Errorf("n=%d seed %d: form circles: %w", n, seed, err)
 	}
@@ -151,8 +161,14 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 	row.bound = a.UpperBound(ctx, max(row.engine, row.greedy), time.Duration(c.boundSeconds*float64(time.Second)))
 	if c.cbcSeconds > 0 {
 		fmt.Fprintf(progress, "n=%d seed %d: CBC (up to %g s)…\n", n, seed, c.cbcSeconds)
-		if row.opt, err = solveCBC(ctx, a, c.cbcSeconds, seed); err != nil {
-			return row, nil, fmt.Errorf("n=%d seed %d: %w", n, seed, err)
+		start := circlesOf(f)
+		if row.greedy > row.engine {
+			start = circlesOf(g)
+		}
+		if row.opt, err = solveCBC(ctx, a, c.cbcSeconds, seed, start); err != nil {
+			// One cohort CBC fails on is no reason to lose the others' figures.
+			fmt.Fprintf(progress, "n=%d seed %d: %v\n", n, seed, err)
+			row.opt = nil
 		}
 		if row.opt != nil {
 			problems = append(problems, checkOptimum(people, s, row.opt, n, seed)...)
@@ -187,6 +203,15 @@ func engineBudget(n int, seconds float64) time.Duration {
 		return 10 * time.Second
 	}
 	return 30 * time.Second
+}
+
+// circlesOf returns a formation's circles as lists of people.
+func circlesOf(f *grouping.Formation) [][]int {
+	out := make([][]int, len(f.Circles))
+	for i, c := range f.Circles {
+		out[i] = c.Members
+	}
+	return out
 }
 
 // levelSpread is the mean over circles of the highest level less the lowest; NaN without circles.

@@ -20,6 +20,8 @@ func writePlaceTable(w io.Writer, rows []placeRow) {
 		if r.opt != nil {
 			cbcTime = fmt.Sprintf("%.1f s", r.opt.elapsed.Seconds())
 			switch {
+			case !r.opt.found:
+				opt = fmt.Sprintf("none ≤%d", r.ceiling())
 			case !r.opt.dealt:
 				opt = fmt.Sprintf("%d (not dealt)", r.opt.best)
 			case r.opt.best == r.ceiling():
@@ -117,8 +119,7 @@ func writePlaceTargets(w io.Writer, rows []placeRow) {
 			}
 		}
 		if k == 0 {
-			parts = append(parts, fmt.Sprintf("no circle at n=%d", n))
-			spread.failed++
+			parts = append(parts, fmt.Sprintf("no circle at n=%d", n)) // nothing to judge
 			continue
 		}
 		mean := sum / float64(k)
@@ -129,5 +130,9 @@ func writePlaceTargets(w io.Writer, rows []placeRow) {
 			spread.failed++
 		}
 	}
-	fmt.Fprintf(w, "  mean level spread inside circles ≤ 1.0 (%s): %s\n", strings.Join(parts, ", "), strings.Replace(spread.String(), "cohorts", "sizes", 1))
+	judged := strings.Replace(spread.String(), "cohorts", "sizes", 1)
+	if spread.met+spread.failed == 0 {
+		judged = "no circle formed"
+	}
+	fmt.Fprintf(w, "  mean level spread inside circles ≤ 1.0 (%s): %s\n", strings.Join(parts, ", "), judged)
 }
