@@ -61,7 +61,13 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	slices.SortStableFunc(placeable, func(a, b int32) int { return cmp.Compare(keys[a], keys[b]) })
 
 	st := &state{md: md, rng: rand.New(rand.NewPCG(s.Seed, 0xc0ffee)), near: make([]nearSet, md.n)}
-	left := st.construct(placeable, m, how == modeRandom)
+	var left []int32
+	if how == modeSearch {
+		st.cs, left = st.placeAll(ctx, placeable, m, start)
+		m = len(st.cs)
+	} else {
+		left = st.construct(placeable, m, how == modeRandom)
+	}
 	left = st.repair(left)
 	if how == modeSearch && m >= 2 {
 		st = st.search(ctx, start)
@@ -89,6 +95,32 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 		s.Progress(FormProgress{Elapsed: time.Since(start), Fraction: 1, Best: f.Score})
 	}
 	return f, nil
+}
+
+// constructFrom is the cohort size above which Form also tries the time-of-day construction.
+const constructFrom = 5000
+
+// placeAll returns circles placing as many of people as the packing can (see pack.go) and
+// those left out. Large cohorts first try circles built along the members' times of day
+// (construct): the search scores higher from them than from circles dealt at one weekly time,
+// so they are kept when they place as many, and when they place everyone the packing is not
+// needed at all.
+func (s *state) placeAll(ctx context.Context, people []int32, m int, start time.Time) ([]*circle, []int32) {
+	var alt []*circle
+	var rest []int32
+	if len(people) > constructFrom && m > 0 {
+		s.cs = nil
+		rest = s.repair(s.construct(people, m, false))
+		if len(rest) == 0 {
+			return s.cs, rest
+		}
+		alt = s.cs
+	}
+	cs, left := placeFirst(ctx, s.md, people, start)
+	if alt != nil && len(rest) <= len(left) {
+		return alt, rest
+	}
+	return cs, left
 }
 
 // search anneals s within the settings' budget: in blocks across the cores when there are
