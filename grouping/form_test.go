@@ -192,7 +192,6 @@ func TestForm_Infeasible(t *testing.T) {
 		edit func(*Settings)
 		want string
 	}{
-		{"SixToSix", func(s *Settings) { s.Min, s.Max = 6, 6 }, "13 people cannot be split into circles of exactly 6"},
 		{"MinAboveMax", func(s *Settings) { s.Min, s.Max = 8, 6 }, "larger than the largest"},
 		{"NoMinutes", func(s *Settings) { s.Minutes = 0 }, "session length"},
 		{"TooFew", func(s *Settings) { s.Min, s.Max = 14, 20 }, "too few for one circle"},
@@ -207,6 +206,30 @@ func TestForm_Infeasible(t *testing.T) {
 				t.Errorf("got %v, want a SettingsError containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Sizes that cannot hold everyone place as many as they can hold.
+func TestForm_SizesHoldNotEveryone(t *testing.T) {
+	s := baseSettings(t)
+	s.Min, s.Max = 4, 4
+	s.Iterations = 2000
+	people := make([]Person, 27)
+	for i := range people {
+		people[i] = Person{ID: fmt.Sprint(i), Name: fmt.Sprint("P", i), Level: 1 + i%5, Organization: fmt.Sprint("Org", i), Week: allWeek()}
+	}
+	f, err := Form(context.Background(), people, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFormation(t, people, s, f)
+	if len(f.Unplaced) != 3 || len(f.Circles) != 6 {
+		t.Fatalf("got %d circles and %d unplaced, want 6 circles of 4 and 3 unplaced", len(f.Circles), len(f.Unplaced))
+	}
+	for _, u := range f.Unplaced {
+		if !slices.ContainsFunc(u.Fixes, func(r Rule) bool { return r&RuleSize != 0 }) {
+			t.Errorf("%s is unplaced for %q (fixes %v), want the circle size named", people[u.Person].Name, u.Reason, u.Fixes)
+		}
 	}
 }
 

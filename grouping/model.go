@@ -98,11 +98,8 @@ func splitCheck(n int, s *Settings) string {
 	if n < s.Min {
 		return fmt.Sprintf("%d people are too few for one circle of %s.", n, sizeText(s.Min, s.Max))
 	}
-	lo, hi := (n+s.Max-1)/s.Max, n/s.Min
-	if lo > hi {
-		return fmt.Sprintf("%d people cannot be split into circles of %s: %d circles hold at most %d and %d circles need at least %d. Widen the sizes or change the number of people.",
-			n, sizeText(s.Min, s.Max), hi, hi*s.Max, lo, lo*s.Min)
-	}
+	// When the sizes cannot hold everyone (13 people in circles of exactly
+	// 6), as many as they can hold are placed and the rest are told why.
 	return ""
 }
 

@@ -279,7 +279,7 @@ func TestForm_Usage(t *testing.T) {
 		{"MaxBelowMin", append(base[:len(base):len(base)], "--max", "2"), 2, "--max 2 is below --min 3"},
 		{"UnknownAttribute", append(base[:len(base):len(base)], "--never-alone", "pronouns"), 2, `has no column "pronouns"`},
 		{"BadWeights", append(base[:len(base):len(base)], "--weights", "level=high"), 2, "--weights"},
-		{"Infeasible", []string{"form", "--in", cohortCSV(t, 12), "--min", "6", "--max", "6", "--from", "2027-01-11", "--to", "2027-03-01", "--duration", "60m", "--iterations", "10"}, 1, "roundtable: 13 people cannot be split into circles of exactly 6"},
+		{"TooFew", []string{"form", "--in", cohortCSV(t, 12), "--min", "14", "--max", "16", "--from", "2027-01-11", "--to", "2027-03-01", "--duration", "60m", "--iterations", "10"}, 1, "roundtable: 13 people are too few for one circle of 14 to 16"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
