@@ -87,6 +87,7 @@ func (db *DB) anonymiseDue(ctx context.Context, tx *Tx) (rendered, error) {
 		return rendered{}, fmt.Errorf("list programs: %w", err)
 	}
 	total := 0
+	ctx = roundtable.NewSystemContext(ctx) // the log names the system as the actor
 	for _, p := range progs {
 		start, err := time.Parse(roundtable.DateLayout, p.start)
 		if err != nil || tx.now.Before(start.AddDate(0, 0, p.days)) {
