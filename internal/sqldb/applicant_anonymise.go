@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/roundtable/roundtable"
@@ -24,6 +25,14 @@ func NewApplicantAnonymiseService(db *DB) *ApplicantAnonymiseService {
 // every program past its period; RefID is the day (UTC). Like the audit
 // log's pruning it is keyed by day, so one instance does it once a day.
 const kindAnonymise = "applicants.anonymise"
+
+// anonymisedDomain ends the address an anonymised applicant is given: it
+// cannot receive mail, and it keeps addresses unique within a program.
+const anonymisedDomain = "@applicant.invalid"
+
+// anonymised reports whether an applicant was anonymised: there is nobody
+// left to place or invite.
+func anonymised(ap *roundtable.Applicant) bool { return strings.HasSuffix(ap.Email, anonymisedDomain) }
 
 // unplaced selects a program's applicants ($1) not yet anonymised and in no
 // circle, by their application or by a membership made from it.
@@ -59,9 +68,9 @@ func (s *ApplicantAnonymiseService) AnonymiseApplicants(ctx context.Context, pro
 // audit log when there were any; how says who asked.
 func anonymise(ctx context.Context, tx *Tx, programID, how string) (int, error) {
 	res, err := tx.ExecContext(ctx, `
-		UPDATE applicants SET name = $2, email = 'former-' || id || '@applicant.invalid', title = '', organization = '',
+		UPDATE applicants SET name = $2, email = 'former-' || id || $4, title = '', organization = '',
 			availability = '', goals = '', topics = '', avoid = '', answers = '', decline_note = '', anonymised_at = $3
-		WHERE `+unplaced, programID, roundtable.FormerApplicantName, ms(tx.now))
+		WHERE `+unplaced, programID, roundtable.FormerApplicantName, ms(tx.now), anonymisedDomain)
 	if err != nil {
 		return 0, fmt.Errorf("anonymise applicants: %w", err)
 	}
