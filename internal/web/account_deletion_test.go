@@ -53,4 +53,3 @@ func TestAccount_Delete(t *testing.T) {
 		t.Fatal("the refused administrator was signed out")
 	}
 }
-
