@@ -78,6 +78,9 @@ type Program struct {
 	// Questions are the program's own application questions, in the order
 	// the form asks them.
 	Questions []Question
+	// AnonymiseAfterDays is how many days after the start declined and
+	// unplaced applicants are anonymised; 0 means DefaultAnonymiseAfterDays.
+	AnonymiseAfterDays int
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -92,7 +95,7 @@ const (
 // Validate checks a program's fields and returns an EINVALID *Error whose
 // Fields are keyed by form field name (name, purpose, start_date, end_date,
 // cadence, session_minutes, size_min, size_target, size_max, time_zone,
-// ground_rules, default_format, and q1_label, q1_choices … for the questions, numbered from 1,
+// ground_rules, default_format, anonymise_after_days, and q1_label, q1_choices … for the questions, numbered from 1,
 // or questions). It gives every question a key.
 func (p *Program) Validate() error {
 	var v Problems
@@ -149,6 +152,11 @@ func (p *Program) Validate() error {
 	}
 	if _, ok := FormatByKey(p.DefaultFormat); p.DefaultFormat != "" && !ok {
 		v.Add("default_format", "Choose one of the formats, or none.")
+	}
+	if p.AnonymiseAfterDays == 0 {
+		p.AnonymiseAfterDays = DefaultAnonymiseAfterDays
+	} else if p.AnonymiseAfterDays < 1 || p.AnonymiseAfterDays > MaxAnonymiseAfterDays {
+		v.Add("anonymise_after_days", "Enter a number of days between 1 and 3650.")
 	}
 	validateQuestions(p.Questions, &v)
 	return v.Err()
@@ -261,3 +269,10 @@ type ProgramService interface {
 	// IsOrganizer reports whether the caller organizes the program (administrators do).
 	IsOrganizer(ctx context.Context, programID string) (bool, error)
 }
+
+// How long after a program starts its declined and unplaced applicants are
+// anonymised, in days.
+const (
+	DefaultAnonymiseAfterDays = 90
+	MaxAnonymiseAfterDays     = 3650
+)

@@ -17,7 +17,7 @@ var templateFS embed.FS
 
 // messageNames are the messages Roundtable composes; each has a .txt and an
 // .html template. Parsing them all at start makes a missing one fail at boot.
-var messageNames = []string{"sign_in", "application_received", "application_declined", "invitation"}
+var messageNames = []string{"sign_in", "application_received", "application_declined", "invitation", "seat_opened"}
 
 var (
 	textTemplates = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
@@ -156,4 +156,16 @@ func humanDuration(d time.Duration) string {
 	default:
 		return plural(int(d/time.Minute), "minute")
 	}
+}
+
+// SeatOpened tells a facilitator that a member deleted her account and so
+// left the circle, without naming her.
+func SeatOpened(to, name, circleName, programName string) Message {
+	circleName, programName = firstLine(circleName), firstLine(programName)
+	return compose("seat_opened", to, messageData{
+		Subject:     "A seat opened in " + circleName,
+		Name:        firstLine(name),
+		ProgramName: programName,
+		CircleName:  circleName,
+	})
 }

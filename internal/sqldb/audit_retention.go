@@ -25,7 +25,8 @@ func (db *DB) auditRetention() time.Duration {
 	return roundtable.DefaultAuditRetention
 }
 
-// ScheduleHousekeeping enqueues today's deletion of old audit entries,
+// ScheduleHousekeeping enqueues today's deletion of old audit entries and
+// anonymisation of applicants past their program's period,
 // unless it is enqueued already (by this instance or another). Run calls it
 // on each pass; it asks the database only when the day has changed.
 func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
@@ -34,7 +35,10 @@ func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
 		return nil
 	}
 	err := o.db.update(ctx, func(tx *Tx) error {
-		return enqueueJob(ctx, tx, job{Kind: kindAuditPrune, RefID: day})
+		if err := enqueueJob(ctx, tx, job{Kind: kindAuditPrune, RefID: day}); err != nil {
+			return err
+		}
+		return enqueueJob(ctx, tx, job{Kind: kindAnonymise, RefID: day})
 	})
 	if err != nil {
 		return fmt.Errorf("schedule housekeeping: %w", err)

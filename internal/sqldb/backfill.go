@@ -96,6 +96,7 @@ func loadSeats(ctx context.Context, tx *Tx, a actor, programID string) (*seats, 
 	}
 	for _, ap := range all {
 		switch {
+		case anonymised(ap): // nobody left to invite
 		case ap.Status == roundtable.StatusAccepted && ap.CircleID == "" && !member[ap.ID]:
 			in.late = append(in.late, ap)
 		case ap.Status == roundtable.StatusWaitlisted && !member[ap.ID]:

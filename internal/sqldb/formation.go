@@ -105,7 +105,7 @@ func organizedDraft(ctx context.Context, tx *Tx, a actor, id string) (*roundtabl
 // waitingApplicants returns a program's accepted applicants not in a circle, oldest first.
 func waitingApplicants(ctx context.Context, tx *Tx, programID string) ([]*roundtable.Applicant, error) {
 	return queryApplicants(ctx, tx, `SELECT `+applicantColumns+` FROM applicants a
-		WHERE a.program_id = $1 AND a.status = 'accepted' AND a.circle_id IS NULL
+		WHERE a.program_id = $1 AND a.status = 'accepted' AND a.circle_id IS NULL AND a.anonymised_at IS NULL
 		ORDER BY a.created_at, a.id`, programID)
 }
 

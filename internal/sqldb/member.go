@@ -71,6 +71,8 @@ func placeApplicant(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundt
 		return roundtable.Errorf(roundtable.ECONFLICT, "%s is in a circle already.", ap.Name)
 	case ap.Status != roundtable.StatusAccepted:
 		return roundtable.Errorf(roundtable.EINVALID, "Accept %s before placing them in a circle.", ap.Name)
+	case anonymised(ap):
+		return roundtable.Errorf(roundtable.EINVALID, "This applicant was anonymised: there is nobody left to invite.")
 	}
 	u, err := findOrCreateUser(ctx, tx, ap.Email, ap.Name, ap.TimeZone)
 	if err != nil {

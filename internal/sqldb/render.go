@@ -41,8 +41,12 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderPoll(ctx, tx, j)
 	case kindDeclined:
 		r, err = db.renderDeclined(ctx, tx, j)
+	case kindSeatOpened:
+		r, err = db.renderSeatOpened(ctx, tx, j)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
+	case kindAnonymise:
+		return db.anonymiseDue(ctx, tx)
 	default:
 		return drop("no message of this kind exists"), nil
 	}

@@ -51,7 +51,7 @@ func findUserByEmail(ctx context.Context, tx *Tx, email string) (*roundtable.Use
 	var hash string
 	var u roundtable.User
 	var created int64
-	err := tx.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.email = $1`, email).
+	err := tx.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL`, email).
 		Scan(&u.ID, &u.Email, &u.Name, &u.TimeZone, &u.IsAdmin, &u.CanOrganize, &u.HasPassword, &created, &hash)
 	if err != nil {
 		return nil, "", err
@@ -224,7 +224,7 @@ func (s *UserService) ListUsers(ctx context.Context) ([]*roundtable.User, error)
 	}
 	var users []*roundtable.User
 	err := s.db.view(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.name, u.email`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.deleted_at IS NULL ORDER BY u.name, u.email`)
 		if err != nil {
 			return err
 		}

@@ -81,7 +81,9 @@ func testServices(t testing.TB, db *sqldb.DB) Services {
 	return Services{
 		Users: sqldb.NewUserService(db), Auth: sqldb.NewAuthService(db), Programs: sqldb.NewProgramService(db),
 		Applicants: sqldb.NewApplicantService(db), Circles: sqldb.NewCircleService(db), Meetings: sqldb.NewMeetingService(db),
-		Formations: formations, Backfill: sqldb.NewBackfillService(db), TimeAsks: formations, Audit: sqldb.NewAuditService(db), Health: db.Ping,
+		Formations: formations, Backfill: sqldb.NewBackfillService(db), TimeAsks: formations, Audit: sqldb.NewAuditService(db),
+		Export: sqldb.NewExportService(db), Deletion: sqldb.NewAccountDeletionService(db),
+		Anonymise: sqldb.NewApplicantAnonymiseService(db), Health: db.Ping,
 		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
 		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
 		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,7 +16,7 @@ import (
 // questions' rows after the ground rules.
 var programFields = func() []string {
 	out := []string{"name", "purpose", "start_date", "end_date", "cadence", "session_minutes", "default_format",
-		"size_min", "size_target", "size_max", "time_zone", "ground_rules"}
+		"size_min", "size_target", "size_max", "time_zone", "ground_rules", "anonymise_after_days"}
 	for i := 1; i <= roundtable.MaxQuestions; i++ {
 		for _, part := range questionParts {
 			out = append(out, roundtable.QuestionField(i, part))
@@ -59,6 +60,7 @@ func programValues(p *roundtable.Program) url.Values {
 		"session_minutes": {strconv.Itoa(p.SessionMinutes)}, "size_min": {strconv.Itoa(p.SizeMin)},
 		"size_target": {strconv.Itoa(p.SizeTarget)}, "size_max": {strconv.Itoa(p.SizeMax)},
 		"time_zone": {p.TimeZone}, "ground_rules": {p.GroundRules}, "default_format": {p.DefaultFormat},
+		"anonymise_after_days": {strconv.Itoa(cmp.Or(p.AnonymiseAfterDays, roundtable.DefaultAnonymiseAfterDays))},
 	}
 	if !p.StartDate.IsZero() {
 		v.Set("start_date", p.StartDate.Format(roundtable.DateLayout))
@@ -89,8 +91,24 @@ func programFromForm(f *form, p *roundtable.Program) {
 	p.SizeMax = f.intField("size_max", "Enter a number, like 8.")
 	p.TimeZone = f.text("time_zone")
 	p.GroundRules = f.text("ground_rules")
+	p.AnonymiseAfterDays = anonymiseDays(f)
 	p.ApplicationsOpen = f.checked("applications_open")
 	p.Questions = questionsFromForm(f)
+}
+
+// anonymiseDays reads the days after the start when declined and unplaced
+// applicants are anonymised: left out (a form from an older page), the
+// default; not a number, a field error; zero or less, a value Validate
+// refuses with its own message.
+func anonymiseDays(f *form) int {
+	if _, sent := f.Values["anonymise_after_days"]; !sent {
+		return 0
+	}
+	n := f.intField("anonymise_after_days", "Enter a number of days, like 90.")
+	if _, bad := f.Errors["anonymise_after_days"]; n < 1 && !bad {
+		return -1
+	}
+	return n
 }
 
 // unreadableSizes drops the usual-size message that follows from a smallest

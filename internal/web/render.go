@@ -27,8 +27,8 @@ var staticFS embed.FS
 // pageNames lists every page template (templates/NAME.html). Each defines
 // "content"; layout.html and partials.html are shared by all.
 var pageNames = []string{
-	"message", "home", "home_anon", "setup", "signin", "signin_link", "account", "users", "audit",
-	"programs", "program_form", "program_show", "applicants", "applicant_show", "applicant_import", "applicant_review",
+	"message", "home", "home_anon", "setup", "signin", "signin_link", "account", "account_delete", "users", "audit",
+	"programs", "program_form", "program_show", "applicants", "applicant_show", "applicant_import", "applicant_review", "applicant_anonymise",
 	"apply", "apply_thanks", "circles", "circle_roster", "invite", "welcome", "circle_home", "goals",
 	"meeting_form", "meeting_show", "formation", "formation_draft", "backfill",
 	"meeting_cancel", "meeting_notes", "series_form", "series_preview", "poll_form", "poll_show", "room",

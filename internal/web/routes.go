@@ -26,6 +26,10 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/account/sessions/{sessionID}/end", name: "account.session.end", h: s.handleSessionEnd},
 		{method: "POST", pattern: "/account/messages", name: "account.messages", h: s.handleAccountMessages},
 		{method: "POST", pattern: "/account/calendar", name: "account.calendar", h: s.handleCalendarReset},
+		// A person's own data: downloaded, or deleted with her account after she confirms.
+		{method: "POST", pattern: "/account/export", name: "account.export", h: s.handleExport},
+		{method: "GET", pattern: "/account/delete", name: "account.delete.confirm", h: s.handleAccountDeleteShow},
+		{method: "POST", pattern: "/account/delete", name: "account.delete", h: s.handleAccountDelete},
 		// A calendar program's subscription: no sign-in, the secret is the key ({feed} is SECRET.ics).
 		{method: "GET", pattern: "/calendar/{feed}", name: "calendar.feed", h: s.handleCalendarFeed},
 		{method: "GET", pattern: "/admin/users", name: "users", h: s.handleUserIndex},
@@ -45,6 +49,9 @@ func (s *Server) routeList() []route {
 		// Deciding on many applicants: the list posts the choice to a page that asks to confirm it.
 		{method: "POST", pattern: "/programs/{programID}/applicants/review", name: "applicants.review", h: s.handleApplicantReview},
 		{method: "POST", pattern: "/programs/{programID}/applicants/decide", name: "applicants.decide", h: s.handleApplicantDecide},
+		// Anonymising the declined and unplaced now: the page counts them and asks once.
+		{method: "GET", pattern: "/programs/{programID}/applicants/anonymise", name: "applicants.anonymise.confirm", h: s.handleAnonymiseShow},
+		{method: "POST", pattern: "/programs/{programID}/applicants/anonymise", name: "applicants.anonymise", h: s.handleAnonymise},
 		{method: "GET", pattern: "/programs/{programID}/applicants/{applicantID}", name: "applicant", h: s.handleApplicantShow},
 		{method: "POST", pattern: "/programs/{programID}/applicants/{applicantID}/status", name: "applicant.status", h: s.handleApplicantStatus},
 

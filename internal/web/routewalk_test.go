@@ -163,9 +163,13 @@ func TestRouteWalk(t *testing.T) {
 		"account.password":    {form: url.Values{"password": {testPassword}}},
 		"account.messages":    {form: url.Values{"kinds": {"reminder_week"}}},
 		"account.calendar":    {},
-		"users.create":        {form: url.Values{"name": {"New Person"}, "email": {"new.person@example.org"}, "time_zone": {"UTC"}, "can_organize": {"on"}}},
-		"programs.create":     {form: programForm()},
-		"program.update":      {form: programForm()},
+		"account.export":      {},
+		// A wrong password: a walker's own account stays, and the walk goes on.
+		"account.delete":       {form: url.Values{"password": {"not the password at all"}}},
+		"applicants.anonymise": {},
+		"users.create":         {form: url.Values{"name": {"New Person"}, "email": {"new.person@example.org"}, "time_zone": {"UTC"}, "can_organize": {"on"}}},
+		"programs.create":      {form: programForm()},
+		"program.update":       {form: programForm()},
 		"applicants.import.create": {csv: roundtable.ApplicantsCSVHeader + "\n" +
 			"Ivy Import,ivy@example.org,Lead,Imports Inc,Private,,,2,UTC,Mon 09:00-12:00,Grow,,\n"},
 		"applicant.status": {form: url.Values{"status": {"accepted"}}},

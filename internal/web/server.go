@@ -35,6 +35,9 @@ type Services struct {
 	Backfill   roundtable.BackfillService
 	TimeAsks   roundtable.TimeAskService
 	Audit      roundtable.AuditService
+	Export     roundtable.ExportService
+	Deletion   roundtable.AccountDeletionService
+	Anonymise  roundtable.ApplicantAnonymiseService
 
 	Calendar      roundtable.CalendarService
 	Notifications roundtable.NotificationService
