@@ -14,17 +14,24 @@ import (
 // people who no longer present are kept but not returned.
 func loadChallenges(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Challenge, error) {
 	out, err := queryAll(ctx, tx, `
-		SELECT r.user_id, u.name, COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0)
+		SELECT r.user_id, u.name, COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0),
+			k.id, COALESCE(k.data_key, '')
 		FROM meeting_roles r
 		JOIN users u ON u.id = r.user_id
+		JOIN meetings mt ON mt.id = r.meeting_id
+		JOIN circles k ON k.id = mt.circle_id
 		LEFT JOIN challenges c ON c.meeting_id = r.meeting_id AND c.presenter_id = r.user_id
 		WHERE r.meeting_id = $1 AND r.role = 'presenter'
 		ORDER BY r.position, r.user_id`, func(rows *sql.Rows) (roundtable.Challenge, error) {
 		c := roundtable.Challenge{MeetingID: meetingID}
 		var updated int64
-		err := rows.Scan(&c.PresenterID, &c.Name, &c.Context, &c.Question, &c.Tried, &updated)
+		var circleID, wrapped string
+		err := rows.Scan(&c.PresenterID, &c.Name, &c.Context, &c.Question, &c.Tried, &updated, &circleID, &wrapped)
 		if updated > 0 {
 			c.UpdatedAt = fromMS(updated)
+		}
+		if err == nil {
+			openChallenge(tx, circleID, wrapped, &c)
 		}
 		return c, err
 	}, meetingID)
@@ -34,15 +41,43 @@ func loadChallenges(ctx context.Context, tx *Tx, meetingID string) ([]roundtable
 	return out, nil
 }
 
+// openChallenge opens a card's sealed texts in place.
+func openChallenge(tx *Tx, circleID, wrapped string, c *roundtable.Challenge) {
+	row := rowID(c.MeetingID, c.PresenterID)
+	c.Context = tx.open(circleID, wrapped, "challenges", "context", row, c.Context)
+	c.Question = tx.open(circleID, wrapped, "challenges", "question", row, c.Question)
+	c.Tried = tx.open(circleID, wrapped, "challenges", "tried", row, c.Tried)
+}
+
+// sealChallenge returns a card's texts sealed for its row.
+func sealChallenge(ctx context.Context, tx *Tx, meetingID, presenterID string, texts ...string) ([]any, error) {
+	k, _, err := tx.meetingKey(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	cols := []string{"context", "question", "tried"}
+	out := make([]any, len(texts))
+	for i, t := range texts {
+		if out[i], err = sealWith(k, "challenges", cols[i], rowID(meetingID, presenterID), t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // saveChallenge writes a presenter's card.
 func saveChallenge(ctx context.Context, tx *Tx, c *roundtable.Challenge) error {
 	c.UpdatedAt = tx.now
-	_, err := tx.ExecContext(ctx, `
+	sealed, err := sealChallenge(ctx, tx, c.MeetingID, c.PresenterID, c.Context, c.Question, c.Tried)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO challenges (meeting_id, presenter_id, context, question, tried, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (meeting_id, presenter_id) DO UPDATE SET
 			context = excluded.context, question = excluded.question, tried = excluded.tried, updated_at = excluded.updated_at`,
-		c.MeetingID, c.PresenterID, c.Context, c.Question, c.Tried, ms(c.UpdatedAt))
+		c.MeetingID, c.PresenterID, sealed[0], sealed[1], sealed[2], ms(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("save challenge: %w", err)
 	}
@@ -52,11 +87,15 @@ func saveChallenge(ctx context.Context, tx *Tx, c *roundtable.Challenge) error {
 // setLeadChallenge writes the context of a presenter's card and leaves the
 // rest of it: the meeting form's single challenge field is that context.
 func setLeadChallenge(ctx context.Context, tx *Tx, meetingID, presenterID, text string) error {
-	_, err := tx.ExecContext(ctx, `
+	sealed, err := sealChallenge(ctx, tx, meetingID, presenterID, text)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO challenges (meeting_id, presenter_id, context, question, tried, updated_at)
 		VALUES ($1, $2, $3, '', '', $4)
 		ON CONFLICT (meeting_id, presenter_id) DO UPDATE SET context = excluded.context, updated_at = excluded.updated_at`,
-		meetingID, presenterID, text, ms(tx.now))
+		meetingID, presenterID, sealed[0], ms(tx.now))
 	if err != nil {
 		return fmt.Errorf("save challenge: %w", err)
 	}

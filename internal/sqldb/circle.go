@@ -73,12 +73,7 @@ func (s *CircleService) CreateCircle(ctx context.Context, c *roundtable.Circle) 
 			return err
 		}
 		c.ID, c.CreatedAt = newID(), tx.now
-		_, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, slot, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.ID, c.ProgramID, c.Name, c.TimeZone, c.Slot, ms(c.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("insert circle: %w", err)
-		}
-		return nil
+		return insertCircle(ctx, tx, c)
 	})
 }
 

@@ -30,7 +30,8 @@ const meetingColumns = meetingOwnColumns + `, COALESCE((` + leadPresenter + `), 
 const (
 	meetingOwnColumns = `x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.created_at,
 	x.sequence, x.in_series, x.cancelled_at, x.time_note, x.readings`
-	meetingLastColumns = `x.notes, x.notes_sent_at, x.updated_at`
+	meetingLastColumns = `x.notes, x.notes_sent_at, x.updated_at,
+	COALESCE((SELECT ck.data_key FROM circles ck WHERE ck.id = x.circle_id), '')`
 )
 
 // circleMeetingsQuery reads a circle's meetings ($1) by start with the
@@ -51,19 +52,23 @@ const circleMeetingsQuery = `
 const leadPresenter = `SELECT lp.user_id FROM meeting_roles lp WHERE lp.meeting_id = x.id AND lp.role = 'presenter'
 	ORDER BY lp.position, lp.user_id LIMIT 1`
 
-func scanMeeting(row interface{ Scan(...any) error }, extra ...any) (*roundtable.Meeting, error) {
+// scanMeeting reads a meeting's columns (meetingColumns), its circle's
+// wrapped key last, and opens the sealed ones with it.
+func scanMeeting(tx *Tx, row interface{ Scan(...any) error }, extra ...any) (*roundtable.Meeting, error) {
 	var m roundtable.Meeting
+	var wrapped string
 	var starts, created, updated int64
 	var inSeries int
 	var cancelled, notesSent *int64
 	dest := []any{&m.ID, &m.CircleID, &starts, &m.Minutes, &m.VideoURL, &m.Place, &m.Agenda, &created,
 		&m.Sequence, &inSeries, &cancelled, &m.TimeNote, &m.Readings, &m.PresenterID, &m.Challenge,
-		&m.Notes, &notesSent, &updated}
+		&m.Notes, &notesSent, &updated, &wrapped}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	m.StartsAt, m.CreatedAt, m.UpdatedAt = fromMS(starts), fromMS(created), fromMS(updated)
 	m.InSeries, m.Cancelled, m.NotesSentAt = inSeries == 1, cancelled != nil, nullMS(notesSent)
+	m.Challenge = tx.open(m.CircleID, wrapped, "challenges", "context", rowID(m.ID, m.PresenterID), m.Challenge)
 	return &m, nil
 }
 
@@ -73,7 +78,7 @@ func findMeeting(ctx context.Context, tx *Tx, id string) (*roundtable.Meeting, e
 	if !validID(id) {
 		return nil, notFound("meeting")
 	}
-	m, err := scanMeeting(tx.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.id = $1`, id))
+	m, err := scanMeeting(tx, tx.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("meeting")
 	} else if err != nil {
@@ -93,7 +98,7 @@ func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roun
 	var out []*roundtable.Meeting
 	byID := map[string]*roundtable.Meeting{}
 	for rows.Next() {
-		m, err := scanMeeting(rows)
+		m, err := scanMeeting(tx, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -468,7 +473,7 @@ func (s *MeetingService) ListMyUpcomingMeetings(ctx context.Context) ([]*roundta
 		for rows.Next() {
 			var circleName string
 			var answer roundtable.RSVP
-			m, err := scanMeeting(rows, &circleName, &answer)
+			m, err := scanMeeting(tx, rows, &circleName, &answer)
 			if err != nil {
 				return err
 			}

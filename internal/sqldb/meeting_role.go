@@ -19,15 +19,21 @@ func loadRolesAndChallenges(ctx context.Context, tx *Tx, meetingID string) ([]ro
 		roundtable.RoleAssignment
 		position int
 		card     roundtable.Challenge
+		// the circle and its wrapped key, to open the card
+		circleID, wrapped string
 	}
 	all, err := queryAll(ctx, tx, `
 		SELECT r.role, r.user_id, u.name, r.position,
-			COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0)
+			COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0),
+			k.id, COALESCE(k.data_key, '')
 		FROM meeting_roles r JOIN users u ON u.id = r.user_id
+		JOIN meetings mt ON mt.id = r.meeting_id
+		JOIN circles k ON k.id = mt.circle_id
 		LEFT JOIN challenges c ON r.role = 'presenter' AND c.meeting_id = r.meeting_id AND c.presenter_id = r.user_id
 		WHERE r.meeting_id = $1`, func(rows *sql.Rows) (h held, err error) {
 		var updated int64
-		err = rows.Scan(&h.Role, &h.UserID, &h.Name, &h.position, &h.card.Context, &h.card.Question, &h.card.Tried, &updated)
+		err = rows.Scan(&h.Role, &h.UserID, &h.Name, &h.position, &h.card.Context, &h.card.Question, &h.card.Tried, &updated,
+			&h.circleID, &h.wrapped)
 		if updated > 0 {
 			h.card.UpdatedAt = fromMS(updated)
 		}
@@ -59,6 +65,7 @@ func loadRolesAndChallenges(ctx context.Context, tx *Tx, meetingID string) ([]ro
 		if h.Role == roundtable.RolePresenter {
 			c := h.card
 			c.MeetingID, c.PresenterID, c.Name = meetingID, h.UserID, h.Name
+			openChallenge(tx, h.circleID, h.wrapped, &c)
 			cards = append(cards, c)
 		}
 	}

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"github.com/roundtable/roundtable"
 	"sync"
 	"time"
 )
@@ -149,8 +150,7 @@ var benchZones = []string{"Europe/Paris", "America/New_York", "Asia/Tokyo", "Eur
 func seedCircle(ctx context.Context, tx *Tx, programID, name string, members int, starts []time.Time) (seededCircle, error) {
 	c := seededCircle{id: newID()}
 	now := ms(tx.now)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, created_at) VALUES ($1, $2, $3, 'Europe/Paris', $4)`,
-		c.id, programID, name, now); err != nil {
+	if err := insertCircle(ctx, tx, &roundtable.Circle{ID: c.id, ProgramID: programID, Name: name, TimeZone: "Europe/Paris", CreatedAt: tx.now}); err != nil {
 		return c, fmt.Errorf("seed circle: %w", err)
 	}
 	for i := range members {
