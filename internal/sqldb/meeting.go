@@ -68,6 +68,10 @@ func scanMeeting(tx *Tx, row interface{ Scan(...any) error }, extra ...any) (*ro
 	}
 	m.StartsAt, m.CreatedAt, m.UpdatedAt = fromMS(starts), fromMS(created), fromMS(updated)
 	m.InSeries, m.Cancelled, m.NotesSentAt = inSeries == 1, cancelled != nil, nullMS(notesSent)
+	if wrapped != "" {
+		// Kept for the transaction: its content reads and writes need it.
+		tx.useKey(m.CircleID, wrapped)
+	}
 	m.Challenge = tx.open(m.CircleID, wrapped, "challenges", "context", rowID(m.ID, m.PresenterID), m.Challenge)
 	return &m, nil
 }

@@ -67,10 +67,14 @@ func (s *RoomService) Post(ctx context.Context, meetingID string, kind roundtabl
 		if p.AuthorName, err = userName(ctx, tx, rc.userID); err != nil {
 			return err
 		}
+		sealed, err := sealPost(ctx, tx, p.MeetingID, p.ID, p.Body)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO board_posts (id, meeting_id, segment_id, author_id, kind, body, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			p.ID, p.MeetingID, nullable(p.SegmentID), p.AuthorID, p.Kind, p.Body, ms(p.CreatedAt))
+			p.ID, p.MeetingID, nullable(p.SegmentID), p.AuthorID, p.Kind, sealed, ms(p.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert post: %w", err)
 		}
@@ -85,19 +89,34 @@ func (s *RoomService) Post(ctx context.Context, meetingID string, kind roundtabl
 // loadBoard returns a meeting's board posts, oldest first.
 func loadBoard(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.BoardPost, error) {
 	out, err := queryAll(ctx, tx, `
-		SELECT p.id, p.meeting_id, COALESCE(p.segment_id, ''), p.author_id, u.name, p.kind, p.body, p.created_at, p.picked
+		SELECT p.id, p.meeting_id, COALESCE(p.segment_id, ''), p.author_id, u.name, p.kind, p.body, p.created_at, p.picked,
+			k.id, COALESCE(k.data_key, '')
 		FROM board_posts p JOIN users u ON u.id = p.author_id
+		JOIN meetings mt ON mt.id = p.meeting_id JOIN circles k ON k.id = mt.circle_id
 		WHERE p.meeting_id = $1 ORDER BY p.created_at, p.id`, func(rows *sql.Rows) (p roundtable.BoardPost, err error) {
 		var created int64
 		var picked int
-		err = rows.Scan(&p.ID, &p.MeetingID, &p.SegmentID, &p.AuthorID, &p.AuthorName, &p.Kind, &p.Body, &created, &picked)
+		var circleID, wrapped string
+		err = rows.Scan(&p.ID, &p.MeetingID, &p.SegmentID, &p.AuthorID, &p.AuthorName, &p.Kind, &p.Body, &created, &picked, &circleID, &wrapped)
 		p.CreatedAt, p.Picked = fromMS(created), picked == 1
+		if err == nil {
+			p.Body = tx.open(circleID, wrapped, "board_posts", "body", p.ID, p.Body)
+		}
 		return p, err
 	}, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("load board: %w", err)
 	}
 	return out, nil
+}
+
+// sealPost seals a board post's body for its row.
+func sealPost(ctx context.Context, tx *Tx, meetingID, postID, body string) (string, error) {
+	k, _, err := tx.meetingKey(ctx, meetingID)
+	if err != nil {
+		return "", err
+	}
+	return sealWith(k, "board_posts", "body", postID, body)
 }
 
 // PlayBack records the presenter's picks and commitments, replacing her

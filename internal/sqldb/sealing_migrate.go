@@ -28,6 +28,7 @@ var sealedColumns = []sealedColumn{
 	{"challenges", "context", []string{"meeting_id", "presenter_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"challenges", "question", []string{"meeting_id", "presenter_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"challenges", "tried", []string{"meeting_id", "presenter_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
+	{"board_posts", "body", []string{"id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 }
 
 // sealBatch is how many values one transaction of the start-up step seals.
