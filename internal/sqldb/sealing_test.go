@@ -1,0 +1,234 @@
+package sqldb_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/internal/sqldb"
+	"github.com/roundtable/roundtable/internal/sqldb/sqldbtest"
+)
+
+// notSealedYet lists the confidential kinds whose text is still stored in
+// plaintext: the marker test writes none into them yet. Each is to be sealed
+// through tx.seal/tx.open and moved into the test.
+var notSealedYet = []string{
+	"play-back and commitments' text (action_items)",
+	"minutes and notes (meetings.notes, meetings.agenda)",
+	"reflections' text",
+	"goals and check-ins",
+	"guest notes",
+}
+
+// sealedDB opens a migrated database of the engine whose files (SQLite) or
+// database (PostgreSQL) the test can read raw, with logs into logs.
+func sealedDB(t *testing.T, engine string, logs *bytes.Buffer) (*env, string) {
+	t.Helper()
+	ctx := context.Background()
+	url := "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
+	if engine == "postgres" {
+		url = sqldbtest.CreatePostgresDatabase(t)
+	}
+	c := &clock{t: start}
+	db, err := sqldb.Open(ctx, sqldb.Config{URL: url, Now: c.Now, BaseURL: "https://rt.example",
+		Logger: slog.New(slog.NewTextHandler(logs, nil)), Keyring: sqldbtest.Keyring(t)})
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	_, err = db.Migrate(ctx)
+	must(t, err)
+	return &env{t: t, db: db, clock: c,
+		users: sqldb.NewUserService(db), auth: sqldb.NewAuthService(db), programs: sqldb.NewProgramService(db),
+		applicants: sqldb.NewApplicantService(db), circles: sqldb.NewCircleService(db),
+		meetings: sqldb.NewMeetingService(db), outbox: sqldb.NewOutbox(db), mailer: &recorder{}}, url
+}
+
+// marker returns a text no test writes elsewhere.
+func marker(kind string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "ZQMARK-" + kind + "-" + hex.EncodeToString(b)
+}
+
+// TestSealing_Markers writes a unique marker into every sealed field through
+// the services, then looks for them in the raw database: the SQLite file
+// and its WAL, or a dump of the PostgreSQL database. None may be found.
+func TestSealing_Markers(t *testing.T) {
+	t.Parallel()
+	t.Logf("confidential kinds not sealed yet (TODO): %s", strings.Join(notSealedYet, "; "))
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			var logs bytes.Buffer
+			e, url := sealedDB(t, engine, &logs)
+			w := e.roomWorld()
+			m := map[string]string{}
+			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "control"} {
+				m[k] = marker(k)
+			}
+			must(t, w.agenda.SaveChallenge(as(w.member), &roundtable.Challenge{MeetingID: w.meeting.ID, PresenterID: w.member.ID,
+				Context: m["card-context"], Question: m["card-question"], Tried: m["card-tried"]}))
+			w.goTo(t, segQuestions)
+			_, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, m["post"])
+			must(t, err)
+			// A name is plaintext: finding it proves the search reads the data.
+			e.user(m["control"], "control@example.org", false, false)
+
+			r := w.room(t, w.member)
+			if len(r.Challenges) != 1 || r.Challenges[0].Context != m["card-context"] || r.Challenges[0].Question != m["card-question"] ||
+				r.Challenges[0].Tried != m["card-tried"] || len(r.Board) != 1 || r.Board[0].Body != m["post"] {
+				t.Fatalf("the room does not read back what was written: %+v %+v", r.Challenges, r.Board)
+			}
+			raw := rawDatabase(t, engine, url)
+			if !bytes.Contains(raw, []byte(m["control"])) {
+				t.Fatal("the plaintext control marker is not in the raw database: the search reads nothing")
+			}
+			for k, v := range m {
+				if k != "control" && bytes.Contains(raw, []byte(v)) {
+					t.Errorf("%s: its marker is readable in the raw database", k)
+				}
+			}
+			if strings.Contains(logs.String(), "cannot be opened") {
+				t.Errorf("values failed to open:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// rawDatabase returns everything the database holds as bytes: the SQLite
+// file and its WAL, or a plain-text pg_dump (or, when pg_dump cannot dump
+// this server, every text column of every table).
+func rawDatabase(t *testing.T, engine, url string) []byte {
+	t.Helper()
+	if engine == "sqlite" {
+		path := strings.TrimPrefix(url, "sqlite:")
+		var out []byte
+		for _, p := range []string{path, path + "-wal"} {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatalf("read %s: %v", filepath.Base(p), err)
+			}
+			out = append(out, b...)
+		}
+		return out
+	}
+	if out, err := exec.Command("pg_dump", "--no-owner", url).Output(); err == nil {
+		return out
+	} else {
+		t.Logf("pg_dump did not dump (%v): reading every text column instead", err)
+	}
+	return textColumns(t, url)
+}
+
+// textColumns reads every text column of every table of a PostgreSQL
+// database.
+func textColumns(t *testing.T, url string) []byte {
+	t.Helper()
+	db, err := sql.Open("pgx", url)
+	must(t, err)
+	defer db.Close()
+	rows, err := db.Query(`SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'bytea')`)
+	must(t, err)
+	var cols [][2]string
+	for rows.Next() {
+		var c [2]string
+		must(t, rows.Scan(&c[0], &c[1]))
+		cols = append(cols, c)
+	}
+	must(t, rows.Err())
+	rows.Close()
+	var out bytes.Buffer
+	for _, c := range cols {
+		vals, err := db.Query(fmt.Sprintf(`SELECT COALESCE(%q::text, '') FROM %q`, c[1], c[0]))
+		must(t, err)
+		for vals.Next() {
+			var s string
+			must(t, vals.Scan(&s))
+			out.WriteString(s + "\n")
+		}
+		vals.Close()
+	}
+	return out.Bytes()
+}
+
+// TestSealing_Tampered checks that a sealed value moved to another row, or
+// changed, shows as unreadable and is logged, while the others still read.
+func TestSealing_Tampered(t *testing.T) {
+	t.Parallel()
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			var logs bytes.Buffer
+			e, _ := sealedDB(t, engine, &logs)
+			w := e.roomWorld()
+			w.goTo(t, segQuestions)
+			a, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, "First question")
+			must(t, err)
+			b, err := w.rooms.Post(as(w.keeper), w.meeting.ID, roundtable.PostQuestion, "Second question")
+			must(t, err)
+			ctx := context.Background()
+			// Copy the first post's sealed body over the second's.
+			must(t, sqldb.ExecForTest(ctx, e.db, `UPDATE board_posts SET body = (SELECT body FROM board_posts WHERE id = $1) WHERE id = $2`, a.ID, b.ID))
+			// Lengthen the challenge card's question by three bytes.
+			must(t, sqldb.ExecForTest(ctx, e.db, `UPDATE challenges SET question = question || 'AAAA' WHERE meeting_id = $1`, w.meeting.ID))
+			r := w.room(t, w.member)
+			if len(r.Board) != 2 || r.Board[0].Body != "First question" || r.Board[1].Body == "First question" || !strings.Contains(r.Board[1].Body, "cannot be read") {
+				t.Errorf("board after a swap: %+v, want the first post and the second unreadable", r.Board)
+			}
+			if c := r.Challenges[0]; c.Context != "Secret context" || !strings.Contains(c.Question, "cannot be read") {
+				t.Errorf("card after a change: %+v, want the context and an unreadable question", c)
+			}
+			if !strings.Contains(logs.String(), "circle content cannot be opened") || !strings.Contains(logs.String(), b.ID) {
+				t.Errorf("the damaged values were not logged:\n%s", logs.String())
+			}
+			if strings.Contains(logs.String(), "First question") || strings.Contains(logs.String(), "How do I delegate") {
+				t.Error("the log holds content")
+			}
+		})
+	}
+}
+
+// TestSealing_StartUpStep checks the start-up step seals plaintext an older
+// version wrote, gives a circle without a key one, and is idempotent.
+func TestSealing_StartUpStep(t *testing.T) {
+	t.Parallel()
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			var logs bytes.Buffer
+			e, _ := sealedDB(t, engine, &logs)
+			w := e.roomWorld()
+			w.goTo(t, segQuestions)
+			p, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, "New question")
+			must(t, err)
+			ctx := context.Background()
+			must(t, sqldb.ExecForTest(ctx, e.db, `UPDATE board_posts SET body = 'Written before sealing' WHERE id = $1`, p.ID))
+			must(t, sqldb.ExecForTest(ctx, e.db, `UPDATE challenges SET context = 'Old context', question = '' WHERE meeting_id = $1`, w.meeting.ID))
+			other := e.circle(w.a.ProgramID, "Keyless")
+			must(t, sqldb.ExecForTest(ctx, e.db, `UPDATE circles SET data_key = NULL WHERE id = $1`, other.ID))
+
+			keys, values, err := e.db.SealAtRest(ctx)
+			must(t, err)
+			if keys != 1 || values != 2 {
+				t.Errorf("first run: %d keys made, %d values sealed; want 1 and 2", keys, values)
+			}
+			if keys, values, err = e.db.SealAtRest(ctx); err != nil || keys != 0 || values != 0 {
+				t.Errorf("second run: %d, %d, %v; want nothing to do", keys, values, err)
+			}
+			r := w.room(t, w.member)
+			if r.Board[0].Body != "Written before sealing" || r.Challenges[0].Context != "Old context" || r.Challenges[0].Question != "" {
+				t.Errorf("after sealing: %+v %+v", r.Board, r.Challenges)
+			}
+			if strings.Contains(logs.String(), "cannot be opened") {
+				t.Errorf("values failed to open:\n%s", logs.String())
+			}
+		})
+	}
+}
