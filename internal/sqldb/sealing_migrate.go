@@ -29,6 +29,8 @@ var sealedColumns = []sealedColumn{
 	{"challenges", "question", []string{"meeting_id", "presenter_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"challenges", "tried", []string{"meeting_id", "presenter_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"board_posts", "body", []string{"id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
+	{"action_items", "text", []string{"id"}, "t.circle_id"},
+	{"action_items", "report", []string{"id"}, "t.circle_id"},
 }
 
 // sealBatch is how many values one transaction of the start-up step seals.
