@@ -70,9 +70,12 @@ func scanMeeting(tx *Tx, row interface{ Scan(...any) error }, extra ...any) (*ro
 	m.InSeries, m.Cancelled, m.NotesSentAt = inSeries == 1, cancelled != nil, nullMS(notesSent)
 	if wrapped != "" {
 		// Kept for the transaction: its content reads and writes need it.
-		tx.useKey(m.CircleID, wrapped)
+		if _, err := tx.useKey(m.CircleID, wrapped); err == nil {
+			tx.knowMeeting(m.ID, m.CircleID)
+		}
 	}
 	m.Challenge = tx.open(m.CircleID, wrapped, "challenges", "context", rowID(m.ID, m.PresenterID), m.Challenge)
+	m.Notes = tx.open(m.CircleID, wrapped, "meetings", "notes", m.ID, m.Notes)
 	return &m, nil
 }
 

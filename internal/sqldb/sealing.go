@@ -75,12 +75,19 @@ func (tx *Tx) meetingKey(ctx context.Context, meetingID string) (*keyring.DataKe
 	if err != nil {
 		return nil, "", fmt.Errorf("read key of meeting %s: %w", meetingID, err)
 	}
+	k, err := tx.useKey(circleID, wrapped.String)
+	if err == nil {
+		tx.knowMeeting(meetingID, circleID)
+	}
+	return k, circleID, err
+}
+
+// knowMeeting records the circle of a meeting whose key the transaction has.
+func (tx *Tx) knowMeeting(meetingID, circleID string) {
 	if tx.meetingCircle == nil {
 		tx.meetingCircle = map[string]string{}
 	}
 	tx.meetingCircle[meetingID] = circleID
-	k, err := tx.useKey(circleID, wrapped.String)
-	return k, circleID, err
 }
 
 // sealWith seals text for its table, column and row. The empty text stays

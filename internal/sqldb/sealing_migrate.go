@@ -31,6 +31,7 @@ var sealedColumns = []sealedColumn{
 	{"board_posts", "body", []string{"id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"action_items", "text", []string{"id"}, "t.circle_id"},
 	{"action_items", "report", []string{"id"}, "t.circle_id"},
+	{"meetings", "notes", []string{"id"}, "t.circle_id"},
 }
 
 // sealBatch is how many values one transaction of the start-up step seals.

@@ -23,7 +23,7 @@ import (
 // plaintext: the marker test writes none into them yet. Each is to be sealed
 // through tx.seal/tx.open and moved into the test.
 var notSealedYet = []string{
-	"minutes and notes (meetings.notes, meetings.agenda)",
+	"the meeting's agenda notes (meetings.agenda) and segment notes",
 	"reflections' text",
 	"goals and check-ins",
 	"guest notes",
@@ -70,13 +70,18 @@ func TestSealing_Markers(t *testing.T) {
 			e, url := sealedDB(t, engine, &logs)
 			w := e.roomWorld()
 			m := map[string]string{}
-			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "control"} {
+			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "minutes", "control"} {
 				m[k] = marker(k)
 			}
 			must(t, w.agenda.SaveChallenge(as(w.member), &roundtable.Challenge{MeetingID: w.meeting.ID, PresenterID: w.member.ID,
 				Context: m["card-context"], Question: m["card-question"], Tried: m["card-tried"]}))
 			w.goTo(t, segQuestions)
 			_, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, m["post"])
+			must(t, err)
+			_, err = w.rooms.SaveMinutes(as(w.keeper), w.meeting.ID, 0, "", m["minutes"])
+			must(t, err)
+			// Overwritten minutes must not linger in the WAL either.
+			_, err = w.rooms.SaveMinutes(as(w.keeper), w.meeting.ID, 1, m["minutes"], m["minutes"]+" and more")
 			must(t, err)
 			w.goTo(t, segPlayback)
 			items, err := w.rooms.PlayBack(as(w.member), w.meeting.ID, nil, []string{m["commitment"]})
@@ -89,6 +94,9 @@ func TestSealing_Markers(t *testing.T) {
 			if len(r.Challenges) != 1 || r.Challenges[0].Context != m["card-context"] || r.Challenges[0].Question != m["card-question"] ||
 				r.Challenges[0].Tried != m["card-tried"] || len(r.Board) != 1 || r.Board[0].Body != m["post"] {
 				t.Fatalf("the room does not read back what was written: %+v %+v", r.Challenges, r.Board)
+			}
+			if r.Minutes.Text != m["minutes"]+" and more" {
+				t.Fatalf("the room does not read back the minutes: %q", r.Minutes.Text)
 			}
 			if len(r.Commitments) != 1 || r.Commitments[0].Text != m["commitment"] || r.Commitments[0].Report != m["report"] {
 				t.Fatalf("the room does not read back the commitment: %+v", r.Commitments)
