@@ -24,7 +24,6 @@ import (
 // through tx.seal/tx.open and moved into the test.
 var notSealedYet = []string{
 	"the meeting's agenda notes (meetings.agenda) and segment notes",
-	"reflections' text",
 	"goals and check-ins",
 	"guest notes",
 }
@@ -70,7 +69,7 @@ func TestSealing_Markers(t *testing.T) {
 			e, url := sealedDB(t, engine, &logs)
 			w := e.roomWorld()
 			m := map[string]string{}
-			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "minutes", "control"} {
+			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "minutes", "reflection", "control"} {
 				m[k] = marker(k)
 			}
 			must(t, w.agenda.SaveChallenge(as(w.member), &roundtable.Challenge{MeetingID: w.meeting.ID, PresenterID: w.member.ID,
@@ -87,6 +86,8 @@ func TestSealing_Markers(t *testing.T) {
 			items, err := w.rooms.PlayBack(as(w.member), w.meeting.ID, nil, []string{m["commitment"]})
 			must(t, err)
 			must(t, w.rooms.ReportFollowUp(as(w.member), items[0].ID, roundtable.ActionDone, m["report"]))
+			w.goTo(t, segClosing)
+			must(t, w.rooms.Reflect(as(w.member), &roundtable.Reflection{MeetingID: w.meeting.ID, Relevance: 4, Insights: 4, Heard: 4, Line: m["reflection"]}))
 			// A name is plaintext: finding it proves the search reads the data.
 			e.user(m["control"], "control@example.org", false, false)
 
@@ -97,6 +98,9 @@ func TestSealing_Markers(t *testing.T) {
 			}
 			if r.Minutes.Text != m["minutes"]+" and more" {
 				t.Fatalf("the room does not read back the minutes: %q", r.Minutes.Text)
+			}
+			if r.MyReflection == nil || r.MyReflection.Line != m["reflection"] {
+				t.Fatalf("the room does not read back the reflection: %+v", r.MyReflection)
 			}
 			if len(r.Commitments) != 1 || r.Commitments[0].Text != m["commitment"] || r.Commitments[0].Report != m["report"] {
 				t.Fatalf("the room does not read back the commitment: %+v", r.Commitments)
