@@ -202,8 +202,9 @@ func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string
 // listGoals returns a circle's goals by user, in order.
 func listGoals(ctx context.Context, tx *Tx, circleID string) (map[string][]*roundtable.Goal, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT id, circle_id, user_id, body, position, created_at FROM goals
-		WHERE circle_id = $1 ORDER BY user_id, position`, circleID)
+		SELECT g.id, g.circle_id, g.user_id, g.body, g.position, g.created_at, COALESCE(k.data_key, '')
+		FROM goals g JOIN circles k ON k.id = g.circle_id
+		WHERE g.circle_id = $1 ORDER BY g.user_id, g.position`, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("list goals: %w", err)
 	}
@@ -212,10 +213,12 @@ func listGoals(ctx context.Context, tx *Tx, circleID string) (map[string][]*roun
 	for rows.Next() {
 		var g roundtable.Goal
 		var created int64
-		if err := rows.Scan(&g.ID, &g.CircleID, &g.UserID, &g.Text, &g.Position, &created); err != nil {
+		var wrapped string
+		if err := rows.Scan(&g.ID, &g.CircleID, &g.UserID, &g.Text, &g.Position, &created, &wrapped); err != nil {
 			return nil, err
 		}
 		g.CreatedAt = fromMS(created)
+		g.Text = tx.open(g.CircleID, wrapped, "goals", "body", g.ID, g.Text)
 		out[g.UserID] = append(out[g.UserID], &g)
 	}
 	return out, rows.Err()

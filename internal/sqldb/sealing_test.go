@@ -24,7 +24,8 @@ import (
 // through tx.seal/tx.open and moved into the test.
 var notSealedYet = []string{
 	"the meeting's agenda notes (meetings.agenda) and segment notes",
-	"goals and check-ins",
+	"check-ins on goals (no such kind is stored yet)",
+	"applications' goals and answers (applicants: a program's, not a circle's, so no circle key)",
 	"guest notes",
 }
 
@@ -69,7 +70,7 @@ func TestSealing_Markers(t *testing.T) {
 			e, url := sealedDB(t, engine, &logs)
 			w := e.roomWorld()
 			m := map[string]string{}
-			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "minutes", "reflection", "control"} {
+			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "minutes", "reflection", "goal", "control"} {
 				m[k] = marker(k)
 			}
 			must(t, w.agenda.SaveChallenge(as(w.member), &roundtable.Challenge{MeetingID: w.meeting.ID, PresenterID: w.member.ID,
@@ -86,6 +87,7 @@ func TestSealing_Markers(t *testing.T) {
 			items, err := w.rooms.PlayBack(as(w.member), w.meeting.ID, nil, []string{m["commitment"]})
 			must(t, err)
 			must(t, w.rooms.ReportFollowUp(as(w.member), items[0].ID, roundtable.ActionDone, m["report"]))
+			must(t, e.circles.SetGoals(as(w.member), w.a.ID, []string{m["goal"]}))
 			w.goTo(t, segClosing)
 			must(t, w.rooms.Reflect(as(w.member), &roundtable.Reflection{MeetingID: w.meeting.ID, Relevance: 4, Insights: 4, Heard: 4, Line: m["reflection"]}))
 			// A name is plaintext: finding it proves the search reads the data.
@@ -101,6 +103,11 @@ func TestSealing_Markers(t *testing.T) {
 			}
 			if r.MyReflection == nil || r.MyReflection.Line != m["reflection"] {
 				t.Fatalf("the room does not read back the reflection: %+v", r.MyReflection)
+			}
+			home, err := e.circles.FindCircleHome(as(w.member), w.a.ID)
+			must(t, err)
+			if gs := home.Goals[w.member.ID]; len(gs) != 1 || gs[0].Text != m["goal"] {
+				t.Fatalf("the circle page does not read back the goal: %+v", gs)
 			}
 			if len(r.Commitments) != 1 || r.Commitments[0].Text != m["commitment"] || r.Commitments[0].Report != m["report"] {
 				t.Fatalf("the room does not read back the commitment: %+v", r.Commitments)
