@@ -76,6 +76,7 @@ func scanMeeting(tx *Tx, row interface{ Scan(...any) error }, extra ...any) (*ro
 	}
 	m.Challenge = tx.open(m.CircleID, wrapped, "challenges", "context", rowID(m.ID, m.PresenterID), m.Challenge)
 	m.Notes = tx.open(m.CircleID, wrapped, "meetings", "notes", m.ID, m.Notes)
+	m.Agenda = tx.open(m.CircleID, wrapped, "meetings", "agenda", m.ID, m.Agenda)
 	return &m, nil
 }
 
@@ -251,11 +252,15 @@ func checkPresenter(ctx context.Context, tx *Tx, circleID, userID, challenge str
 func insertMeeting(ctx context.Context, tx *Tx, m *roundtable.Meeting, createdBy string) error {
 	m.ID, m.CreatedAt, m.UpdatedAt, m.Sequence = newID(), tx.now, tx.now, 0
 	m.StartsAt = fromMS(ms(m.StartsAt))
-	_, err := tx.ExecContext(ctx, `
+	agenda, err := tx.seal(ctx, m.CircleID, "meetings", "agenda", m.ID, m.Agenda)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_by, created_at,
 			sequence, in_series, time_note, readings, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13)`,
-		m.ID, m.CircleID, ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, nullable(createdBy), ms(m.CreatedAt),
+		m.ID, m.CircleID, ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, agenda, nullable(createdBy), ms(m.CreatedAt),
 		flag(m.InSeries), m.TimeNote, m.Readings, ms(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
@@ -355,11 +360,15 @@ func (s *MeetingService) UpdateMeeting(ctx context.Context, m *roundtable.Meetin
 		if calendarChanged(old, m) {
 			m.Sequence++
 		}
+		agenda, err := tx.seal(ctx, m.CircleID, "meetings", "agenda", m.ID, m.Agenda)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `
 			UPDATE meetings SET starts_at = $1, minutes = $2, video_url = $3, place = $4, agenda = $5, time_note = $6,
 				readings = $7, sequence = $8, updated_at = $9
 			WHERE id = $10`,
-			ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, m.TimeNote, m.Readings, m.Sequence, ms(tx.now), m.ID)
+			ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, agenda, m.TimeNote, m.Readings, m.Sequence, ms(tx.now), m.ID)
 		if err != nil {
 			return fmt.Errorf("update meeting: %w", err)
 		}

@@ -173,11 +173,14 @@ func seedCircle(ctx context.Context, tx *Tx, programID, name string, members int
 	}
 	for _, start := range starts {
 		id := newID()
+		agenda, err := tx.seal(ctx, c.id, "meetings", "agenda", id, "Check-in\nOne member's challenge\nCommitments")
+		if err != nil {
+			return c, err
+		}
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_at, in_series, readings, updated_at)
 			VALUES ($1, $2, $3, 90, 'https://video.example.org/circle', '', $4, $5, 1, $6, $5)`,
-			id, c.id, ms(start),
-			"Check-in\nOne member's challenge\nCommitments", now, "https://example.org/reading"); err != nil {
+			id, c.id, ms(start), agenda, now, "https://example.org/reading"); err != nil {
 			return c, fmt.Errorf("seed meeting: %w", err)
 		}
 		c.meetings = append(c.meetings, id)
