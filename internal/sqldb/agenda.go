@@ -92,15 +92,22 @@ func readAgenda(ctx context.Context, tx *Tx, a actor, m *roundtable.Meeting, mb 
 	return ag, nil
 }
 
-const segmentColumns = `id, position, title, kind, minutes, roles, guidance, board, speaking_order, guests`
+const segmentColumns = `s.id, s.position, s.title, s.kind, s.minutes, s.roles, s.guidance, s.board, s.speaking_order, s.guests`
 
-// loadSegments returns a meeting's segments in order.
+// loadSegments returns a meeting's segments in order, their guidance opened
+// with the circle's key read in the same query.
 func loadSegments(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Segment, error) {
-	out, err := queryAll(ctx, tx, `SELECT `+segmentColumns+` FROM meeting_segments WHERE meeting_id = $1 ORDER BY position, id`,
+	out, err := queryAll(ctx, tx, `SELECT `+segmentColumns+`, k.id, COALESCE(k.data_key, '')
+		FROM meeting_segments s JOIN meetings x ON x.id = s.meeting_id JOIN circles k ON k.id = x.circle_id
+		WHERE s.meeting_id = $1 ORDER BY s.position, s.id`,
 		func(rows *sql.Rows) (s roundtable.Segment, err error) {
 			var guests int
-			err = rows.Scan(&s.ID, &s.Position, &s.Title, &s.Kind, &s.Minutes, &s.Roles, &s.Guidance, &s.Board, &s.Order, &guests)
+			var circleID, wrapped string
+			err = rows.Scan(&s.ID, &s.Position, &s.Title, &s.Kind, &s.Minutes, &s.Roles, &s.Guidance, &s.Board, &s.Order, &guests, &circleID, &wrapped)
 			s.Guests = guests == 1
+			if err == nil {
+				s.Guidance = tx.open(circleID, wrapped, "meeting_segments", "guidance", s.ID, s.Guidance)
+			}
 			return s, err
 		}, meetingID)
 	if err != nil {
@@ -125,22 +132,32 @@ func replaceSegments(ctx context.Context, tx *Tx, meetingID string, segs []round
 		mine[id] = true
 	}
 	kept := map[string]bool{}
+	k, _, err := tx.meetingKey(ctx, meetingID)
+	if err != nil {
+		return err
+	}
 	for i := range segs {
 		s := &segs[i]
 		s.Position = i
+		if !mine[s.ID] || kept[s.ID] {
+			s.ID = newID()
+		}
+		guidance, err := sealWith(k, "meeting_segments", "guidance", s.ID, s.Guidance)
+		if err != nil {
+			return err
+		}
 		if mine[s.ID] && !kept[s.ID] {
 			kept[s.ID] = true
 			_, err = tx.ExecContext(ctx, `
 				UPDATE meeting_segments SET position = $1, title = $2, kind = $3, minutes = $4, roles = $5, guidance = $6,
 					board = $7, speaking_order = $8, guests = $9
 				WHERE id = $10`,
-				s.Position, s.Title, s.Kind, s.Minutes, s.Roles, s.Guidance, s.Board, s.Order, flag(s.Guests), s.ID)
+				s.Position, s.Title, s.Kind, s.Minutes, s.Roles, guidance, s.Board, s.Order, flag(s.Guests), s.ID)
 		} else {
-			s.ID = newID()
 			_, err = tx.ExecContext(ctx, `
 				INSERT INTO meeting_segments (id, meeting_id, position, title, kind, minutes, roles, guidance, board, speaking_order, guests)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-				s.ID, meetingID, s.Position, s.Title, s.Kind, s.Minutes, s.Roles, s.Guidance, s.Board, s.Order, flag(s.Guests))
+				s.ID, meetingID, s.Position, s.Title, s.Kind, s.Minutes, s.Roles, guidance, s.Board, s.Order, flag(s.Guests))
 		}
 		if err != nil {
 			return fmt.Errorf("save segment: %w", err)
