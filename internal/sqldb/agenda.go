@@ -97,24 +97,25 @@ const segmentColumns = `s.id, s.position, s.title, s.kind, s.minutes, s.roles, s
 // loadSegments returns a meeting's segments in order, their guidance opened
 // with the circle's key read in the same query.
 func loadSegments(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Segment, error) {
-	out, err := queryAll(ctx, tx, `SELECT `+segmentColumns+`, k.id, COALESCE(k.data_key, '')
-		FROM meeting_segments s JOIN meetings x ON x.id = s.meeting_id JOIN circles k ON k.id = x.circle_id
-		WHERE s.meeting_id = $1 ORDER BY s.position, s.id`,
+	out, err := queryAll(ctx, tx, `SELECT `+segmentColumns+` FROM meeting_segments s WHERE s.meeting_id = $1 ORDER BY s.position, s.id`,
 		func(rows *sql.Rows) (s roundtable.Segment, err error) {
 			var guests int
-			var circleID, wrapped string
-			err = rows.Scan(&s.ID, &s.Position, &s.Title, &s.Kind, &s.Minutes, &s.Roles, &s.Guidance, &s.Board, &s.Order, &guests, &circleID, &wrapped)
+			err = rows.Scan(&s.ID, &s.Position, &s.Title, &s.Kind, &s.Minutes, &s.Roles, &s.Guidance, &s.Board, &s.Order, &guests)
 			s.Guests = guests == 1
-			if err == nil {
-				s.Guidance = tx.open(circleID, wrapped, "meeting_segments", "guidance", s.ID, s.Guidance)
-			}
 			return s, err
 		}, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("load segments: %w", err)
 	}
+	var o *opener
 	for i := range out {
 		out[i].Position = i // positions read back as 0…n-1 whatever gaps there were
+		if out[i].Guidance != "" {
+			if o == nil {
+				o = tx.meetingOpener(ctx, meetingID)
+			}
+			out[i].Guidance = o.open("meeting_segments", "guidance", out[i].ID, out[i].Guidance)
+		}
 	}
 	return out, nil
 }

@@ -14,39 +14,38 @@ import (
 // people who no longer present are kept but not returned.
 func loadChallenges(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Challenge, error) {
 	out, err := queryAll(ctx, tx, `
-		SELECT r.user_id, u.name, COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0),
-			k.id, COALESCE(k.data_key, '')
+		SELECT r.user_id, u.name, COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0)
 		FROM meeting_roles r
 		JOIN users u ON u.id = r.user_id
-		JOIN meetings mt ON mt.id = r.meeting_id
-		JOIN circles k ON k.id = mt.circle_id
 		LEFT JOIN challenges c ON c.meeting_id = r.meeting_id AND c.presenter_id = r.user_id
 		WHERE r.meeting_id = $1 AND r.role = 'presenter'
 		ORDER BY r.position, r.user_id`, func(rows *sql.Rows) (roundtable.Challenge, error) {
 		c := roundtable.Challenge{MeetingID: meetingID}
 		var updated int64
-		var circleID, wrapped string
-		err := rows.Scan(&c.PresenterID, &c.Name, &c.Context, &c.Question, &c.Tried, &updated, &circleID, &wrapped)
+		err := rows.Scan(&c.PresenterID, &c.Name, &c.Context, &c.Question, &c.Tried, &updated)
 		if updated > 0 {
 			c.UpdatedAt = fromMS(updated)
-		}
-		if err == nil {
-			openChallenge(tx, circleID, wrapped, &c)
 		}
 		return c, err
 	}, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("load challenges: %w", err)
 	}
+	if len(out) > 0 {
+		o := tx.meetingOpener(ctx, meetingID)
+		for i := range out {
+			o.openChallenge(&out[i])
+		}
+	}
 	return out, nil
 }
 
 // openChallenge opens a card's sealed texts in place.
-func openChallenge(tx *Tx, circleID, wrapped string, c *roundtable.Challenge) {
+func (o *opener) openChallenge(c *roundtable.Challenge) {
 	row := rowID(c.MeetingID, c.PresenterID)
-	c.Context = tx.open(circleID, wrapped, "challenges", "context", row, c.Context)
-	c.Question = tx.open(circleID, wrapped, "challenges", "question", row, c.Question)
-	c.Tried = tx.open(circleID, wrapped, "challenges", "tried", row, c.Tried)
+	c.Context = o.open("challenges", "context", row, c.Context)
+	c.Question = o.open("challenges", "question", row, c.Question)
+	c.Tried = o.open("challenges", "tried", row, c.Tried)
 }
 
 // sealChallenge returns a card's texts sealed for its row.

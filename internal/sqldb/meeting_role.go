@@ -19,21 +19,15 @@ func loadRolesAndChallenges(ctx context.Context, tx *Tx, meetingID string) ([]ro
 		roundtable.RoleAssignment
 		position int
 		card     roundtable.Challenge
-		// the circle and its wrapped key, to open the card
-		circleID, wrapped string
 	}
 	all, err := queryAll(ctx, tx, `
 		SELECT r.role, r.user_id, u.name, r.position,
-			COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0),
-			k.id, COALESCE(k.data_key, '')
+			COALESCE(c.context, ''), COALESCE(c.question, ''), COALESCE(c.tried, ''), COALESCE(c.updated_at, 0)
 		FROM meeting_roles r JOIN users u ON u.id = r.user_id
-		JOIN meetings mt ON mt.id = r.meeting_id
-		JOIN circles k ON k.id = mt.circle_id
 		LEFT JOIN challenges c ON r.role = 'presenter' AND c.meeting_id = r.meeting_id AND c.presenter_id = r.user_id
 		WHERE r.meeting_id = $1`, func(rows *sql.Rows) (h held, err error) {
 		var updated int64
-		err = rows.Scan(&h.Role, &h.UserID, &h.Name, &h.position, &h.card.Context, &h.card.Question, &h.card.Tried, &updated,
-			&h.circleID, &h.wrapped)
+		err = rows.Scan(&h.Role, &h.UserID, &h.Name, &h.position, &h.card.Context, &h.card.Question, &h.card.Tried, &updated)
 		if updated > 0 {
 			h.card.UpdatedAt = fromMS(updated)
 		}
@@ -60,12 +54,16 @@ func loadRolesAndChallenges(ctx context.Context, tx *Tx, meetingID string) ([]ro
 	})
 	out := make([]roundtable.RoleAssignment, len(all))
 	var cards []roundtable.Challenge
+	var o *opener
 	for i, h := range all {
 		out[i] = h.RoleAssignment
 		if h.Role == roundtable.RolePresenter {
 			c := h.card
 			c.MeetingID, c.PresenterID, c.Name = meetingID, h.UserID, h.Name
-			openChallenge(tx, h.circleID, h.wrapped, &c)
+			if o == nil {
+				o = tx.meetingOpener(ctx, meetingID)
+			}
+			o.openChallenge(&c)
 			cards = append(cards, c)
 		}
 	}

@@ -89,23 +89,23 @@ func (s *RoomService) Post(ctx context.Context, meetingID string, kind roundtabl
 // loadBoard returns a meeting's board posts, oldest first.
 func loadBoard(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.BoardPost, error) {
 	out, err := queryAll(ctx, tx, `
-		SELECT p.id, p.meeting_id, COALESCE(p.segment_id, ''), p.author_id, u.name, p.kind, p.body, p.created_at, p.picked,
-			k.id, COALESCE(k.data_key, '')
+		SELECT p.id, p.meeting_id, COALESCE(p.segment_id, ''), p.author_id, u.name, p.kind, p.body, p.created_at, p.picked
 		FROM board_posts p JOIN users u ON u.id = p.author_id
-		JOIN meetings mt ON mt.id = p.meeting_id JOIN circles k ON k.id = mt.circle_id
 		WHERE p.meeting_id = $1 ORDER BY p.created_at, p.id`, func(rows *sql.Rows) (p roundtable.BoardPost, err error) {
 		var created int64
 		var picked int
-		var circleID, wrapped string
-		err = rows.Scan(&p.ID, &p.MeetingID, &p.SegmentID, &p.AuthorID, &p.AuthorName, &p.Kind, &p.Body, &created, &picked, &circleID, &wrapped)
+		err = rows.Scan(&p.ID, &p.MeetingID, &p.SegmentID, &p.AuthorID, &p.AuthorName, &p.Kind, &p.Body, &created, &picked)
 		p.CreatedAt, p.Picked = fromMS(created), picked == 1
-		if err == nil {
-			p.Body = tx.open(circleID, wrapped, "board_posts", "body", p.ID, p.Body)
-		}
 		return p, err
 	}, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("load board: %w", err)
+	}
+	if len(out) > 0 {
+		o := tx.meetingOpener(ctx, meetingID)
+		for i := range out {
+			out[i].Body = o.open("board_posts", "body", out[i].ID, out[i].Body)
+		}
 	}
 	return out, nil
 }

@@ -14,15 +14,15 @@ import (
 func loadMinutes(ctx context.Context, tx *Tx, meetingID string) (roundtable.Minutes, error) {
 	var m roundtable.Minutes
 	var at *int64
-	var circleID, wrapped string
 	err := tx.QueryRowContext(ctx, `
-		SELECT x.notes, x.notes_version, COALESCE(u.name, ''), x.notes_updated_at, k.id, COALESCE(k.data_key, '')
-		FROM meetings x LEFT JOIN users u ON u.id = x.notes_updated_by JOIN circles k ON k.id = x.circle_id
-		WHERE x.id = $1`, meetingID).Scan(&m.Text, &m.Version, &m.UpdatedBy, &at, &circleID, &wrapped)
+		SELECT x.notes, x.notes_version, COALESCE(u.name, ''), x.notes_updated_at
+		FROM meetings x LEFT JOIN users u ON u.id = x.notes_updated_by WHERE x.id = $1`, meetingID).Scan(&m.Text, &m.Version, &m.UpdatedBy, &at)
 	if err != nil {
 		return m, fmt.Errorf("load minutes: %w", err)
 	}
-	m.Text = tx.open(circleID, wrapped, "meetings", "notes", meetingID, m.Text)
+	if m.Text != "" {
+		m.Text = tx.meetingOpener(ctx, meetingID).open("meetings", "notes", meetingID, m.Text)
+	}
 	if at != nil {
 		m.UpdatedAt = fromMS(*at)
 	}

@@ -131,6 +131,39 @@ func (tx *Tx) open(circleID, wrapped, table, column, rowID, stored string) strin
 	return unreadableText
 }
 
+// opener opens values of one circle with a key already found; on a key
+// error every value shows as unreadable (and is logged).
+type opener struct {
+	tx       *Tx
+	circleID string
+	key      *keyring.DataKey
+	err      error
+}
+
+// meetingOpener returns the opener of a meeting's circle. The key normally
+// came with the meeting, read earlier in the transaction (scanMeeting), so
+// this asks the database nothing; otherwise it reads the key once.
+func (tx *Tx) meetingOpener(ctx context.Context, meetingID string) *opener {
+	k, circleID, err := tx.meetingKey(ctx, meetingID)
+	return &opener{tx: tx, circleID: circleID, key: k, err: err}
+}
+
+// open opens one stored value, as tx.open does.
+func (o *opener) open(table, column, rowID, stored string) string {
+	if stored == "" {
+		return ""
+	}
+	err := o.err
+	if err == nil {
+		var text string
+		if text, err = o.key.Open(stored, keyring.Binding{Table: table, Column: column, Row: rowID}); err == nil {
+			return text
+		}
+	}
+	o.tx.db.log.Error("circle content cannot be opened", "circle", o.circleID, "table", table, "column", column, "row", rowID, "err", err)
+	return unreadableText
+}
+
 // newCircleKey makes a new circle's data key and returns its wrapped form,
 // to store with the circle in the same transaction.
 func (tx *Tx) newCircleKey(circleID string) (string, error) {
