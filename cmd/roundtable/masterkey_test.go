@@ -89,6 +89,48 @@ func TestMain_MasterKeyBesideSQLite(t *testing.T) {
 	if m.Server != nil || m.DB != nil && m.DB.Ping(context.Background()) == nil {
 		t.Error("a start refused for its key left a server or database open")
 	}
+
+	// The key file lost: a new one would open nothing, so the start is
+	// refused and the key it made is not left behind to be found next time.
+	if err := os.Remove(keyPath); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := startMain(t, "sqlite:"+dbPath, nil); err == nil || !strings.Contains(err.Error(), "not the one") {
+		t.Errorf("start without the key file: got %v, want it refused as the wrong key", err)
+	}
+	if _, err := os.Stat(keyPath); err == nil {
+		t.Error("the refused start left the key it made")
+	}
+}
+
+// TestMain_DemoKeyOnPostgres checks that the demo on PostgreSQL keeps its
+// key under ./roundtable-data, private, and finds it again.
+func TestMain_DemoKeyOnPostgres(t *testing.T) {
+	if !slices.Contains(sqldbtest.Engines(t), "postgres") {
+		t.Skip("PostgreSQL does not answer (see the message above)")
+	}
+	t.Chdir(t.TempDir())
+	dbURL := sqldbtest.CreatePostgresDatabase(t)
+	first, logs, err := startMain(t, dbURL, func(m *Main) { m.SeedDemo = true })
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, logs)
+	}
+	first.Close()
+	info, err := os.Stat(demoKeyFile)
+	if err != nil {
+		t.Fatalf("no demo key: %v", err)
+	}
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		t.Errorf("demo key mode: got %04o, want 0600", perm)
+	}
+	if info, err := os.Stat(filepath.Dir(demoKeyFile)); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("demo data folder: %v, want mode 0700", err)
+	}
+	if _, logs, err := startMain(t, dbURL, func(m *Main) { m.SeedDemo = true }); err != nil {
+		t.Fatalf("second demo start: %v\n%s", err, logs)
+	} else if strings.Contains(logs.String(), "a new master key") {
+		t.Errorf("the second start made a new key:\n%s", logs)
+	}
 }
 
 // checkPrivateFiles checks the data folder and the database's files (the
