@@ -33,6 +33,9 @@ type Config struct {
 	// in a process listing). Neither: see Main.keyring.
 	MasterKeyFile string
 	MasterKey     string
+	// PreviousMasterKeyFile holds the key being rotated away from: data keys
+	// still wrapped by it open too, so instances serve during a rotation.
+	PreviousMasterKeyFile string
 
 	SMTPHost     string
 	SMTPPort     int
@@ -85,6 +88,7 @@ func bindConfig(fs *flag.FlagSet, c *Config, getenv func(string) string) error {
 	if v := getenv("ROUNDTABLE_MASTER_KEY"); v != "" {
 		c.MasterKey = v
 	}
+	str(&c.PreviousMasterKeyFile, "previous-master-key-file", "file of the master key being replaced, while `roundtable keys rotate` runs")
 	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For or Forwarded header tells the client's address: CIDRs, comma separated, e.g. 10.0.0.0/8,fd00::/8")
 	if v := getenv(envName("audit-days")); v != "" {
 		n, err := strconv.Atoi(v)

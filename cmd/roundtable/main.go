@@ -103,7 +103,15 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	ring, err := keyring.New(mk.key)
+	var previous []*keyring.MasterKey
+	if f := m.Config.PreviousMasterKeyFile; f != "" {
+		p, err := keyring.ReadKeyFile(f)
+		if err != nil {
+			return fmt.Errorf("previous master key: %w", err)
+		}
+		previous = append(previous, p)
+	}
+	ring, err := keyring.New(mk.key, previous...)
 	if err != nil {
 		return err
 	}

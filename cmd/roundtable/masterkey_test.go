@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -212,5 +213,51 @@ func TestParseConfig_MasterKey(t *testing.T) {
 		envFunc(map[string]string{"ROUNDTABLE_MASTER_KEY": "abc"}))
 	if err == nil || !strings.Contains(err.Error(), "give only one") {
 		t.Errorf("both: got %v, want refused", err)
+	}
+}
+
+// TestRun_KeysRotate rotates the master key of a demo database while an
+// instance that knows both keys serves it: a wrong old key changes nothing,
+// then the database opens with the new key and no longer with the old one.
+func TestRun_KeysRotate(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "rt.db")
+	dbURL := "sqlite:" + dbPath
+	oldFile, newFile := dbPath+".key", filepath.Join(dir, "new.key")
+	first, logs, err := startMain(t, dbURL, func(m *Main) { m.SeedDemo = true })
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, logs)
+	}
+	first.Close()
+	if _, err := keyring.CreateKeyFile(newFile); err != nil {
+		t.Fatal(err)
+	}
+	// Online: the instance takes the new key and keeps the old one.
+	serving, logs, err := startMain(t, dbURL, func(m *Main) {
+		m.Config.MasterKeyFile, m.Config.PreviousMasterKeyFile = newFile, oldFile
+	})
+	if err != nil {
+		t.Fatalf("serve with both keys: %v\n%s", err, logs)
+	}
+	defer serving.Close()
+
+	ctx := context.Background()
+	_, wrong, _ := keyring.GenerateMasterKey()
+	code, _, errOut := runCmd(t, ctx, "", map[string]string{"ROUNDTABLE_MASTER_KEY": wrong}, "keys", "rotate", "--database-url", dbURL, "--new-key-file", newFile)
+	if code != 1 || !strings.Contains(errOut, "nothing was changed") || !strings.Contains(errOut, "not by the old key given") {
+		t.Fatalf("rotate with a wrong old key: got %d %q, want refused", code, errOut)
+	}
+	code, out, errOut := runCmd(t, ctx, "", nil, "keys", "rotate", "--database-url", dbURL, "--new-key-file", newFile)
+	n := len(first.Demo.CircleIDs)
+	if want := fmt.Sprintf("Wrapped %d of %d circle keys", n, n); code != 0 || n == 0 || !strings.Contains(out, want) {
+		t.Fatalf("rotate: got %d %q %q", code, out, errOut)
+	}
+	serving.Close()
+
+	if _, _, err := startMain(t, dbURL, nil); err == nil || !strings.Contains(err.Error(), "not the one") {
+		t.Errorf("start with the old key after rotation: got %v, want refused", err)
+	}
+	if _, logs, err := startMain(t, dbURL, func(m *Main) { m.Config.MasterKeyFile = newFile }); err != nil {
+		t.Errorf("start with the new key: %v\n%s", err, logs)
 	}
 }

@@ -6,15 +6,18 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/internal/keyring"
 	"github.com/roundtable/roundtable/internal/sqldb"
 	"github.com/roundtable/roundtable/internal/sqldb/sqldbtest"
 )
@@ -269,4 +272,87 @@ func TestSealing_StartUpStep(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSealing_Rotate checks that rotation wraps every circle's key under the
+// new master key, content still opens with it and no longer with the old
+// one, a wrong old key changes nothing, and a second run has nothing to do.
+func TestSealing_Rotate(t *testing.T) {
+	t.Parallel()
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			var logs bytes.Buffer
+			e, url := sealedDB(t, engine, &logs)
+			w := e.roomWorld()
+			w.goTo(t, segQuestions)
+			_, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, "Kept across the rotation")
+			must(t, err)
+			ctx := context.Background()
+			old := sqldbtest.MasterKey(t)
+			next, _, err := keyring.GenerateMasterKey()
+			must(t, err)
+			wrong, _, err := keyring.GenerateMasterKey()
+			must(t, err)
+
+			before := circleKeys(t, engine, url)
+			if _, _, err := e.db.RotateMasterKey(ctx, wrong, next); !errors.Is(err, keyring.ErrWrongMasterKey) {
+				t.Fatalf("rotate with a wrong old key: got %v, want ErrWrongMasterKey", err)
+			}
+			if after := circleKeys(t, engine, url); !slices.Equal(before, after) {
+				t.Fatal("a refused rotation changed keys")
+			}
+			n, circles, err := e.db.RotateMasterKey(ctx, old, next)
+			must(t, err)
+			if n != len(before) || circles != len(before) || n == 0 {
+				t.Errorf("rotation wrapped %d of %d keys anew; want all %d", n, circles, len(before))
+			}
+			if n, _, err := e.db.RotateMasterKey(ctx, old, next); err != nil || n != 0 {
+				t.Errorf("second rotation: %d, %v; want nothing to do", n, err)
+			}
+
+			ringNew, err := keyring.New(next)
+			must(t, err)
+			dbNew, err := sqldb.Open(ctx, sqldb.Config{URL: url, Logger: slog.New(slog.DiscardHandler), Keyring: ringNew})
+			must(t, err)
+			defer dbNew.Close()
+			_, _, err = dbNew.SealAtRest(ctx)
+			must(t, err)
+			r, err := sqldb.NewRoomService(dbNew).Room(as(w.member), w.meeting.ID)
+			must(t, err)
+			if len(r.Board) != 1 || r.Board[0].Body != "Kept across the rotation" || r.Challenges[0].Context != "Secret context" {
+				t.Errorf("with the new key: %+v %+v", r.Board, r.Challenges)
+			}
+			ringOld, err := keyring.New(old)
+			must(t, err)
+			dbOld, err := sqldb.Open(ctx, sqldb.Config{URL: url, Logger: slog.New(slog.DiscardHandler), Keyring: ringOld})
+			must(t, err)
+			defer dbOld.Close()
+			if _, _, err := dbOld.SealAtRest(ctx); !errors.Is(err, keyring.ErrWrongMasterKey) {
+				t.Errorf("start with the old key after rotation: got %v, want ErrWrongMasterKey", err)
+			}
+		})
+	}
+}
+
+// circleKeys returns every circle's wrapped key, by circle.
+func circleKeys(t *testing.T, engine, url string) []string {
+	t.Helper()
+	driver, dsn := "pgx", url
+	if engine == "sqlite" {
+		driver, dsn = "sqlite", strings.TrimPrefix(url, "sqlite:")
+	}
+	db, err := sql.Open(driver, dsn)
+	must(t, err)
+	defer db.Close()
+	rows, err := db.Query(`SELECT id || ' ' || COALESCE(data_key, '') FROM circles ORDER BY id`)
+	must(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		must(t, rows.Scan(&s))
+		out = append(out, s)
+	}
+	must(t, rows.Err())
+	return out
 }

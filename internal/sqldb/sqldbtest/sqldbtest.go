@@ -123,9 +123,10 @@ func OpenWith(t testing.TB, engine string, cfg sqldb.Config) *sqldb.DB {
 }
 
 var testKeys struct {
-	once sync.Once
-	ring *keyring.Keyring
-	err  error
+	once   sync.Once
+	master *keyring.MasterKey
+	ring   *keyring.Keyring
+	err    error
 }
 
 // Keyring returns the keyring the test databases seal circle content with:
@@ -133,15 +134,21 @@ var testKeys struct {
 func Keyring(t testing.TB) *keyring.Keyring {
 	t.Helper()
 	testKeys.once.Do(func() {
-		var m *keyring.MasterKey
-		if m, _, testKeys.err = keyring.GenerateMasterKey(); testKeys.err == nil {
-			testKeys.ring, testKeys.err = keyring.New(m)
+		if testKeys.master, _, testKeys.err = keyring.GenerateMasterKey(); testKeys.err == nil {
+			testKeys.ring, testKeys.err = keyring.New(testKeys.master)
 		}
 	})
 	if testKeys.err != nil {
 		t.Fatalf("test keyring: %v", testKeys.err)
 	}
 	return testKeys.ring
+}
+
+// MasterKey returns the master key of Keyring, for tests of rotation.
+func MasterKey(t testing.TB) *keyring.MasterKey {
+	t.Helper()
+	Keyring(t)
+	return testKeys.master
 }
 
 // CreatePostgresDatabase creates an empty database for one test and returns
