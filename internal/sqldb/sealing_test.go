@@ -30,7 +30,7 @@ var notSealedYet = []string{
 	"e-mails waiting in the outbox (rendered with notes or cards; blanked once sent)",
 	"check-ins on goals (no such kind is stored yet)",
 	"guest notes (no such kind is stored yet)",
-	"scheduling polls' notes (polls.note) and meetings' time notes (meetings.time_note)",
+	"scheduling polls' notes (polls.note)",
 	"applications' goals and answers (applicants: a program's, not a circle's, so no circle key)",
 }
 
