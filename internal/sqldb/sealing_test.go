@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/keyring"
@@ -30,7 +31,6 @@ var notSealedYet = []string{
 	"e-mails waiting in the outbox (rendered with notes or cards; blanked once sent)",
 	"check-ins on goals (no such kind is stored yet)",
 	"guest notes (no such kind is stored yet)",
-	"scheduling polls' notes (polls.note)",
 	"applications' goals and answers (applicants: a program's, not a circle's, so no circle key)",
 }
 
@@ -75,7 +75,7 @@ func TestSealing_Markers(t *testing.T) {
 			e, url := sealedDB(t, engine, &logs)
 			w := e.roomWorld()
 			m := map[string]string{}
-			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "minutes", "reflection", "goal", "agenda", "guidance", "control"} {
+			for _, k := range []string{"card-context", "card-question", "card-tried", "post", "commitment", "report", "minutes", "reflection", "goal", "agenda", "guidance", "poll", "control"} {
 				m[k] = marker(k)
 			}
 			must(t, w.agenda.SaveChallenge(as(w.member), &roundtable.Challenge{MeetingID: w.meeting.ID, PresenterID: w.member.ID,
@@ -98,6 +98,9 @@ func TestSealing_Markers(t *testing.T) {
 			segs := roomAgenda()
 			segs[0].Guidance = m["guidance"]
 			must(t, w.agenda.SetSegments(as(w.fac), w.next.ID, segs))
+			poll := pollOf(w.next.ID, roundtable.ScopeMeeting, w.next.StartsAt.Add(24*time.Hour), w.next.StartsAt.Add(48*time.Hour))
+			poll.Note = m["poll"]
+			must(t, sqldb.NewPollService(e.db).CreatePoll(as(w.fac), poll))
 			must(t, e.circles.SetGoals(as(w.member), w.a.ID, []string{m["goal"]}))
 			w.goTo(t, segClosing)
 			must(t, w.rooms.Reflect(as(w.member), &roundtable.Reflection{MeetingID: w.meeting.ID, Relevance: 4, Insights: 4, Heard: 4, Line: m["reflection"]}))
@@ -120,6 +123,9 @@ func TestSealing_Markers(t *testing.T) {
 			}
 			if ag, err := w.agenda.FindAgenda(as(w.member), w.next.ID); err != nil || ag.Segments[0].Guidance != m["guidance"] {
 				t.Fatalf("the agenda does not read back its guidance: %v", err)
+			}
+			if polls, err := sqldb.NewPollService(e.db).ListPolls(as(w.member), w.a.ID); err != nil || len(polls) != 1 || polls[0].Note != m["poll"] {
+				t.Fatalf("the poll does not read back its note: %v", err)
 			}
 			home, err := e.circles.FindCircleHome(as(w.member), w.a.ID)
 			must(t, err)
