@@ -118,7 +118,7 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	}
 	row := tx.QueryRowContext(ctx, `
 		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at,
-			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`
+			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`, COALESCE(c.data_key, '')
 		FROM circles c JOIN programs p ON p.id = c.program_id
 		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
 		LEFT JOIN series s ON s.circle_id = c.id
@@ -128,11 +128,12 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	var accepted *int64
 	var hasSeries int
 	var sr seriesRow
+	var wrapped string
 	c, err := scanCircle(scanFunc(func(dc ...any) error {
 		var err error
 		p, err = scanProgram(scanFunc(func(dp ...any) error {
 			dest := append(append(dc, dp...), &role, &accepted, &hasSeries)
-			return row.Scan(append(dest, sr.dest()...)...)
+			return row.Scan(append(append(dest, sr.dest()...), &wrapped)...)
 		}))
 		return err
 	}))
@@ -143,6 +144,9 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	}
 	if accepted == nil {
 		return nil, errGroundRules()
+	}
+	if wrapped != "" {
+		tx.useKey(c.ID, wrapped) // for the circle's content read next; an error shows there
 	}
 	top := &circleTop{c: c, p: p, seriesRead: true,
 		mb: &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}}

@@ -39,7 +39,8 @@ const (
 // presenter before her) and her card are joined once, rather than the
 // first presenter looked up twice for each meeting.
 const circleMeetingsQuery = `
-	SELECT ` + meetingOwnColumns + `, COALESCE(lp.user_id, ''), COALESCE(ch.context, ''), ` + meetingLastColumns + `
+	SELECT ` + meetingOwnColumns + `, COALESCE(lp.user_id, ''), COALESCE(ch.context, ''),
+		x.notes, x.notes_sent_at, x.updated_at, ''
 	FROM meetings x
 	LEFT JOIN meeting_roles lp ON lp.meeting_id = x.id AND lp.role = 'presenter' AND NOT EXISTS (
 		SELECT 1 FROM meeting_roles o WHERE o.meeting_id = x.id AND o.role = 'presenter'
@@ -98,6 +99,11 @@ func findMeeting(ctx context.Context, tx *Tx, id string) (*roundtable.Meeting, e
 // listMeetings returns a circle's meetings by start, with everyone's answers
 // and the given user's own.
 func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roundtable.Meeting, error) {
+	// One circle: its key is read once (usually with the circle, earlier
+	// in the transaction), not with every meeting.
+	if _, err := tx.circleKey(ctx, circleID); err != nil {
+		tx.db.log.Error("circle content cannot be opened", "circle", circleID, "err", err)
+	}
 	rows, err := tx.QueryContext(ctx, circleMeetingsQuery, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("list meetings: %w", err)

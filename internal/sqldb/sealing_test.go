@@ -132,6 +132,13 @@ func TestSealing_Markers(t *testing.T) {
 			if gs := home.Goals[w.member.ID]; len(gs) != 1 || gs[0].Text != m["goal"] {
 				t.Fatalf("the circle page does not read back the goal: %+v", gs)
 			}
+			found := false
+			for _, hm := range home.Upcoming {
+				found = found || hm.ID == w.next.ID && hm.Agenda == m["agenda"]
+			}
+			if !found {
+				t.Fatal("the circle page does not read back the next meeting's agenda")
+			}
 			if len(r.Commitments) != 1 || r.Commitments[0].Text != m["commitment"] || r.Commitments[0].Report != m["report"] {
 				t.Fatalf("the room does not read back the commitment: %+v", r.Commitments)
 			}
