@@ -50,8 +50,12 @@ func runBenchMail(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	defer drop()
+	ring, err := benchKeyring()
+	if err != nil {
+		return err
+	}
 	open := func() (*sqldb.DB, error) {
-		return sqldb.Open(ctx, sqldb.Config{URL: dbURL, BaseURL: "https://roundtable.bench", Logger: quietLogger()})
+		return sqldb.Open(ctx, sqldb.Config{URL: dbURL, BaseURL: "https://roundtable.bench", Logger: quietLogger(), Keyring: ring})
 	}
 	db, err := open()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/roundtable/roundtable/internal/keyring"
 	"io"
 	"net"
 	"net/http"
@@ -127,6 +128,14 @@ func startPagesApp(ctx context.Context, dbURL string) (*Main, error) {
 	m.Logger = quietLogger()
 	m.Mailer = discardMailer{}
 	m.SeedDemo = true
+	if m.Config.MasterKey == "" && m.Config.MasterKeyFile == "" {
+		// A fresh database each run: a fresh key, kept nowhere.
+		_, key, err := keyring.GenerateMasterKey()
+		if err != nil {
+			return nil, err
+		}
+		m.Config.MasterKey = key
+	}
 	if err := m.Run(ctx); err != nil {
 		return nil, fmt.Errorf("start Roundtable: %w", err)
 	}

@@ -33,7 +33,11 @@ type roomApp struct {
 // seedRoomApp migrates the benchmark's database and seeds n meetings in
 // progress.
 func seedRoomApp(ctx context.Context, dbURL string, n int) error {
-	db, err := sqldb.Open(ctx, sqldb.Config{URL: dbURL, Logger: quietLogger()})
+	ring, err := benchKeyring()
+	if err != nil {
+		return err
+	}
+	db, err := sqldb.Open(ctx, sqldb.Config{URL: dbURL, Logger: quietLogger(), Keyring: ring})
 	if err != nil {
 		return err
 	}
@@ -53,7 +57,11 @@ func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // openRoomApp opens the rooms on the database with the web pages' renderer;
 // log gets the pages' and the hub's warnings.
 func openRoomApp(ctx context.Context, dbURL string, log *slog.Logger) (*roomApp, error) {
-	db, err := sqldb.Open(ctx, sqldb.Config{URL: dbURL, Logger: quietLogger()})
+	ring, err := benchKeyring()
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqldb.Open(ctx, sqldb.Config{URL: dbURL, Logger: quietLogger(), Keyring: ring})
 	if err != nil {
 		return nil, err
 	}

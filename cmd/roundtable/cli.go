@@ -27,6 +27,8 @@ Usage:
   roundtable migrate  [flags]   bring the database schema up to date
   roundtable demo     [flags]   serve with demo data (added to an empty database only)
   roundtable user create --email ADDRESS --name NAME [--admin] [--organizer] [--password-stdin] [flags]
+  roundtable keys rotate --new-key-file FILE [flags]
+                                wrap every circle's key under a new master key (online)
   roundtable form --in applicants.csv --min 6 --max 8 --from DATE --to DATE --duration 90m [flags]
                                 form circles from a participants CSV ("roundtable form -h")
   roundtable form --mdgp FILE   solve an MDGPLIB instance
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, io stdi
 			return 2
 		}
 		err = runUserCreate(ctx, rest[1:], getenv, io)
+	case "keys":
+		err = runKeys(ctx, rest, getenv, io)
 	case "form":
 		err = runForm(ctx, rest, io)
 	case "bench":

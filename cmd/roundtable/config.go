@@ -28,6 +28,14 @@ type Config struct {
 	// AuditDays is how many days audit log entries are kept; 0 means
 	// DefaultAuditDays.
 	AuditDays int
+	// MasterKeyFile holds the master key that wraps every circle's data
+	// key; MasterKey is the key itself (environment only, so it never shows
+	// in a process listing). Neither: see Main.keyring.
+	MasterKeyFile string
+	MasterKey     string
+	// PreviousMasterKeyFile holds the key being rotated away from: data keys
+	// still wrapped by it open too, so instances serve during a rotation.
+	PreviousMasterKeyFile string
 
 	SMTPHost     string
 	SMTPPort     int
@@ -76,6 +84,11 @@ func bindConfig(fs *flag.FlagSet, c *Config, getenv func(string) string) error {
 	str(&c.BaseURL, "base-url", "public address for links in pages and e-mails (default http://localhost:<port>)")
 	str(&c.MailDir, "mail-dir", "folder for e-mails when no SMTP server is configured")
 	str(&c.LogLevel, "log-level", "log level: debug, info, warn or error")
+	str(&c.MasterKeyFile, "master-key-file", "file holding the master key that protects circle content (ROUNDTABLE_MASTER_KEY may hold the key itself); default for SQLite: beside the database")
+	if v := getenv("ROUNDTABLE_MASTER_KEY"); v != "" {
+		c.MasterKey = v
+	}
+	str(&c.PreviousMasterKeyFile, "previous-master-key-file", "file of the master key being replaced, while `roundtable keys rotate` runs")
 	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For or Forwarded header tells the client's address: CIDRs, comma separated, e.g. 10.0.0.0/8,fd00::/8")
 	if v := getenv(envName("audit-days")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -114,6 +127,9 @@ func (c *Config) Validate() error {
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("--base-url %q must start with http:// or https://", c.BaseURL)
+	}
+	if c.MasterKeyFile != "" && c.MasterKey != "" {
+		return fmt.Errorf("both --master-key-file and ROUNDTABLE_MASTER_KEY are set: give only one")
 	}
 	if _, err := c.trustedProxies(); err != nil {
 		return err

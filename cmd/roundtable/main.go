@@ -25,6 +25,7 @@ import (
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/demo"
+	"github.com/roundtable/roundtable/internal/keyring"
 	"github.com/roundtable/roundtable/internal/live"
 	"github.com/roundtable/roundtable/internal/mail"
 	"github.com/roundtable/roundtable/internal/sqldb"
@@ -97,6 +98,24 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		m.Now = time.Now
 	}
 
+	// The key first: without it nothing may start.
+	mk, err := m.loadMasterKey()
+	if err != nil {
+		return err
+	}
+	var previous []*keyring.MasterKey
+	if f := m.Config.PreviousMasterKeyFile; f != "" {
+		p, err := keyring.ReadKeyFile(f)
+		if err != nil {
+			return fmt.Errorf("previous master key: %w", err)
+		}
+		previous = append(previous, p)
+	}
+	ring, err := keyring.New(mk.key, previous...)
+	if err != nil {
+		return err
+	}
+
 	// Bind first, so ":0" has a port before links are built with it.
 	m.Listener, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
@@ -112,7 +131,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// muted while it runs.
 	quiet := &quietHandler{Handler: m.Logger.Handler(), muted: new(atomic.Bool)}
 	m.DB, err = sqldb.Open(ctx, sqldb.Config{URL: m.Config.DatabaseURL, BaseURL: m.baseURL, Now: m.Now, Logger: slog.New(quiet),
-		AuditRetention: time.Duration(m.Config.AuditDays) * 24 * time.Hour})
+		AuditRetention: time.Duration(m.Config.AuditDays) * 24 * time.Hour, Keyring: ring})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -126,6 +145,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 	} else if err := m.DB.CheckSchema(ctx); err != nil {
 		return fmt.Errorf("%w: %w", ErrStaleSchema, err)
+	}
+
+	keys, sealed, err := m.DB.SealAtRest(ctx)
+	if err != nil {
+		if mk.created != "" && errors.Is(err, keyring.ErrWrongMasterKey) {
+			// The key just made protects nothing: the next start should
+			// not find it and fail the same way with a less clear reason.
+			os.Remove(mk.created)
+		}
+		return fmt.Errorf("circle content: %w", err)
+	}
+	if keys > 0 || sealed > 0 {
+		m.Logger.Info("circle content sealed at rest", "circle keys made", keys, "values sealed", sealed)
 	}
 
 	if m.SeedDemo {

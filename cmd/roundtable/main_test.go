@@ -65,6 +65,8 @@ func bootMain(t *testing.T, dbURL string, mailer mail.Mailer, seed bool) (*Main,
 	m.Config.DatabaseURL = dbURL
 	if dbURL == "" {
 		m.Config.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
+	} else if _, ok := sqldb.SQLitePath(dbURL); !ok {
+		m.Config.MasterKey = testMasterKey(t) // PostgreSQL makes up no key
 	}
 	m.Config.MailDir = filepath.Join(t.TempDir(), "outbox")
 	m.Mailer = mailer
@@ -292,12 +294,14 @@ func TestRun_Serve_StalePostgres(t *testing.T) {
 	}
 	dbURL := sqldbtest.CreatePostgresDatabase(t)
 	ctx := context.Background()
-	code, _, errOut := runCmd(t, ctx, "", nil, "serve", "--addr", "127.0.0.1:0", "--database-url", dbURL)
+	key := testMasterKey(t)
+	code, _, errOut := runCmd(t, ctx, "", map[string]string{"ROUNDTABLE_MASTER_KEY": key}, "serve", "--addr", "127.0.0.1:0", "--database-url", dbURL)
 	if code != 1 || !strings.Contains(errOut, "roundtable migrate") {
 		t.Fatalf("serve on an empty PostgreSQL: got %d %q, want 1 and advice to run roundtable migrate", code, errOut)
 	}
 	m := NewMain()
 	m.Config.Addr, m.Config.DatabaseURL, m.Logger = "127.0.0.1:0", dbURL, slog.New(slog.DiscardHandler)
+	m.Config.MasterKey = key
 	if err := m.Run(ctx); !errors.Is(err, ErrStaleSchema) {
 		t.Errorf("Main.Run: got %v, want ErrStaleSchema", err)
 	}

@@ -14,25 +14,31 @@ import (
 // later meeting planned: four weeks after the meeting it was made in.
 const dueWithoutNextMeeting = 28 * 24 * time.Hour
 
+// actionItemColumns read a commitment, its circle's wrapped key last (to
+// open its text and report).
 const actionItemColumns = `a.id, a.circle_id, a.meeting_id, a.owner_id, u.name, a.text, COALESCE(a.source_post_id, ''),
-	COALESCE(a.due_meeting_id, ''), a.due_at, a.status, a.report, a.created_at, a.closed_at`
+	COALESCE(a.due_meeting_id, ''), a.due_at, a.status, a.report, a.created_at, a.closed_at,
+	COALESCE((SELECT ck.data_key FROM circles ck WHERE ck.id = a.circle_id), '')`
 
-func scanActionItem(row interface{ Scan(...any) error }) (*roundtable.ActionItem, error) {
+func scanActionItem(tx *Tx, row interface{ Scan(...any) error }) (*roundtable.ActionItem, error) {
 	var it roundtable.ActionItem
 	var due, created int64
 	var closed *int64
+	var wrapped string
 	err := row.Scan(&it.ID, &it.CircleID, &it.MeetingID, &it.OwnerID, &it.OwnerName, &it.Text, &it.SourcePostID,
-		&it.DueMeetingID, &due, &it.Status, &it.Report, &created, &closed)
+		&it.DueMeetingID, &due, &it.Status, &it.Report, &created, &closed, &wrapped)
 	if err != nil {
 		return nil, err
 	}
 	it.DueAt, it.CreatedAt, it.ClosedAt = fromMS(due), fromMS(created), nullMS(closed)
+	it.Text = tx.open(it.CircleID, wrapped, "action_items", "text", it.ID, it.Text)
+	it.Report = tx.open(it.CircleID, wrapped, "action_items", "report", it.ID, it.Report)
 	return &it, nil
 }
 
 // listActionItems returns the commitments a query selects with actionItemColumns.
 func listActionItems(ctx context.Context, tx *Tx, query string, args ...any) ([]*roundtable.ActionItem, error) {
-	out, err := queryAll(ctx, tx, query, func(rows *sql.Rows) (*roundtable.ActionItem, error) { return scanActionItem(rows) }, args...)
+	out, err := queryAll(ctx, tx, query, func(rows *sql.Rows) (*roundtable.ActionItem, error) { return scanActionItem(tx, rows) }, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list action items: %w", err)
 	}
@@ -68,11 +74,19 @@ func insertActionItems(ctx context.Context, tx *Tx, items []*roundtable.ActionIt
 		}
 		it.ID, it.CircleID, it.CreatedAt, it.Status, it.ClosedAt = newID(), d.circleID, tx.now, roundtable.ActionOpen, nil
 		it.DueMeetingID, it.DueAt, it.Text = d.meetingID, d.at, clean(it.Text)
-		_, err := tx.ExecContext(ctx, `
+		text, err := tx.seal(ctx, it.CircleID, "action_items", "text", it.ID, it.Text)
+		if err != nil {
+			return err
+		}
+		report, err := tx.seal(ctx, it.CircleID, "action_items", "report", it.ID, it.Report)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
 			INSERT INTO action_items (id, circle_id, meeting_id, owner_id, text, source_post_id, due_meeting_id, due_at, status, report, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			it.ID, it.CircleID, it.MeetingID, it.OwnerID, it.Text, nullable(it.SourcePostID), nullable(it.DueMeetingID),
-			ms(it.DueAt), it.Status, it.Report, ms(it.CreatedAt))
+			it.ID, it.CircleID, it.MeetingID, it.OwnerID, text, nullable(it.SourcePostID), nullable(it.DueMeetingID),
+			ms(it.DueAt), it.Status, report, ms(it.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert action item: %w", err)
 		}
@@ -110,7 +124,7 @@ func loadMeetingActions(ctx context.Context, tx *Tx, meetingID string) (followUp
 		SELECT 1, `+actionItemColumns+`, a.created_at, 0, 0
 		FROM action_items a JOIN users u ON u.id = a.owner_id
 		WHERE a.meeting_id = $1
-		ORDER BY 1, 15, 16, 17, 2`, meetingID)
+		ORDER BY 1, 16, 17, 18, 2`, meetingID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list action items: %w", err)
 	}
@@ -118,7 +132,7 @@ func loadMeetingActions(ctx context.Context, tx *Tx, meetingID string) (followUp
 	for rows.Next() {
 		var kind int
 		var o1, o2, o3 int64
-		it, err := scanActionItem(scanFunc(func(dest ...any) error {
+		it, err := scanActionItem(tx, scanFunc(func(dest ...any) error {
 			return rows.Scan(append(append([]any{&kind}, dest...), &o1, &o2, &o3)...)
 		}))
 		if err != nil {
@@ -138,7 +152,7 @@ func findActionItem(ctx context.Context, tx *Tx, id string) (*roundtable.ActionI
 	if !validID(id) {
 		return nil, notFound("commitment")
 	}
-	it, err := scanActionItem(tx.QueryRowContext(ctx, `
+	it, err := scanActionItem(tx, tx.QueryRowContext(ctx, `
 		SELECT `+actionItemColumns+` FROM action_items a JOIN users u ON u.id = a.owner_id WHERE a.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("commitment")
@@ -161,8 +175,12 @@ func closeActionItem(ctx context.Context, tx *Tx, id string, status roundtable.A
 	default:
 		return roundtable.Errorf(roundtable.EINVALID, "Say whether the commitment is done or dropped.")
 	}
+	sealed, err := sealReport(ctx, tx, id, clean(report))
+	if err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE action_items SET status = $1, report = $2, closed_at = $3 WHERE id = $4`,
-		status, clean(report), closed, id)
+		status, sealed, closed, id)
 	if err != nil {
 		return fmt.Errorf("close action item: %w", err)
 	}
@@ -172,4 +190,19 @@ func closeActionItem(ctx context.Context, tx *Tx, id string, status roundtable.A
 		return notFound("commitment")
 	}
 	return nil
+}
+
+// sealReport seals a commitment's report for its row.
+func sealReport(ctx context.Context, tx *Tx, id, report string) (string, error) {
+	if report == "" {
+		return "", nil
+	}
+	var circleID string
+	err := tx.QueryRowContext(ctx, `SELECT circle_id FROM action_items WHERE id = $1`, id).Scan(&circleID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("commitment")
+	} else if err != nil {
+		return "", fmt.Errorf("find action item: %w", err)
+	}
+	return tx.seal(ctx, circleID, "action_items", "report", id, report)
 }

@@ -510,6 +510,13 @@ func TestMigration_0006Agenda(t *testing.T) {
 		}
 		_, err := db.Migrate(ctx)
 		must(t, err)
+		// The start-up step gives the older circle its key and seals the
+		// card and the two meetings' agendas.
+		keys, sealed, err := db.SealAtRest(ctx)
+		must(t, err)
+		if keys != 1 || sealed != 3 {
+			t.Errorf("start-up step made %d keys and sealed %d values; want 1 and 3", keys, sealed)
+		}
 		meetings := sqldb.NewMeetingService(db)
 		got, err := meetings.FindMeetingByID(sys, m1)
 		must(t, err)
@@ -536,7 +543,7 @@ func openBlank(t *testing.T, engine string) *sqldb.DB {
 	if engine == "postgres" {
 		url = sqldbtest.CreatePostgresDatabase(t)
 	}
-	db, err := sqldb.Open(context.Background(), sqldb.Config{URL: url, Logger: slog.New(slog.DiscardHandler)})
+	db, err := sqldb.Open(context.Background(), sqldb.Config{URL: url, Logger: slog.New(slog.DiscardHandler), Keyring: sqldbtest.Keyring(t)})
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
 	return db

@@ -152,8 +152,10 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 	}
 	// Only the columns a calendar shows: a feed is read often, by programs.
 	mrows, err := tx.QueryContext(ctx, `
-		SELECT x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.sequence, x.cancelled_at
+		SELECT x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.sequence, x.cancelled_at,
+			COALESCE(k.data_key, '')
 		FROM meetings x JOIN circle_members m ON m.circle_id = x.circle_id AND m.user_id = $1
+		JOIN circles k ON k.id = x.circle_id
 		WHERE m.ground_rules_accepted_at IS NOT NULL
 		ORDER BY x.starts_at, x.id`, userID)
 	if err != nil {
@@ -166,9 +168,11 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 	for mrows.Next() {
 		var starts int64
 		var cancelled *int64
-		if err := mrows.Scan(&m.ID, &m.CircleID, &starts, &m.Minutes, &m.VideoURL, &m.Place, &m.Agenda, &m.Sequence, &cancelled); err != nil {
+		var wrapped string
+		if err := mrows.Scan(&m.ID, &m.CircleID, &starts, &m.Minutes, &m.VideoURL, &m.Place, &m.Agenda, &m.Sequence, &cancelled, &wrapped); err != nil {
 			return nil, err
 		}
+		m.Agenda = tx.open(m.CircleID, wrapped, "meetings", "agenda", m.ID, m.Agenda)
 		m.StartsAt, m.Cancelled = fromMS(starts), cancelled != nil
 		c := circles[m.CircleID]
 		if c == nil {

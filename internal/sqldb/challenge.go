@@ -31,18 +31,52 @@ func loadChallenges(ctx context.Context, tx *Tx, meetingID string) ([]roundtable
 	if err != nil {
 		return nil, fmt.Errorf("load challenges: %w", err)
 	}
+	if len(out) > 0 {
+		o := tx.meetingOpener(ctx, meetingID)
+		for i := range out {
+			o.openChallenge(&out[i])
+		}
+	}
+	return out, nil
+}
+
+// openChallenge opens a card's sealed texts in place.
+func (o *opener) openChallenge(c *roundtable.Challenge) {
+	row := rowID(c.MeetingID, c.PresenterID)
+	c.Context = o.open("challenges", "context", row, c.Context)
+	c.Question = o.open("challenges", "question", row, c.Question)
+	c.Tried = o.open("challenges", "tried", row, c.Tried)
+}
+
+// sealChallenge returns a card's texts sealed for its row.
+func sealChallenge(ctx context.Context, tx *Tx, meetingID, presenterID string, texts ...string) ([]any, error) {
+	k, _, err := tx.meetingKey(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	cols := []string{"context", "question", "tried"}
+	out := make([]any, len(texts))
+	for i, t := range texts {
+		if out[i], err = sealWith(k, "challenges", cols[i], rowID(meetingID, presenterID), t); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
 // saveChallenge writes a presenter's card.
 func saveChallenge(ctx context.Context, tx *Tx, c *roundtable.Challenge) error {
 	c.UpdatedAt = tx.now
-	_, err := tx.ExecContext(ctx, `
+	sealed, err := sealChallenge(ctx, tx, c.MeetingID, c.PresenterID, c.Context, c.Question, c.Tried)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO challenges (meeting_id, presenter_id, context, question, tried, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (meeting_id, presenter_id) DO UPDATE SET
 			context = excluded.context, question = excluded.question, tried = excluded.tried, updated_at = excluded.updated_at`,
-		c.MeetingID, c.PresenterID, c.Context, c.Question, c.Tried, ms(c.UpdatedAt))
+		c.MeetingID, c.PresenterID, sealed[0], sealed[1], sealed[2], ms(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("save challenge: %w", err)
 	}
@@ -52,11 +86,15 @@ func saveChallenge(ctx context.Context, tx *Tx, c *roundtable.Challenge) error {
 // setLeadChallenge writes the context of a presenter's card and leaves the
 // rest of it: the meeting form's single challenge field is that context.
 func setLeadChallenge(ctx context.Context, tx *Tx, meetingID, presenterID, text string) error {
-	_, err := tx.ExecContext(ctx, `
+	sealed, err := sealChallenge(ctx, tx, meetingID, presenterID, text)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO challenges (meeting_id, presenter_id, context, question, tried, updated_at)
 		VALUES ($1, $2, $3, '', '', $4)
 		ON CONFLICT (meeting_id, presenter_id) DO UPDATE SET context = excluded.context, updated_at = excluded.updated_at`,
-		meetingID, presenterID, text, ms(tx.now))
+		meetingID, presenterID, sealed[0], ms(tx.now))
 	if err != nil {
 		return fmt.Errorf("save challenge: %w", err)
 	}

@@ -73,12 +73,7 @@ func (s *CircleService) CreateCircle(ctx context.Context, c *roundtable.Circle) 
 			return err
 		}
 		c.ID, c.CreatedAt = newID(), tx.now
-		_, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, slot, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.ID, c.ProgramID, c.Name, c.TimeZone, c.Slot, ms(c.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("insert circle: %w", err)
-		}
-		return nil
+		return insertCircle(ctx, tx, c)
 	})
 }
 
@@ -258,9 +253,14 @@ func (s *CircleService) SetGoals(ctx context.Context, circleID string, goals []s
 			return fmt.Errorf("delete goals: %w", err)
 		}
 		for i, g := range valid {
+			id := newID()
+			body, err := tx.seal(ctx, circleID, "goals", "body", id, g)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO goals (id, circle_id, user_id, body, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				newID(), circleID, a.user.ID, g, i+1, ms(tx.now)); err != nil {
+				id, circleID, a.user.ID, body, i+1, ms(tx.now)); err != nil {
 				return fmt.Errorf("insert goal: %w", err)
 			}
 		}

@@ -118,7 +118,7 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	}
 	row := tx.QueryRowContext(ctx, `
 		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at,
-			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`
+			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`, COALESCE(c.data_key, '')
 		FROM circles c JOIN programs p ON p.id = c.program_id
 		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
 		LEFT JOIN series s ON s.circle_id = c.id
@@ -128,11 +128,12 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	var accepted *int64
 	var hasSeries int
 	var sr seriesRow
+	var wrapped string
 	c, err := scanCircle(scanFunc(func(dc ...any) error {
 		var err error
 		p, err = scanProgram(scanFunc(func(dp ...any) error {
 			dest := append(append(dc, dp...), &role, &accepted, &hasSeries)
-			return row.Scan(append(dest, sr.dest()...)...)
+			return row.Scan(append(append(dest, sr.dest()...), &wrapped)...)
 		}))
 		return err
 	}))
@@ -143,6 +144,9 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	}
 	if accepted == nil {
 		return nil, errGroundRules()
+	}
+	if wrapped != "" {
+		tx.useKey(c.ID, wrapped) // for the circle's content read next; an error shows there
 	}
 	top := &circleTop{c: c, p: p, seriesRead: true,
 		mb: &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}}
@@ -202,8 +206,9 @@ func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string
 // listGoals returns a circle's goals by user, in order.
 func listGoals(ctx context.Context, tx *Tx, circleID string) (map[string][]*roundtable.Goal, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT id, circle_id, user_id, body, position, created_at FROM goals
-		WHERE circle_id = $1 ORDER BY user_id, position`, circleID)
+		SELECT g.id, g.circle_id, g.user_id, g.body, g.position, g.created_at, COALESCE(k.data_key, '')
+		FROM goals g JOIN circles k ON k.id = g.circle_id
+		WHERE g.circle_id = $1 ORDER BY g.user_id, g.position`, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("list goals: %w", err)
 	}
@@ -212,10 +217,12 @@ func listGoals(ctx context.Context, tx *Tx, circleID string) (map[string][]*roun
 	for rows.Next() {
 		var g roundtable.Goal
 		var created int64
-		if err := rows.Scan(&g.ID, &g.CircleID, &g.UserID, &g.Text, &g.Position, &created); err != nil {
+		var wrapped string
+		if err := rows.Scan(&g.ID, &g.CircleID, &g.UserID, &g.Text, &g.Position, &created, &wrapped); err != nil {
 			return nil, err
 		}
 		g.CreatedAt = fromMS(created)
+		g.Text = tx.open(g.CircleID, wrapped, "goals", "body", g.ID, g.Text)
 		out[g.UserID] = append(out[g.UserID], &g)
 	}
 	return out, rows.Err()

@@ -74,16 +74,12 @@ func openDialect(ctx context.Context, rawURL string) (dialect, *sql.DB, *sql.DB,
 	case rawURL == "":
 		return nil, nil, nil, errors.New("open database: no database URL")
 	}
-	path := strings.TrimPrefix(rawURL, "sqlite:")
-	path = strings.TrimPrefix(path, "//")
-	path = strings.TrimPrefix(path, "file:")
-	if path == "" || strings.Contains(path, "://") {
+	path, ok := SQLitePath(rawURL)
+	if !ok {
 		return nil, nil, nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor postgres://…", rawURL)
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, nil, nil, fmt.Errorf("open sqlite: %w", err)
-		}
+	if err := createPrivate(path); err != nil {
+		return nil, nil, nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	// WAL lets readers work while the writer writes; foreign keys are off by
 	// default in SQLite; busy_timeout makes a connection wait for a lock
@@ -113,6 +109,41 @@ func openDialect(ctx context.Context, rawURL string) (dialect, *sql.DB, *sql.DB,
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
 	return sqliteDialect{}, write, read, nil
+}
+
+// SQLitePath returns the file a SQLite database URL names; false for a
+// PostgreSQL URL or one that names no file.
+func SQLitePath(rawURL string) (string, bool) {
+	if rawURL == "" || strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+		return "", false
+	}
+	path := strings.TrimPrefix(rawURL, "sqlite:")
+	path = strings.TrimPrefix(path, "//")
+	path = strings.TrimPrefix(path, "file:")
+	if path == "" || strings.Contains(path, "://") {
+		return "", false
+	}
+	return path, true
+}
+
+// createPrivate makes the database's folder (0700) and an empty database file
+// (0600) when they are missing, so nobody else on the machine can read them.
+// SQLite gives the WAL and shared-memory files the mode of the database
+// file, so they are private too. Existing files keep the mode they have.
+func createPrivate(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // translate turns driver errors a user could cause into *roundtable.Error and

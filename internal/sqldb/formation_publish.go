@@ -149,9 +149,8 @@ func (s *FormationService) PublishFormation(ctx context.Context, draftID string)
 			if ci < len(f.Circles) && len(f.Circles[ci].Slots) > 0 {
 				c.Slot = askedSlot(waiting, ci+1, f.Circles[ci].Slots)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, slot, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				c.ID, c.ProgramID, c.Name, c.TimeZone, c.Slot, ms(c.CreatedAt)); err != nil {
-				return fmt.Errorf("insert circle: %w", err)
+			if err := insertCircle(ctx, tx, c); err != nil {
+				return err
 			}
 			out.Circles++
 			d.Result.CircleIDs[ci] = c.ID

@@ -30,7 +30,8 @@ const meetingColumns = meetingOwnColumns + `, COALESCE((` + leadPresenter + `), 
 const (
 	meetingOwnColumns = `x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.created_at,
 	x.sequence, x.in_series, x.cancelled_at, x.time_note, x.readings`
-	meetingLastColumns = `x.notes, x.notes_sent_at, x.updated_at`
+	meetingLastColumns = `x.notes, x.notes_sent_at, x.updated_at,
+	COALESCE((SELECT ck.data_key FROM circles ck WHERE ck.id = x.circle_id), '')`
 )
 
 // circleMeetingsQuery reads a circle's meetings ($1) by start with the
@@ -38,7 +39,8 @@ const (
 // presenter before her) and her card are joined once, rather than the
 // first presenter looked up twice for each meeting.
 const circleMeetingsQuery = `
-	SELECT ` + meetingOwnColumns + `, COALESCE(lp.user_id, ''), COALESCE(ch.context, ''), ` + meetingLastColumns + `
+	SELECT ` + meetingOwnColumns + `, COALESCE(lp.user_id, ''), COALESCE(ch.context, ''),
+		x.notes, x.notes_sent_at, x.updated_at, ''
 	FROM meetings x
 	LEFT JOIN meeting_roles lp ON lp.meeting_id = x.id AND lp.role = 'presenter' AND NOT EXISTS (
 		SELECT 1 FROM meeting_roles o WHERE o.meeting_id = x.id AND o.role = 'presenter'
@@ -51,19 +53,31 @@ const circleMeetingsQuery = `
 const leadPresenter = `SELECT lp.user_id FROM meeting_roles lp WHERE lp.meeting_id = x.id AND lp.role = 'presenter'
 	ORDER BY lp.position, lp.user_id LIMIT 1`
 
-func scanMeeting(row interface{ Scan(...any) error }, extra ...any) (*roundtable.Meeting, error) {
+// scanMeeting reads a meeting's columns (meetingColumns), its circle's
+// wrapped key last, and opens the sealed ones with it.
+func scanMeeting(tx *Tx, row interface{ Scan(...any) error }, extra ...any) (*roundtable.Meeting, error) {
 	var m roundtable.Meeting
+	var wrapped string
 	var starts, created, updated int64
 	var inSeries int
 	var cancelled, notesSent *int64
 	dest := []any{&m.ID, &m.CircleID, &starts, &m.Minutes, &m.VideoURL, &m.Place, &m.Agenda, &created,
 		&m.Sequence, &inSeries, &cancelled, &m.TimeNote, &m.Readings, &m.PresenterID, &m.Challenge,
-		&m.Notes, &notesSent, &updated}
+		&m.Notes, &notesSent, &updated, &wrapped}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	m.StartsAt, m.CreatedAt, m.UpdatedAt = fromMS(starts), fromMS(created), fromMS(updated)
 	m.InSeries, m.Cancelled, m.NotesSentAt = inSeries == 1, cancelled != nil, nullMS(notesSent)
+	if wrapped != "" {
+		// Kept for the transaction: its content reads and writes need it.
+		if _, err := tx.useKey(m.CircleID, wrapped); err == nil {
+			tx.knowMeeting(m.ID, m.CircleID)
+		}
+	}
+	m.Challenge = tx.open(m.CircleID, wrapped, "challenges", "context", rowID(m.ID, m.PresenterID), m.Challenge)
+	m.Notes = tx.open(m.CircleID, wrapped, "meetings", "notes", m.ID, m.Notes)
+	m.Agenda = tx.open(m.CircleID, wrapped, "meetings", "agenda", m.ID, m.Agenda)
 	return &m, nil
 }
 
@@ -73,7 +87,7 @@ func findMeeting(ctx context.Context, tx *Tx, id string) (*roundtable.Meeting, e
 	if !validID(id) {
 		return nil, notFound("meeting")
 	}
-	m, err := scanMeeting(tx.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.id = $1`, id))
+	m, err := scanMeeting(tx, tx.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("meeting")
 	} else if err != nil {
@@ -85,6 +99,11 @@ func findMeeting(ctx context.Context, tx *Tx, id string) (*roundtable.Meeting, e
 // listMeetings returns a circle's meetings by start, with everyone's answers
 // and the given user's own.
 func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roundtable.Meeting, error) {
+	// One circle: its key is read once (usually with the circle, earlier
+	// in the transaction), not with every meeting.
+	if _, err := tx.circleKey(ctx, circleID); err != nil {
+		tx.db.log.Error("circle content cannot be opened", "circle", circleID, "err", err)
+	}
 	rows, err := tx.QueryContext(ctx, circleMeetingsQuery, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("list meetings: %w", err)
@@ -93,7 +112,7 @@ func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roun
 	var out []*roundtable.Meeting
 	byID := map[string]*roundtable.Meeting{}
 	for rows.Next() {
-		m, err := scanMeeting(rows)
+		m, err := scanMeeting(tx, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -239,11 +258,15 @@ func checkPresenter(ctx context.Context, tx *Tx, circleID, userID, challenge str
 func insertMeeting(ctx context.Context, tx *Tx, m *roundtable.Meeting, createdBy string) error {
 	m.ID, m.CreatedAt, m.UpdatedAt, m.Sequence = newID(), tx.now, tx.now, 0
 	m.StartsAt = fromMS(ms(m.StartsAt))
-	_, err := tx.ExecContext(ctx, `
+	agenda, err := tx.seal(ctx, m.CircleID, "meetings", "agenda", m.ID, m.Agenda)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_by, created_at,
 			sequence, in_series, time_note, readings, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13)`,
-		m.ID, m.CircleID, ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, nullable(createdBy), ms(m.CreatedAt),
+		m.ID, m.CircleID, ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, agenda, nullable(createdBy), ms(m.CreatedAt),
 		flag(m.InSeries), m.TimeNote, m.Readings, ms(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
@@ -343,11 +366,15 @@ func (s *MeetingService) UpdateMeeting(ctx context.Context, m *roundtable.Meetin
 		if calendarChanged(old, m) {
 			m.Sequence++
 		}
+		agenda, err := tx.seal(ctx, m.CircleID, "meetings", "agenda", m.ID, m.Agenda)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `
 			UPDATE meetings SET starts_at = $1, minutes = $2, video_url = $3, place = $4, agenda = $5, time_note = $6,
 				readings = $7, sequence = $8, updated_at = $9
 			WHERE id = $10`,
-			ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, m.Agenda, m.TimeNote, m.Readings, m.Sequence, ms(tx.now), m.ID)
+			ms(m.StartsAt), m.Minutes, m.VideoURL, m.Place, agenda, m.TimeNote, m.Readings, m.Sequence, ms(tx.now), m.ID)
 		if err != nil {
 			return fmt.Errorf("update meeting: %w", err)
 		}
@@ -468,7 +495,7 @@ func (s *MeetingService) ListMyUpcomingMeetings(ctx context.Context) ([]*roundta
 		for rows.Next() {
 			var circleName string
 			var answer roundtable.RSVP
-			m, err := scanMeeting(rows, &circleName, &answer)
+			m, err := scanMeeting(tx, rows, &circleName, &answer)
 			if err != nil {
 				return err
 			}

@@ -82,7 +82,7 @@ func meetingFor(ctx context.Context, tx *Tx, userID, id string) (*meetingRow, er
 	var programID string
 	var role *roundtable.CircleRole
 	var accepted, notesAt *int64
-	m, err := scanMeeting(tx.QueryRowContext(ctx, `
+	m, err := scanMeeting(tx, tx.QueryRowContext(ctx, `
 		SELECT `+meetingColumns+`, c.program_id, c.name, mb.role, mb.ground_rules_accepted_at,
 			EXISTS (SELECT 1 FROM meeting_guests g WHERE g.meeting_id = x.id AND g.user_id = $2),
 			x.notes_version, COALESCE(nu.name, ''), x.notes_updated_at

@@ -54,11 +54,16 @@ func loadRolesAndChallenges(ctx context.Context, tx *Tx, meetingID string) ([]ro
 	})
 	out := make([]roundtable.RoleAssignment, len(all))
 	var cards []roundtable.Challenge
+	var o *opener
 	for i, h := range all {
 		out[i] = h.RoleAssignment
 		if h.Role == roundtable.RolePresenter {
 			c := h.card
 			c.MeetingID, c.PresenterID, c.Name = meetingID, h.UserID, h.Name
+			if o == nil {
+				o = tx.meetingOpener(ctx, meetingID)
+			}
+			o.openChallenge(&c)
 			cards = append(cards, c)
 		}
 	}

@@ -34,7 +34,7 @@ func TestDB_Migrate(t *testing.T) {
 			if engine == "postgres" {
 				url = sqldbtest.CreatePostgresDatabase(t)
 			}
-			db, err := sqldb.Open(ctx, sqldb.Config{URL: url, Logger: slog.New(slog.DiscardHandler)})
+			db, err := sqldb.Open(ctx, sqldb.Config{URL: url, Logger: slog.New(slog.DiscardHandler), Keyring: sqldbtest.Keyring(t)})
 			must(t, err)
 			defer db.Close()
 			if got := db.Dialect(); got != engine {

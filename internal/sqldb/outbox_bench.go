@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"github.com/roundtable/roundtable"
 	"sync"
 	"time"
 )
@@ -149,8 +150,7 @@ var benchZones = []string{"Europe/Paris", "America/New_York", "Asia/Tokyo", "Eur
 func seedCircle(ctx context.Context, tx *Tx, programID, name string, members int, starts []time.Time) (seededCircle, error) {
 	c := seededCircle{id: newID()}
 	now := ms(tx.now)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO circles (id, program_id, name, time_zone, created_at) VALUES ($1, $2, $3, 'Europe/Paris', $4)`,
-		c.id, programID, name, now); err != nil {
+	if err := insertCircle(ctx, tx, &roundtable.Circle{ID: c.id, ProgramID: programID, Name: name, TimeZone: "Europe/Paris", CreatedAt: tx.now}); err != nil {
 		return c, fmt.Errorf("seed circle: %w", err)
 	}
 	for i := range members {
@@ -173,11 +173,14 @@ func seedCircle(ctx context.Context, tx *Tx, programID, name string, members int
 	}
 	for _, start := range starts {
 		id := newID()
+		agenda, err := tx.seal(ctx, c.id, "meetings", "agenda", id, "Check-in\nOne member's challenge\nCommitments")
+		if err != nil {
+			return c, err
+		}
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO meetings (id, circle_id, starts_at, minutes, video_url, place, agenda, created_at, in_series, readings, updated_at)
 			VALUES ($1, $2, $3, 90, 'https://video.example.org/circle', '', $4, $5, 1, $6, $5)`,
-			id, c.id, ms(start),
-			"Check-in\nOne member's challenge\nCommitments", now, "https://example.org/reading"); err != nil {
+			id, c.id, ms(start), agenda, now, "https://example.org/reading"); err != nil {
 			return c, fmt.Errorf("seed meeting: %w", err)
 		}
 		c.meetings = append(c.meetings, id)

@@ -265,7 +265,7 @@ func instances(t *testing.T, engine string, now func() time.Time, n int) []*sqld
 	ctx := context.Background()
 	var dbs []*sqldb.DB
 	for i := range n {
-		db, err := sqldb.Open(ctx, sqldb.Config{URL: url, BaseURL: "https://rt.example", Now: now, Logger: slog.New(slog.DiscardHandler)})
+		db, err := sqldb.Open(ctx, sqldb.Config{URL: url, BaseURL: "https://rt.example", Now: now, Logger: slog.New(slog.DiscardHandler), Keyring: sqldbtest.Keyring(t)})
 		if err != nil {
 			t.Fatalf("open instance %d: %v", i, err)
 		}

@@ -47,7 +47,7 @@ func loadPolls(ctx context.Context, tx *Tx, where, arg string) ([]*roundtable.Po
 	byID := map[string]*roundtable.Poll{}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT p.id, p.circle_id, COALESCE(p.meeting_id, ''), p.scope, p.note, COALESCE(p.chosen_id, ''), COALESCE(p.created_by, ''),
-			p.created_at, p.closed_at
+			p.created_at, p.closed_at, COALESCE((SELECT ck.data_key FROM circles ck WHERE ck.id = p.circle_id), '')
 		FROM polls p WHERE `+where+` ORDER BY p.created_at DESC, p.id DESC`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("find polls: %w", err)
@@ -57,9 +57,11 @@ func loadPolls(ctx context.Context, tx *Tx, where, arg string) ([]*roundtable.Po
 		p := &roundtable.Poll{}
 		var created int64
 		var closed *int64
-		if err := rows.Scan(&p.ID, &p.CircleID, &p.MeetingID, &p.Scope, &p.Note, &p.ChosenID, &p.CreatedBy, &created, &closed); err != nil {
+		var wrapped string
+		if err := rows.Scan(&p.ID, &p.CircleID, &p.MeetingID, &p.Scope, &p.Note, &p.ChosenID, &p.CreatedBy, &created, &closed, &wrapped); err != nil {
 			return nil, err
 		}
+		p.Note = tx.open(p.CircleID, wrapped, "polls", "note", p.ID, p.Note)
 		p.CreatedAt, p.ClosedAt = fromMS(created), nullMS(closed)
 		byID[p.ID] = p
 		out = append(out, p)
@@ -214,9 +216,13 @@ func (s *PollService) CreatePoll(ctx context.Context, p *roundtable.Poll) error 
 			return roundtable.Errorf(roundtable.ECONFLICT, "A poll for this meeting is open already: choose a time there or close it first.")
 		}
 		p.ID, p.CreatedAt, p.CreatedBy, p.ChosenID, p.ClosedAt = newID(), tx.now, a.id(), "", nil
+		note, err := tx.seal(ctx, p.CircleID, "polls", "note", p.ID, p.Note)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO polls (id, circle_id, meeting_id, scope, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			p.ID, p.CircleID, p.MeetingID, string(p.Scope), p.Note, nullable(p.CreatedBy), ms(p.CreatedAt))
+			p.ID, p.CircleID, p.MeetingID, string(p.Scope), note, nullable(p.CreatedBy), ms(p.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert poll: %w", err)
 		}

@@ -388,6 +388,8 @@ func TestRender_Notes(t *testing.T) {
 		j := f.job(sqldb.KindNotes, f.anna, 0)
 		f.dropped(j, "the meeting has no notes")
 		f.exec(`UPDATE meetings SET notes = $1 WHERE id = $2`, "Ben will talk to finance by Friday.\n\nAnna shares the article.", f.m.ID)
+		_, _, err := e.db.SealAtRest(context.Background()) // as an older version's notes are sealed at start
+		must(t, err)
 		wantText(t, f.sent(j), "anna@example.org", "Notes from Harbour Circle, Monday 16 March",
 			"Ben will talk to finance by Friday.", "Anna shares the article.", "keep them in the circle")
 		wantText(t, f.sent(f.job(sqldb.KindNotes, f.ben, 0)), "ben@example.org", "Notes from Harbour Circle, Monday 16 March")

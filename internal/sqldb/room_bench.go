@@ -109,10 +109,15 @@ func SeedBoard(ctx context.Context, db *DB, meetingID string, n int) error {
 			if i%2 == 1 {
 				kind = roundtable.PostSuggestion
 			}
+			id := newID()
+			body, err := sealPost(ctx, tx, meetingID, id,
+				fmt.Sprintf("Post %d: what would change if the two teams shared one backlog for a quarter?", i+1))
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO board_posts (id, meeting_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				newID(), meetingID, people[i%len(people)].UserID, kind,
-				fmt.Sprintf("Post %d: what would change if the two teams shared one backlog for a quarter?", i+1),
+				id, meetingID, people[i%len(people)].UserID, kind, body,
 				ms(at.Add(time.Duration(i)*time.Second))); err != nil {
 				return fmt.Errorf("seed board: %w", err)
 			}

@@ -67,10 +67,14 @@ func (s *RoomService) Post(ctx context.Context, meetingID string, kind roundtabl
 		if p.AuthorName, err = userName(ctx, tx, rc.userID); err != nil {
 			return err
 		}
+		sealed, err := sealPost(ctx, tx, p.MeetingID, p.ID, p.Body)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO board_posts (id, meeting_id, segment_id, author_id, kind, body, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			p.ID, p.MeetingID, nullable(p.SegmentID), p.AuthorID, p.Kind, p.Body, ms(p.CreatedAt))
+			p.ID, p.MeetingID, nullable(p.SegmentID), p.AuthorID, p.Kind, sealed, ms(p.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert post: %w", err)
 		}
@@ -97,7 +101,22 @@ func loadBoard(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Boar
 	if err != nil {
 		return nil, fmt.Errorf("load board: %w", err)
 	}
+	if len(out) > 0 {
+		o := tx.meetingOpener(ctx, meetingID)
+		for i := range out {
+			out[i].Body = o.open("board_posts", "body", out[i].ID, out[i].Body)
+		}
+	}
 	return out, nil
+}
+
+// sealPost seals a board post's body for its row.
+func sealPost(ctx context.Context, tx *Tx, meetingID, postID, body string) (string, error) {
+	k, _, err := tx.meetingKey(ctx, meetingID)
+	if err != nil {
+		return "", err
+	}
+	return sealWith(k, "board_posts", "body", postID, body)
 }
 
 // PlayBack records the presenter's picks and commitments, replacing her

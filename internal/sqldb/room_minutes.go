@@ -20,6 +20,9 @@ func loadMinutes(ctx context.Context, tx *Tx, meetingID string) (roundtable.Minu
 	if err != nil {
 		return m, fmt.Errorf("load minutes: %w", err)
 	}
+	if m.Text != "" {
+		m.Text = tx.meetingOpener(ctx, meetingID).open("meetings", "notes", meetingID, m.Text)
+	}
 	if at != nil {
 		m.UpdatedAt = fromMS(*at)
 	}
@@ -29,7 +32,14 @@ func loadMinutes(ctx context.Context, tx *Tx, meetingID string) (roundtable.Minu
 // saveMinutes writes a meeting's minutes as a new version by userID ("" for
 // the system).
 func saveMinutes(ctx context.Context, tx *Tx, meetingID, userID, text string) error {
-	_, err := tx.ExecContext(ctx, `
+	k, _, err := tx.meetingKey(ctx, meetingID)
+	if err != nil {
+		return err
+	}
+	if text, err = sealWith(k, "meetings", "notes", meetingID, text); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
 		UPDATE meetings SET notes = $1, notes_version = notes_version + 1, notes_updated_by = $2, notes_updated_at = $3, updated_at = $4
 		WHERE id = $5`, text, nullable(userID), ms(tx.now), ms(tx.now), meetingID)
 	if err != nil {

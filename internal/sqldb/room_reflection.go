@@ -49,12 +49,16 @@ func (s *RoomService) Reflect(ctx context.Context, r *roundtable.Reflection) err
 			return err
 		}
 		r.UserID, r.CreatedAt = rc.userID, tx.now
+		line, err := tx.seal(ctx, rc.m.CircleID, "reflections", "line", rowID(r.MeetingID, r.UserID), r.Line)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO reflections (meeting_id, user_id, relevance, insights, heard, line, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (meeting_id, user_id) DO UPDATE SET relevance = excluded.relevance, insights = excluded.insights,
 				heard = excluded.heard, line = excluded.line, created_at = excluded.created_at`,
-			r.MeetingID, r.UserID, r.Relevance, r.Insights, r.Heard, r.Line, ms(r.CreatedAt))
+			r.MeetingID, r.UserID, r.Relevance, r.Insights, r.Heard, line, ms(r.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("save reflection: %w", err)
 		}
@@ -66,14 +70,18 @@ func (s *RoomService) Reflect(ctx context.Context, r *roundtable.Reflection) err
 func findReflection(ctx context.Context, tx *Tx, meetingID, userID string) (*roundtable.Reflection, error) {
 	r := &roundtable.Reflection{MeetingID: meetingID, UserID: userID}
 	var created int64
+	var circleID, wrapped string
 	err := tx.QueryRowContext(ctx, `
-		SELECT relevance, insights, heard, line, created_at FROM reflections WHERE meeting_id = $1 AND user_id = $2`,
-		meetingID, userID).Scan(&r.Relevance, &r.Insights, &r.Heard, &r.Line, &created)
+		SELECT f.relevance, f.insights, f.heard, f.line, f.created_at, k.id, COALESCE(k.data_key, '')
+		FROM reflections f JOIN meetings x ON x.id = f.meeting_id JOIN circles k ON k.id = x.circle_id
+		WHERE f.meeting_id = $1 AND f.user_id = $2`,
+		meetingID, userID).Scan(&r.Relevance, &r.Insights, &r.Heard, &r.Line, &created, &circleID, &wrapped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("find reflection: %w", err)
 	}
 	r.CreatedAt = fromMS(created)
+	r.Line = tx.open(circleID, wrapped, "reflections", "line", rowID(meetingID, userID), r.Line)
 	return r, nil
 }

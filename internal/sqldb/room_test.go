@@ -367,7 +367,7 @@ func TestRoomService_PostgresNotify(t *testing.T) {
 	ctx := context.Background()
 	url := sqldbtest.CreatePostgresDatabase(t)
 	c := &clock{t: start}
-	db, err := sqldb.Open(ctx, sqldb.Config{URL: url, Now: c.Now, BaseURL: "https://rt.example"})
+	db, err := sqldb.Open(ctx, sqldb.Config{URL: url, Now: c.Now, BaseURL: "https://rt.example", Keyring: sqldbtest.Keyring(t)})
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
 	_, err = db.Migrate(ctx)

@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"github.com/roundtable/roundtable/internal/keyring"
 )
 
 // Config is how to reach the database and what the services need around it.
@@ -26,6 +28,9 @@ type Config struct {
 	// AuditRetention is how long audit entries are kept; 0 means
 	// roundtable.DefaultAuditRetention.
 	AuditRetention time.Duration
+	// Keyring seals and opens circle content (see sealing.go). Nil: the
+	// database serves no circle content; writing or reading any fails.
+	Keyring *keyring.Keyring
 }
 
 // DB is an open database. It is safe for concurrent use.
@@ -38,6 +43,7 @@ type DB struct {
 	now       func() time.Time
 	log       *slog.Logger
 	auditKeep time.Duration // see auditRetention
+	keys      *keyring.Keyring
 
 	// wake is signalled after a commit that enqueued e-mail, so Outbox.Run
 	// delivers at once instead of at its next poll.
@@ -70,6 +76,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		wake:    make(chan struct{}, 1),
 
 		auditKeep: cfg.AuditRetention,
+		keys:      cfg.Keyring,
 	}
 	if db.now == nil {
 		db.now = time.Now
@@ -152,6 +159,10 @@ type Tx struct {
 	// PostgreSQL; queried are the queries of rows asked so far (see stmt).
 	stmts   *stmtCache
 	queried map[string]bool
+	// keys are the data keys of the circles this transaction touched, and
+	// meetingCircle the circle of each meeting whose key it asked for.
+	keys          map[string]*keyring.DataKey
+	meetingCircle map[string]string
 }
 
 // beginRead starts a read-only transaction (on SQLite, on a reader connection).

@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+	"github.com/roundtable/roundtable/internal/keyring"
 	"github.com/roundtable/roundtable/internal/sqldb"
 	"github.com/roundtable/roundtable/internal/testnote"
 )
@@ -93,6 +94,9 @@ func OpenWith(t testing.TB, engine string, cfg sqldb.Config) *sqldb.DB {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Keyring == nil {
+		cfg.Keyring = Keyring(t)
+	}
 	switch engine {
 	case "sqlite":
 		cfg.URL = "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
@@ -116,6 +120,35 @@ func OpenWith(t testing.TB, engine string, cfg sqldb.Config) *sqldb.DB {
 		t.Fatalf("migrate %s: %v", engine, err)
 	}
 	return db
+}
+
+var testKeys struct {
+	once   sync.Once
+	master *keyring.MasterKey
+	ring   *keyring.Keyring
+	err    error
+}
+
+// Keyring returns the keyring the test databases seal circle content with:
+// one random master key for the whole test process.
+func Keyring(t testing.TB) *keyring.Keyring {
+	t.Helper()
+	testKeys.once.Do(func() {
+		if testKeys.master, _, testKeys.err = keyring.GenerateMasterKey(); testKeys.err == nil {
+			testKeys.ring, testKeys.err = keyring.New(testKeys.master)
+		}
+	})
+	if testKeys.err != nil {
+		t.Fatalf("test keyring: %v", testKeys.err)
+	}
+	return testKeys.ring
+}
+
+// MasterKey returns the master key of Keyring, for tests of rotation.
+func MasterKey(t testing.TB) *keyring.MasterKey {
+	t.Helper()
+	Keyring(t)
+	return testKeys.master
 }
 
 // CreatePostgresDatabase creates an empty database for one test and returns
