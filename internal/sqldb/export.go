@@ -134,54 +134,70 @@ const meetingJoin = ` JOIN meetings x ON x.id = t.meeting_id JOIN circles c ON c
 // exportContent reads what she wrote in her circles and her answers to
 // their meetings.
 func exportContent(ctx context.Context, tx *Tx, userID string, out *roundtable.DataExport) error {
+	// Each query reads the circle's wrapped key with the content, to open it
+	// as the circle's own pages do.
 	var err error
-	if out.Goals, err = queryAll(ctx, tx, `SELECT c.name, t.body, t.created_at FROM goals t JOIN circles c ON c.id = t.circle_id
+	if out.Goals, err = queryAll(ctx, tx, `SELECT c.name, t.body, t.created_at, c.id, COALESCE(c.data_key, ''), t.id FROM goals t JOIN circles c ON c.id = t.circle_id
 		WHERE t.user_id = $1 ORDER BY c.name, t.position`,
 		func(rows *sql.Rows) (x roundtable.ExportGoal, err error) {
 			var at int64
-			err = rows.Scan(&x.Circle, &x.Body, &at)
+			var circleID, wrapped, id string
+			err = rows.Scan(&x.Circle, &x.Body, &at, &circleID, &wrapped, &id)
 			x.CreatedAt = fromMS(at)
+			x.Body = tx.open(circleID, wrapped, "goals", "body", id, x.Body)
 			return x, err
 		}, userID); err != nil {
 		return fmt.Errorf("read goals: %w", err)
 	}
-	if out.Challenges, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.context, t.question, t.tried, t.updated_at
+	if out.Challenges, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.context, t.question, t.tried, t.updated_at, c.id, COALESCE(c.data_key, ''), t.meeting_id
 		FROM challenges t`+meetingJoin+`WHERE t.presenter_id = $1 ORDER BY x.starts_at`,
 		func(rows *sql.Rows) (e roundtable.ExportChallenge, err error) {
 			var at, up int64
-			err = rows.Scan(&e.Circle, &at, &e.Context, &e.Question, &e.Tried, &up)
+			var circleID, wrapped, meetingID string
+			err = rows.Scan(&e.Circle, &at, &e.Context, &e.Question, &e.Tried, &up, &circleID, &wrapped, &meetingID)
 			e.Meeting, e.UpdatedAt = fromMS(at), fromMS(up)
+			row := rowID(meetingID, userID)
+			e.Context = tx.open(circleID, wrapped, "challenges", "context", row, e.Context)
+			e.Question = tx.open(circleID, wrapped, "challenges", "question", row, e.Question)
+			e.Tried = tx.open(circleID, wrapped, "challenges", "tried", row, e.Tried)
 			return e, err
 		}, userID); err != nil {
 		return fmt.Errorf("read challenge cards: %w", err)
 	}
-	if out.Posts, err = queryAll(ctx, tx, `SELECT p.name, c.name, x.starts_at, t.kind, t.body, t.created_at
+	if out.Posts, err = queryAll(ctx, tx, `SELECT p.name, c.name, x.starts_at, t.kind, t.body, t.created_at, c.id, COALESCE(c.data_key, ''), t.id
 		FROM board_posts t`+meetingJoin+`WHERE t.author_id = $1 ORDER BY x.starts_at, t.created_at`,
 		func(rows *sql.Rows) (e roundtable.ExportPost, err error) {
 			var at, cr int64
-			err = rows.Scan(&e.Program, &e.Circle, &at, &e.Kind, &e.Body, &cr)
+			var circleID, wrapped, id string
+			err = rows.Scan(&e.Program, &e.Circle, &at, &e.Kind, &e.Body, &cr, &circleID, &wrapped, &id)
 			e.Meeting, e.CreatedAt = fromMS(at), fromMS(cr)
+			e.Body = tx.open(circleID, wrapped, "board_posts", "body", id, e.Body)
 			return e, err
 		}, userID); err != nil {
 		return fmt.Errorf("read board posts: %w", err)
 	}
-	if out.Commitments, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.text, t.due_at, t.status, t.report, t.created_at, t.closed_at
+	if out.Commitments, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.text, t.due_at, t.status, t.report, t.created_at, t.closed_at, c.id, COALESCE(c.data_key, ''), t.id
 		FROM action_items t`+meetingJoin+`WHERE t.owner_id = $1 ORDER BY t.created_at`,
 		func(rows *sql.Rows) (e roundtable.ExportCommitment, err error) {
 			var at, due, cr int64
 			var closed *int64
-			err = rows.Scan(&e.Circle, &at, &e.Text, &due, &e.Status, &e.Report, &cr, &closed)
+			var circleID, wrapped, id string
+			err = rows.Scan(&e.Circle, &at, &e.Text, &due, &e.Status, &e.Report, &cr, &closed, &circleID, &wrapped, &id)
 			e.Meeting, e.DueAt, e.CreatedAt, e.ClosedAt = fromMS(at), fromMS(due), fromMS(cr), nullMS(closed)
+			e.Text = tx.open(circleID, wrapped, "action_items", "text", id, e.Text)
+			e.Report = tx.open(circleID, wrapped, "action_items", "report", id, e.Report)
 			return e, err
 		}, userID); err != nil {
 		return fmt.Errorf("read commitments: %w", err)
 	}
-	if out.Reflections, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.relevance, t.insights, t.heard, t.line, t.created_at
+	if out.Reflections, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.relevance, t.insights, t.heard, t.line, t.created_at, c.id, COALESCE(c.data_key, ''), t.meeting_id
 		FROM reflections t`+meetingJoin+`WHERE t.user_id = $1 ORDER BY x.starts_at`,
 		func(rows *sql.Rows) (e roundtable.ExportReflection, err error) {
 			var at, cr int64
-			err = rows.Scan(&e.Circle, &at, &e.Relevance, &e.Insights, &e.Heard, &e.Line, &cr)
+			var circleID, wrapped, meetingID string
+			err = rows.Scan(&e.Circle, &at, &e.Relevance, &e.Insights, &e.Heard, &e.Line, &cr, &circleID, &wrapped, &meetingID)
 			e.Meeting, e.CreatedAt = fromMS(at), fromMS(cr)
+			e.Line = tx.open(circleID, wrapped, "reflections", "line", rowID(meetingID, userID), e.Line)
 			return e, err
 		}, userID); err != nil {
 		return fmt.Errorf("read reflections: %w", err)
