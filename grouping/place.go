@@ -166,6 +166,9 @@ func (s *state) search(ctx context.Context, start time.Time) *state {
 			set.Progress(FormProgress{Elapsed: time.Since(start), Fraction: frac, Best: st.meanTotal()})
 		}
 	}
+	if m <= 2*blockSize && set.Iterations == 0 {
+		return s.restarts(ctx, set.Seed, b, workers, report)
+	}
 	if m > 2*blockSize || workers == 1 {
 		s.anneal(ctx, set.Seed, b, workers, report(s))
 		return s
