@@ -436,46 +436,6 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 	return cs, left, bound
 }
 
-// boundUpTo is the largest cohort placeFirst computes the bound for: above it the bound takes
-// longer than it is worth (a restart rarely stops early there).
-const boundUpTo = 3000
-
-// boundTime is the time the bound may take for n people at most (it stops as soon as it
-// meets the people placed).
-func boundTime(n int) time.Duration {
-	return 50*time.Millisecond + time.Duration(n)*100*time.Microsecond
-}
-
-// exactTime is the most time the exact packing may take for n people.
-func exactTime(n int) time.Duration {
-	return 20*time.Millisecond + time.Duration(n)*2*time.Millisecond
-}
-
-// load returns a packer holding filling at of aggregate a (built over the same people, each
-// local person's time in a, −1 for none), with as few circles at each time as hold it.
-func (pk *packer) load(a *Aggregate, at []int32) *packer {
-	out := newPacker(pk.md, pk.who, 0)
-	id := map[int]int32{}
-	for t, b := range out.slot {
-		id[b] = int32(t)
-	}
-	count := make([]int, len(a.At))
-	for p, t := range at {
-		if t >= 0 {
-			out.shift(int32(p), id[slotIndex(a.Times[t])])
-			count[t]++
-		}
-	}
-	for t, c := range count {
-		if c > 0 {
-			u := id[slotIndex(a.Times[t])]
-			out.k[u] = int32(max(1, (c+a.Max-1)/a.Max))
-			out.circ += int(out.k[u])
-		}
-	}
-	return out
-}
-
 // packBatch is the number of packing runs started together.
 const packBatch = 4
 
