@@ -85,6 +85,10 @@ type Formation struct {
 	Worst    float64 // the lowest circle total, 0…100
 	// Moved lists the people Backfill moved from one existing circle to another to make room.
 	Moved []int
+	// PlacedBound is a proven bound: no formation places more people (0 when not computed,
+	// as for very large cohorts). PlacedOptimal says this formation places that many.
+	PlacedBound   int
+	PlacedOptimal bool
 
 	plan *schedule.Plan // the plan the slots were found with, reused by Explain
 }

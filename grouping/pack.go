@@ -379,12 +379,13 @@ func (pk *packer) fill(t int32) {
 }
 
 // placeFirst fills weekly times with as many of people as it can and deals them into
-// circles; it returns the circles and the people left out. Independent restarts run in
-// batches on every worker until three agree on the most people placed (or packRuns ran), the
-// earliest run among equals winning: what is placed depends on the seed, not on the time
-// budget or the number of cores. The packing may use up to half of the time budget (a tenth
-// for large cohorts); the rest is for the soft goals.
-func placeFirst(ctx context.Context, md *model, people []int32, start time.Time) ([]*circle, []int32) {
+// circles; it returns the circles, the people left out and a bound on the people any filling
+// places (0 when none was computed). Independent restarts run in batches on every worker until
+// three agree on the most people placed, a run reaches the bound, or packRuns ran; the earliest
+// run among equals wins, so what is placed depends on the seed, not on the time budget or the
+// number of cores. Small problems are then solved exactly (exact.go). The packing may use up
+// to half of the time budget (a tenth for large cohorts); the rest is for the soft goals.
+func placeFirst(ctx context.Context, md *model, people []int32, start time.Time) ([]*circle, []int32, int) {
 	var deadline time.Time
 	share := time.Duration(2)
 	if len(people) > 2000 {
@@ -397,9 +398,10 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 		deadline = start.Add(defaultTime(md.n) / share)
 	}
 	var win *packer
-	agree := 0
+	agree, bound := 0, 0
+	var a *Aggregate
 	runs := packRuns(len(people))
-	for r := 0; r < runs && agree < 3; r += packBatch {
+	for r := 0; r < runs && agree < 3 && (bound == 0 || win.placed < bound); r += packBatch {
 		if r > 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
 			break
 		}
@@ -412,8 +414,26 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 				agree++
 			}
 		}
+		if r == 0 && len(people) <= boundUpTo {
+			a = md.aggregate(people)
+			bound = a.UpperBound(ctx, win.placed, boundTime(len(people))).Placed
+		}
 	}
-	return win.circles()
+	if a != nil && win.placed < bound && md.s.Circles == 0 && a.exactSmall() {
+		// A bounded try: when the flows cannot settle it soon, the bound's answer stands.
+		until := time.Now().Add(exactTime(len(people)))
+		if !deadline.IsZero() && deadline.Before(until) {
+			until = deadline
+		}
+		if placed, at, proven := a.exactMax(win.placed, until); proven {
+			bound = placed
+			if at != nil {
+				win = win.load(a, at)
+			}
+		}
+	}
+	cs, left := win.circles()
+	return cs, left, bound
 }
 
 // packBatch is the number of packing runs started together.

@@ -62,8 +62,9 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 
 	st := &state{md: md, rng: rand.New(rand.NewPCG(s.Seed, 0xc0ffee)), near: make([]nearSet, md.n)}
 	var left []int32
+	bound := 0
 	if how == modeSearch {
-		st.cs, left = st.placeAll(ctx, placeable, m, start)
+		st.cs, left, bound = st.placeAll(ctx, placeable, m, start)
 		m = len(st.cs)
 	} else {
 		left = st.construct(placeable, m, how == modeRandom)
@@ -91,6 +92,10 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	un := md.unplaced(parts, out)
 	slices.SortFunc(un, func(a, b Unplaced) int { return a.Person - b.Person })
 	f := md.formation(cs, un)
+	if bound > 0 {
+		f.PlacedBound = bound // the people screened out cannot be placed at all
+		f.PlacedOptimal = len(people)-len(un) >= bound
+	}
 	if s.Progress != nil {
 		s.Progress(FormProgress{Elapsed: time.Since(start), Fraction: 1, Best: f.Score})
 	}
@@ -104,23 +109,24 @@ const constructFrom = 5000
 // those left out. Large cohorts first try circles built along the members' times of day
 // (construct): the search scores higher from them than from circles dealt at one weekly time,
 // so they are kept when they place as many, and when they place everyone the packing is not
-// needed at all.
-func (s *state) placeAll(ctx context.Context, people []int32, m int, start time.Time) ([]*circle, []int32) {
+// needed at all. It also returns a bound on the people of people any formation places (0: not
+// computed).
+func (s *state) placeAll(ctx context.Context, people []int32, m int, start time.Time) ([]*circle, []int32, int) {
 	var alt []*circle
 	var rest []int32
 	if len(people) > constructFrom && m > 0 {
 		s.cs = nil
 		rest = s.repair(s.construct(people, m, false))
 		if len(rest) == 0 {
-			return s.cs, rest
+			return s.cs, rest, len(people)
 		}
 		alt = s.cs
 	}
-	cs, left := placeFirst(ctx, s.md, people, start)
+	cs, left, bound := placeFirst(ctx, s.md, people, start)
 	if alt != nil && len(rest) <= len(left) {
-		return alt, rest
+		return alt, rest, bound
 	}
-	return cs, left
+	return cs, left, bound
 }
 
 // search anneals s within the settings' budget: in blocks across the cores when there are
@@ -159,6 +165,9 @@ func (s *state) search(ctx context.Context, start time.Time) *state {
 			last = time.Now()
 			set.Progress(FormProgress{Elapsed: time.Since(start), Fraction: frac, Best: st.meanTotal()})
 		}
+	}
+	if m <= 2*blockSize && set.Iterations == 0 {
+		return s.restarts(ctx, set.Seed, b, workers, report)
 	}
 	if m > 2*blockSize || workers == 1 {
 		s.anneal(ctx, set.Seed, b, workers, report(s))

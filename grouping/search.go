@@ -242,6 +242,7 @@ type budget struct {
 	deadline time.Time
 	start    time.Time
 	total    time.Duration
+	hot      float64 // the starting temperature, 0 for tempHigh
 }
 
 func (b *budget) fraction(round int) float64 {
@@ -280,9 +281,10 @@ func (s *state) anneal(ctx context.Context, seed uint64, b *budget, workers int,
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	type block struct{ ids []int }
+	hot := cmp.Or(b.hot, tempHigh)
 	for round := 0; !b.done(ctx, round); round++ {
 		frac := b.fraction(round)
-		temp := tempHigh * math.Pow(tempLow/tempHigh, frac)
+		temp := hot * math.Pow(tempLow/hot, frac)
 		// Blocks of neighbouring circles, their borders moved each round so people travel.
 		var blocks []block
 		if m <= 2*blockSize {

@@ -18,6 +18,7 @@ type placeRow struct {
 	n          int
 	seed       uint64
 	engine     int
+	sure       bool // the engine proved no formation places more
 	greedy     int
 	bound      grouping.Bound
 	opt        *optimum // nil without CBC
@@ -140,7 +141,7 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 		return row, nil, fmt.Errorf("n=%d seed %d: form circles: %w", n, seed, err)
 	}
 	row.took = time.Since(start)
-	row.engine, row.spread = len(people)-len(f.Unplaced), levelSpread(f)
+	row.engine, row.spread, row.sure = len(people)-len(f.Unplaced), levelSpread(f), f.PlacedOptimal
 	var problems []string
 	for _, p := range checkFormation(people, s, f) {
 		problems = append(problems, fmt.Sprintf("engine, n=%d seed %d: %s", n, seed, p))
