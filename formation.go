@@ -209,6 +209,9 @@ type FormationResult struct {
 	// CircleIDs are, once the draft is published, the circle created for
 	// each of Circles ("" for an empty one).
 	CircleIDs []string `json:",omitempty"`
+	// PlacedOptimal says the run proved that no arrangement under its
+	// rules places more people than it did.
+	PlacedOptimal bool `json:",omitempty"`
 }
 
 // FormationUnplaced is an applicant left out of a draft, with the reason.

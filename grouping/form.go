@@ -86,7 +86,8 @@ type Formation struct {
 	// Moved lists the people Backfill moved from one existing circle to another to make room.
 	Moved []int
 	// PlacedBound is a proven bound: no formation places more people (0 when not computed,
-	// as for very large cohorts). PlacedOptimal says this formation places that many.
+	// as for very large cohorts, and then PlacedOptimal is false). PlacedOptimal says this
+	// formation places that many.
 	PlacedBound   int
 	PlacedOptimal bool
 

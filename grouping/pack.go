@@ -398,10 +398,10 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 		deadline = start.Add(defaultTime(md.n) / share)
 	}
 	var win *packer
-	agree, bound := 0, 0
+	agree, bound := 0, -1 // -1: no bound computed
 	var a *Aggregate
 	runs := packRuns(len(people))
-	for r := 0; r < runs && agree < 3 && (bound == 0 || win.placed < bound); r += packBatch {
+	for r := 0; r < runs && agree < 3 && (bound < 0 || win.placed < bound); r += packBatch {
 		if r > 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
 			break
 		}

@@ -62,7 +62,7 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 
 	st := &state{md: md, rng: rand.New(rand.NewPCG(s.Seed, 0xc0ffee)), near: make([]nearSet, md.n)}
 	var left []int32
-	bound := 0
+	bound := -1 // not computed
 	if how == modeSearch {
 		st.cs, left, bound = st.placeAll(ctx, placeable, m, start)
 		m = len(st.cs)
@@ -92,7 +92,7 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	un := md.unplaced(parts, out)
 	slices.SortFunc(un, func(a, b Unplaced) int { return a.Person - b.Person })
 	f := md.formation(cs, un)
-	if bound > 0 {
+	if bound >= 0 {
 		f.PlacedBound = bound // the people screened out cannot be placed at all
 		f.PlacedOptimal = len(people)-len(un) >= bound
 	}
@@ -109,7 +109,7 @@ const constructFrom = 5000
 // those left out. Large cohorts first try circles built along the members' times of day
 // (construct): the search scores higher from them than from circles dealt at one weekly time,
 // so they are kept when they place as many, and when they place everyone the packing is not
-// needed at all. It also returns a bound on the people of people any formation places (0: not
+// needed at all. It also returns a bound on the people of people any formation places (-1: not
 // computed).
 func (s *state) placeAll(ctx context.Context, people []int32, m int, start time.Time) ([]*circle, []int32, int) {
 	var alt []*circle

@@ -302,7 +302,7 @@ func (s *FormationService) finish(id string, f *grouping.Formation, applicants [
 		s.db.log.Error("form circles", "draft", id, "err", runErr)
 		status, message = roundtable.FormationFailed, "The search for circles stopped with an error on our side. Please start again; if it happens again, tell your administrator."
 	default:
-		res := roundtable.FormationResult{Circles: [][]string{}}
+		res := roundtable.FormationResult{Circles: [][]string{}, PlacedOptimal: f.PlacedOptimal}
 		for _, c := range f.Circles {
 			ids := make([]string, len(c.Members))
 			for i, m := range c.Members {

@@ -71,6 +71,12 @@ func TestFormation_WhatIf(t *testing.T) {
 	}
 	want := append([]string{"What would place more people?", "The search placed 0 of 15 people."}, sentences...)
 	a.browser().signInAs(org).get(r.Location).want(t, http.StatusOK).contains(t, want...).lacks(t, "See the proposal")
+	// Fifteen people are few enough for the search to prove its count: the
+	// preview says no arrangement places more.
+	if !pv.Draft.Result.PlacedOptimal {
+		t.Fatal("the run did not prove that no arrangement places more people")
+	}
+	a.browser().signInAs(org).get(r.Location).want(t, http.StatusOK).contains(t, "no arrangement of them places more")
 
 	want = append([]string{"What would place more people?", "placed 0 of 15 people", "circles of 4–6, 90-minute sessions, organizations kept apart", `href="` + r.Location + `"`}, sentences...)
 	a.browser().signInAs(org).get(base).want(t, http.StatusOK).contains(t, want...).lacks(t, "has changed since")
