@@ -251,6 +251,34 @@ func TestSealing_Tampered(t *testing.T) {
 	}
 }
 
+// TestSealing_Shredded: with a circle's data key deleted, what was said in
+// it can no longer be read by anyone — each value shows as unreadable, the
+// page still works, and other circles are untouched.
+func TestSealing_Shredded(t *testing.T) {
+	t.Parallel()
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			var logs bytes.Buffer
+			e, _ := sealedDB(t, engine, &logs)
+			w := e.roomWorld()
+			w.goTo(t, segQuestions)
+			_, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, "Who knows about this?")
+			must(t, err)
+			if r := w.room(t, w.member); len(r.Board) != 1 || r.Board[0].Body != "Who knows about this?" {
+				t.Fatalf("before: got board %+v", r.Board)
+			}
+			must(t, sqldb.ExecForTest(context.Background(), e.db, `UPDATE circles SET data_key = NULL WHERE id = $1`, w.meeting.CircleID))
+			r := w.room(t, w.member)
+			if len(r.Board) != 1 || !strings.Contains(r.Board[0].Body, "cannot be read") {
+				t.Errorf("after the key is deleted: got board %+v, want the post unreadable", r.Board)
+			}
+			if c := r.Challenges[0]; strings.Contains(c.Context, "Secret context") || !strings.Contains(c.Context, "cannot be read") {
+				t.Errorf("after the key is deleted: got card %+v, want it unreadable", c)
+			}
+		})
+	}
+}
+
 // TestSealing_StartUpStep checks the start-up step seals plaintext an older
 // version wrote, gives a circle without a key one, and is idempotent.
 func TestSealing_StartUpStep(t *testing.T) {
