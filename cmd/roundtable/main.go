@@ -99,19 +99,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 
 	// The key first: without it nothing may start.
-	mk, err := m.loadMasterKey()
-	if err != nil {
-		return err
-	}
-	var previous []*keyring.MasterKey
-	if f := m.Config.PreviousMasterKeyFile; f != "" {
-		p, err := keyring.ReadKeyFile(f)
-		if err != nil {
-			return fmt.Errorf("previous master key: %w", err)
-		}
-		previous = append(previous, p)
-	}
-	ring, err := keyring.New(mk.key, previous...)
+	mk, ring, err := m.openKeyring()
 	if err != nil {
 		return err
 	}
@@ -130,36 +118,59 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// "mail sent" lines for them would suggest mail went out, so they are
 	// muted while it runs.
 	quiet := &quietHandler{Handler: m.Logger.Handler(), muted: new(atomic.Bool)}
-	m.DB, err = sqldb.Open(ctx, sqldb.Config{URL: m.Config.DatabaseURL, BaseURL: m.baseURL, Now: m.Now, Logger: slog.New(quiet),
-		AuditRetention: time.Duration(m.Config.AuditDays) * 24 * time.Hour, Keyring: ring})
-	if err != nil {
-		return fmt.Errorf("open database: %w", err)
-	}
-	if m.DB.Dialect() == "sqlite" || m.SeedDemo {
-		n, err := m.DB.Migrate(ctx)
-		if err != nil {
-			return fmt.Errorf("migrate database: %w", err)
-		}
-		if n > 0 {
-			m.Logger.Info("database migrated", "dialect", m.DB.Dialect(), "applied", n)
-		}
-	} else if err := m.DB.CheckSchema(ctx); err != nil {
-		return fmt.Errorf("%w: %w", ErrStaleSchema, err)
+	if err := m.openDatabase(ctx, slog.New(quiet), mk, ring); err != nil {
+		return err
 	}
 
-	keys, sealed, err := m.DB.SealAtRest(ctx)
-	if err != nil {
-		if mk.created != "" && errors.Is(err, keyring.ErrWrongMasterKey) {
-			// The key just made protects nothing: the next start should
-			// not find it and fail the same way with a less clear reason.
-			os.Remove(mk.created)
-		}
-		return fmt.Errorf("circle content: %w", err)
-	}
-	if keys > 0 || sealed > 0 {
-		m.Logger.Info("circle content sealed at rest", "circle keys made", keys, "values sealed", sealed)
+	if err := m.seed(ctx, quiet); err != nil {
+		return err
 	}
 
+	mailer, err := m.mailer()
+	if err != nil {
+		return err
+	}
+
+	m.formations = sqldb.NewFormationService(m.DB)
+	proxies, err := m.Config.trustedProxies()
+	if err != nil {
+		return err
+	}
+	if len(proxies) > 0 {
+		m.Logger.Info("client addresses are read from forwarded headers of trusted proxies", "proxies", m.Config.TrustedProxies)
+	}
+	handler, err := web.New(webServices(m.DB, m.formations), web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now, TrustedProxies: proxies})
+	if err != nil {
+		return fmt.Errorf("web: %w", err)
+	}
+
+	m.startWork(handler, mailer)
+
+	m.Server = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	// Open room screens would hold a graceful shutdown until its time limit.
+	m.Server.RegisterOnShutdown(handler.Hub().Close)
+	m.serveErr = make(chan error, 1)
+	go func() {
+		if err := m.Server.Serve(m.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.serveErr <- err
+		}
+		close(m.serveErr)
+	}()
+	m.Logger.Info("Roundtable is serving", "url", m.baseURL, "addr", m.Listener.Addr().String(), "database", m.DB.Dialect(), "version", roundtable.Version)
+	return nil
+}
+
+// seed adds the demo data when asked (its e-mails' log lines muted) and
+// says how to create the administrator on an empty database.
+func (m *Main) seed(ctx context.Context, quiet *quietHandler) error {
 	if m.SeedDemo {
 		quiet.muted.Store(true)
 		d, err := demo.Seed(ctx, m.DB)
@@ -181,37 +192,89 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	} else if n == 0 {
 		m.Logger.Warn("no accounts yet: open " + m.baseURL + "/setup to create the administrator")
 	}
+	return nil
+}
 
-	mailer := m.Mailer
-	if mailer == nil {
-		if m.Config.SMTPHost != "" {
-			if mailer, err = m.Config.mailerSMTP(); err != nil {
-				return err
-			}
-			m.Logger.Info("e-mail goes through SMTP", "host", m.Config.SMTPHost)
-		} else {
-			lm := mail.NewLogMailer(m.Config.MailDir, m.Logger)
-			if m.Config.SMTPFrom != "" {
-				lm.From = m.Config.SMTPFrom
-			}
-			mailer = lm
-			m.Logger.Info("no SMTP server configured: e-mails are written to files and logged (recipient and subject only)", "folder", m.Config.MailDir)
+// openKeyring loads the master key (and the previous one, while a rotation
+// is under way) and makes the keyring that opens circles' data keys.
+func (m *Main) openKeyring() (masterKey, *keyring.Keyring, error) {
+	mk, err := m.loadMasterKey()
+	if err != nil {
+		return mk, nil, err
+	}
+	var previous []*keyring.MasterKey
+	if f := m.Config.PreviousMasterKeyFile; f != "" {
+		p, err := keyring.ReadKeyFile(f)
+		if err != nil {
+			return mk, nil, fmt.Errorf("previous master key: %w", err)
 		}
+		previous = append(previous, p)
 	}
+	ring, err := keyring.New(mk.key, previous...)
+	return mk, ring, err
+}
 
-	m.formations = sqldb.NewFormationService(m.DB)
-	proxies, err := m.Config.trustedProxies()
+// openDatabase opens and migrates the database (on PostgreSQL outside the
+// demo it only checks the schema: `roundtable migrate` changes it), then
+// seals what an older version left in plaintext.
+func (m *Main) openDatabase(ctx context.Context, logger *slog.Logger, mk masterKey, ring *keyring.Keyring) error {
+	var err error
+	m.DB, err = sqldb.Open(ctx, sqldb.Config{URL: m.Config.DatabaseURL, BaseURL: m.baseURL, Now: m.Now, Logger: logger,
+		AuditRetention: time.Duration(m.Config.AuditDays) * 24 * time.Hour, Keyring: ring})
 	if err != nil {
-		return err
+		return fmt.Errorf("open database: %w", err)
 	}
-	if len(proxies) > 0 {
-		m.Logger.Info("client addresses are read from forwarded headers of trusted proxies", "proxies", m.Config.TrustedProxies)
+	if m.DB.Dialect() == "sqlite" || m.SeedDemo {
+		n, err := m.DB.Migrate(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate database: %w", err)
+		}
+		if n > 0 {
+			m.Logger.Info("database migrated", "dialect", m.DB.Dialect(), "applied", n)
+		}
+	} else if err := m.DB.CheckSchema(ctx); err != nil {
+		return fmt.Errorf("%w: %w", ErrStaleSchema, err)
 	}
-	handler, err := web.New(webServices(m.DB, m.formations), web.Config{BaseURL: m.baseURL, Logger: m.Logger, Now: m.Now, TrustedProxies: proxies})
+	keys, sealed, err := m.DB.SealAtRest(ctx)
 	if err != nil {
-		return fmt.Errorf("web: %w", err)
+		if mk.created != "" && errors.Is(err, keyring.ErrWrongMasterKey) {
+			// The key just made protects nothing: the next start should
+			// not find it and fail the same way with a less clear reason.
+			os.Remove(mk.created)
+		}
+		return fmt.Errorf("circle content: %w", err)
 	}
+	if keys > 0 || sealed > 0 {
+		m.Logger.Info("circle content sealed at rest", "circle keys made", keys, "values sealed", sealed)
+	}
+	return nil
+}
 
+// mailer returns the mailer given, else SMTP when a host is set, else one
+// that writes e-mails to files.
+func (m *Main) mailer() (mail.Mailer, error) {
+	if m.Mailer != nil {
+		return m.Mailer, nil
+	}
+	if m.Config.SMTPHost != "" {
+		mailer, err := m.Config.mailerSMTP()
+		if err != nil {
+			return nil, err
+		}
+		m.Logger.Info("e-mail goes through SMTP", "host", m.Config.SMTPHost)
+		return mailer, nil
+	}
+	lm := mail.NewLogMailer(m.Config.MailDir, m.Logger)
+	if m.Config.SMTPFrom != "" {
+		lm.From = m.Config.SMTPFrom
+	}
+	m.Logger.Info("no SMTP server configured: e-mails are written to files and logged (recipient and subject only)", "folder", m.Config.MailDir)
+	return lm, nil
+}
+
+// startWork starts what runs beside the pages: room changes reaching open
+// screens, presence leases and the outbox.
+func (m *Main) startWork(handler *web.Server, mailer mail.Mailer) {
 	// Every change to a room reaches the screens on this instance at once;
 	// on PostgreSQL the changes of other instances arrive as notifications.
 	// (A change's notification reaches this instance's listener too, so on
@@ -233,27 +296,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		defer close(m.outboxDone)
 		sqldb.NewOutbox(m.DB).Run(outboxCtx, mailer)
 	}()
-
-	m.Server = &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
-	}
-	// Open room screens would hold a graceful shutdown until its time limit.
-	m.Server.RegisterOnShutdown(hub.Close)
-	m.serveErr = make(chan error, 1)
-	go func() {
-		if err := m.Server.Serve(m.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			m.serveErr <- err
-		}
-		close(m.serveErr)
-	}()
-	m.Logger.Info("Roundtable is serving", "url", m.baseURL, "addr", m.Listener.Addr().String(), "database", m.DB.Dialect(), "version", roundtable.Version)
-	return nil
 }
 
 // webServices gives the web pages the database's services. The server and
