@@ -127,18 +127,25 @@ func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roun
 	if len(out) == 0 {
 		return nil, nil
 	}
-	answers, err := tx.QueryContext(ctx, `
+	err = fillAnswers(ctx, tx, byID, userID, `
 		SELECT r.meeting_id, r.user_id, r.answer FROM rsvps r JOIN meetings x ON x.id = r.meeting_id
 		WHERE x.circle_id = $1`, circleID)
+	return out, err
+}
+
+// fillAnswers puts the answers a query selects (meeting, user, answer) into
+// their meetings (byID, RSVPs made): everyone's and the given user's own.
+func fillAnswers(ctx context.Context, tx *Tx, byID map[string]*roundtable.Meeting, userID, query string, args ...any) error {
+	answers, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list answers: %w", err)
+		return fmt.Errorf("list answers: %w", err)
 	}
 	defer answers.Close()
 	for answers.Next() {
 		var meetingID, uid string
 		var r roundtable.RSVP
 		if err := answers.Scan(&meetingID, &uid, &r); err != nil {
-			return nil, err
+			return err
 		}
 		if m := byID[meetingID]; m != nil {
 			m.RSVPs[uid] = r
@@ -147,7 +154,7 @@ func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roun
 			}
 		}
 	}
-	return out, answers.Err()
+	return answers.Err()
 }
 
 // circlePeople returns the user IDs of everyone in a circle, facilitator

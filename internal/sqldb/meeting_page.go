@@ -54,24 +54,9 @@ func (s *CircleService) FindMeetingPage(ctx context.Context, meetingID string) (
 
 // readAnswers fills in a meeting's answers: everyone's and the reader's.
 func readAnswers(ctx context.Context, tx *Tx, m *roundtable.Meeting, userID string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT user_id, answer FROM rsvps WHERE meeting_id = $1`, m.ID)
-	if err != nil {
-		return fmt.Errorf("list answers: %w", err)
-	}
-	defer rows.Close()
 	m.RSVPs = map[string]roundtable.RSVP{}
-	for rows.Next() {
-		var uid string
-		var r roundtable.RSVP
-		if err := rows.Scan(&uid, &r); err != nil {
-			return err
-		}
-		m.RSVPs[uid] = r
-		if uid == userID {
-			m.MyRSVP = r
-		}
-	}
-	return rows.Err()
+	return fillAnswers(ctx, tx, map[string]*roundtable.Meeting{m.ID: m}, userID,
+		`SELECT meeting_id, user_id, answer FROM rsvps WHERE meeting_id = $1`, m.ID)
 }
 
 // followUpStarts says when the meeting and those its agenda's follow-ups
