@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/mail/mailtest"
+	"github.com/roundtable/roundtable/internal/sqldb"
 	"github.com/roundtable/roundtable/internal/testnote"
 )
 
@@ -315,4 +317,26 @@ func startDemo(t *testing.T, smtp *mailtest.Server) *Main {
 	}
 	t.Cleanup(func() { m.Close() })
 	return m
+}
+
+// importAccepted imports the CSV into the program as an organizer would,
+// accepts every imported applicant whose name matches query, and fails
+// unless there are want of them.
+func importAccepted(t *testing.T, m *Main, programID, csv, query string, want int) []*roundtable.Applicant {
+	t.Helper()
+	sys := roundtable.NewSystemContext(context.Background())
+	applicants := sqldb.NewApplicantService(m.DB)
+	if _, err := applicants.ImportApplicants(sys, programID, strings.NewReader(csv)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	imported, err := applicants.ListApplicants(sys, programID, roundtable.ApplicantFilter{Query: query})
+	if err != nil || len(imported) != want {
+		t.Fatalf("got %d imported applicants (%v), want %d", len(imported), err, want)
+	}
+	for _, a := range imported {
+		if err := applicants.SetApplicantStatus(sys, a.ID, roundtable.StatusAccepted); err != nil {
+			t.Fatalf("accept %s: %v", a.Name, err)
+		}
+	}
+	return imported
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/demo"
 	"github.com/roundtable/roundtable/internal/mail/mailtest"
-	"github.com/roundtable/roundtable/internal/sqldb"
 )
 
 // formationCSV is 14 applicants across European and African zones who can
@@ -37,25 +35,11 @@ func TestBrowser_FormCircles(t *testing.T) {
 	smtp := mailtest.StartServer(t)
 
 	m := startDemo(t, smtp)
-	ctx := context.Background()
 	base := m.URL()
 	programID := m.Demo.ProgramID
 
 	// Fourteen more accepted applicants, imported as an organizer would.
-	sys := roundtable.NewSystemContext(ctx)
-	applicants := sqldb.NewApplicantService(m.DB)
-	if _, err := applicants.ImportApplicants(sys, programID, strings.NewReader(formationCSV())); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	imported, err := applicants.ListApplicants(sys, programID, roundtable.ApplicantFilter{Query: "Form Person"})
-	if err != nil || len(imported) != 14 {
-		t.Fatalf("got %d imported applicants (%v), want 14", len(imported), err)
-	}
-	for _, a := range imported {
-		if err := applicants.SetApplicantStatus(sys, a.ID, roundtable.StatusAccepted); err != nil {
-			t.Fatalf("accept %s: %v", a.Name, err)
-		}
-	}
+	importAccepted(t, m, programID, formationCSV(), "Form Person", 14)
 
 	org := newBrowser(t, root, "organizer", base)
 	org.open("/signin")

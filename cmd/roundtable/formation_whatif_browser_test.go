@@ -38,20 +38,7 @@ func TestBrowser_FormationWhatIf(t *testing.T) {
 	root := startChromium(t)
 	m := startDemo(t, mailtest.StartServer(t))
 	programID := m.Demo.ProgramID
-	sys := roundtable.NewSystemContext(context.Background())
-	applicants := sqldb.NewApplicantService(m.DB)
-	if _, err := applicants.ImportApplicants(sys, programID, strings.NewReader(whatIfCSV())); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	imported, err := applicants.ListApplicants(sys, programID, roundtable.ApplicantFilter{Query: "What Person"})
-	if err != nil || len(imported) != 15 {
-		t.Fatalf("got %d imported applicants (%v), want 15", len(imported), err)
-	}
-	for _, a := range imported {
-		if err := applicants.SetApplicantStatus(sys, a.ID, roundtable.StatusAccepted); err != nil {
-			t.Fatalf("accept %s: %v", a.Name, err)
-		}
-	}
+	imported := importAccepted(t, m, programID, whatIfCSV(), "What Person", 15)
 
 	org := newBrowser(t, root, "organizer", m.URL())
 	org.open("/signin")
@@ -87,6 +74,8 @@ func TestBrowser_FormationWhatIf(t *testing.T) {
 	screens(t, org, "whatif-settings")
 
 	// One more person accepted since: the figures are stale, and one button proposes again.
+	sys := roundtable.NewSystemContext(context.Background())
+	applicants := sqldb.NewApplicantService(m.DB)
 	late := imported[0]
 	late.ID, late.Name, late.Email = "", "Lena Late", "late@example.net"
 	if err := applicants.Apply(sys, late); err != nil {

@@ -95,7 +95,7 @@ type Route struct {
 func New(svc Services, cfg Config) (*Server, error) {
 	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil || svc.TimeAsks == nil ||
 		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil || svc.Room == nil ||
-		svc.Agendas == nil || svc.Audit == nil {
+		svc.Agendas == nil || svc.Audit == nil || svc.Export == nil || svc.Deletion == nil || svc.Anonymise == nil {
 		return nil, errors.New("web: every service is required")
 	}
 	if cfg.Logger == nil {
