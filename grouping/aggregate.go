@@ -48,9 +48,9 @@ func NewAggregate(people []Person, s Settings) (*Aggregate, error) {
 	if err := validate(&s); err != nil {
 		return nil, err
 	}
-	plan, err := schedule.NewPlan(s.Reference, s.Range, s.Minutes)
+	plan, err := newPlan(s)
 	if err != nil {
-		return nil, &SettingsError{"The program dates or session length do not allow weekly meetings: " + err.Error()}
+		return nil, err
 	}
 	n := len(people)
 	a := &Aggregate{N: n, Min: s.Min, Max: s.Max, Org: make([]int32, n)}

@@ -118,11 +118,20 @@ func circleCount(n int, s *Settings) int {
 	return min(max(m, lo), hi)
 }
 
-// newModel encodes people for settings s (already validated).
-func newModel(people []Person, s Settings) (*model, error) {
+// newPlan is the engine's plan of settings s, or the true reason it cannot be made.
+func newPlan(s Settings) (*schedule.Plan, error) {
 	plan, err := schedule.NewPlan(s.Reference, s.Range, s.Minutes)
 	if err != nil {
 		return nil, &SettingsError{"The program dates or session length do not allow weekly meetings: " + err.Error()}
+	}
+	return plan, nil
+}
+
+// newModel encodes people for settings s (already validated).
+func newModel(people []Person, s Settings) (*model, error) {
+	plan, err := newPlan(s)
+	if err != nil {
+		return nil, err
 	}
 	n := len(people)
 	A := attrMarked + len(s.NeverAlone)
