@@ -48,9 +48,9 @@ func NewAggregate(people []Person, s Settings) (*Aggregate, error) {
 	if err := validate(&s); err != nil {
 		return nil, err
 	}
-	plan, err := schedule.NewPlan(s.Reference, s.Range, s.Minutes)
+	plan, err := newPlan(s)
 	if err != nil {
-		return nil, &SettingsError{"The program dates or session length do not allow weekly meetings: " + err.Error()}
+		return nil, err
 	}
 	n := len(people)
 	a := &Aggregate{N: n, Min: s.Min, Max: s.Max, Org: make([]int32, n)}
@@ -85,11 +85,17 @@ func NewAggregate(people []Person, s Settings) (*Aggregate, error) {
 			}
 		}
 	}
-	// The people of each slot, as bit sets over people.
+	a.keepMaximal(slotPeople(n, func(i int) schedule.SlotSet { return plan.Slots(people[i].Week, people[i].Zone) }))
+	return a, nil
+}
+
+// slotPeople returns the people of each slot, as bit sets over the n people (nil: nobody),
+// slots(i) being person i's slots.
+func slotPeople(n int, slots func(i int) schedule.SlotSet) [][]uint64 {
 	words := (n + 63) / 64
 	sets := make([][]uint64, schedule.NumSlots)
-	for i, p := range people {
-		plan.Slots(p.Week, p.Zone).Each(func(sl schedule.Slot) bool {
+	for i := range n {
+		slots(i).Each(func(sl schedule.Slot) bool {
 			k := slotIndex(sl)
 			if sets[k] == nil {
 				sets[k] = make([]uint64, words)
@@ -98,8 +104,7 @@ func NewAggregate(people []Person, s Settings) (*Aggregate, error) {
 			return true
 		})
 	}
-	a.keepMaximal(sets)
-	return a, nil
+	return sets
 }
 
 // keepMaximal keeps one slot per distinct set of people, dropping sets inside another: the

@@ -240,19 +240,7 @@ func (md *model) aggregate(people []int32) *Aggregate {
 			}
 		}
 	}
-	words := (n + 63) / 64
-	sets := make([][]uint64, schedule.NumSlots)
-	for k, i := range people {
-		md.slots[i].Each(func(sl schedule.Slot) bool {
-			b := slotIndex(sl)
-			if sets[b] == nil {
-				sets[b] = make([]uint64, words)
-			}
-			sets[b][k/64] |= 1 << (k % 64)
-			return true
-		})
-	}
-	a.keepMaximal(sets)
+	a.keepMaximal(slotPeople(n, func(k int) schedule.SlotSet { return md.slots[people[k]] }))
 	return a
 }
 

@@ -71,7 +71,7 @@ func exactPlaced(a *Aggregate) int {
 }
 
 // placedWithCircles is the most people placed with y[t] circles at each time t, or 0 when no
-// placement fills them.
+// placement fills them. The flow is the product's (flowFill); brutePlaced checks it.
 func (a *Aggregate) placedWithCircles(y []int) int {
 	// Keep-apart pairs at a time of one circle: one of the two stays away from it.
 	type ban struct {
@@ -87,65 +87,15 @@ func (a *Aggregate) placedWithCircles(y []int) int {
 		}
 	}
 	best := -1
+	at := make([]int32, a.N)
 	for mask := 0; mask < 1<<len(bans); mask++ {
 		banned := map[[2]int]bool{}
 		for k, b := range bans {
 			banned[[2]int{int(b.pair[(mask>>k)&1]), b.t}] = true
 		}
-		best = max(best, a.flowPlaced(y, banned))
+		best = max(best, a.flowFill(y, y, banned, at))
 	}
 	return max(best, 0)
-}
-
-// flowPlaced solves the placement for fixed circles per time as a flow: source → person →
-// (time, organization) → time → sink, the last arc carrying Min·y to Max·y. It returns −1
-// when the lower bounds cannot be met.
-func (a *Aggregate) flowPlaced(y []int, banned map[[2]int]bool) int {
-	T := len(a.At)
-	orgs := a.Orgs + 1 // the last stands for "no organization", unlimited
-	// Nodes: 0 source, 1 sink, 2 super source, 3 super sink, people, time×org, times.
-	pNode := func(p int32) int { return 4 + int(p) }
-	toNode := func(t, o int) int { return 4 + a.N + t*orgs + o }
-	tNode := func(t int) int { return 4 + a.N + T*orgs + t }
-	g := newFlowGraph(4 + a.N + T*orgs + T)
-	for p := range a.N {
-		g.add(0, pNode(int32(p)), 1)
-	}
-	need := 0
-	for t, at := range a.At {
-		if y[t] == 0 {
-			continue
-		}
-		for _, p := range at {
-			if banned[[2]int{int(p), t}] {
-				continue
-			}
-			o := orgs - 1
-			if a.Org[p] >= 0 {
-				o = int(a.Org[p])
-			}
-			g.add(pNode(p), toNode(t, o), 1)
-		}
-		for o := range orgs {
-			c := y[t]
-			if o == orgs-1 {
-				c = a.N
-			}
-			g.add(toNode(t, o), tNode(t), c)
-		}
-		lo := a.Min * y[t]
-		g.add(tNode(t), 1, a.Max*y[t]-lo)
-		g.add(2, 1, lo) // the lower bound, moved to the super source and sink
-		g.add(tNode(t), 3, lo)
-		need += lo
-	}
-	back := g.add(1, 0, a.N)
-	if g.maxflow(2, 3) < need {
-		return -1
-	}
-	f0 := g.cap[back^1] // flow on sink → source
-	g.cap[back], g.cap[back^1] = 0, 0
-	return f0 + g.maxflow(0, 1)
 }
 
 // brutePlaced tries every time (or none) for every person, checking each time's people

@@ -118,11 +118,20 @@ func circleCount(n int, s *Settings) int {
 	return min(max(m, lo), hi)
 }
 
-// newModel encodes people for settings s (already validated).
-func newModel(people []Person, s Settings) (*model, error) {
+// newPlan is the engine's plan of settings s, or the true reason it cannot be made.
+func newPlan(s Settings) (*schedule.Plan, error) {
 	plan, err := schedule.NewPlan(s.Reference, s.Range, s.Minutes)
 	if err != nil {
 		return nil, &SettingsError{"The program dates or session length do not allow weekly meetings: " + err.Error()}
+	}
+	return plan, nil
+}
+
+// newModel encodes people for settings s (already validated).
+func newModel(people []Person, s Settings) (*model, error) {
+	plan, err := newPlan(s)
+	if err != nil {
+		return nil, err
 	}
 	n := len(people)
 	A := attrMarked + len(s.NeverAlone)
@@ -235,11 +244,11 @@ func (md *model) name(i int) string {
 	return fmt.Sprintf("person %d", i+1)
 }
 
-// screen finds the people no circle can hold whatever the others do, with the reason: no
-// availability, no slot that lasts the whole range, or no slot shared with Min−1 others. A
-// slot shared by Min people makes a circle of them possible, so the test is exact for slots.
-func (md *model) screen() map[int]string {
-	out := map[int]string{}
+// screen finds the people no circle can hold whatever the others do: no availability, no
+// slot that lasts the whole range, or no slot shared with Min−1 others (md.unplaced says
+// why). A slot shared by Min people makes a circle of them possible, so the test is exact.
+func (md *model) screen() map[int]bool {
+	out := map[int]bool{}
 	var count [schedule.NumSlots]int32
 	for i := range md.slots {
 		md.slots[i].Each(func(sl schedule.Slot) bool {
@@ -247,14 +256,11 @@ func (md *model) screen() map[int]string {
 			return true
 		})
 	}
-	mins := md.s.Minutes
 	for i := range md.slots {
 		p := &md.people[i]
 		switch {
-		case len(p.Week) == 0:
-			out[i] = "no availability given"
-		case md.slots[i].IsEmpty():
-			out[i] = fmt.Sprintf("availability holds no %d-minute weekly window on every week of the program", mins)
+		case len(p.Week) == 0 || md.slots[i].IsEmpty():
+			out[i] = true
 		default:
 			best := int32(0)
 			md.slots[i].Each(func(sl schedule.Slot) bool {
@@ -262,7 +268,7 @@ func (md *model) screen() map[int]string {
 				return true
 			})
 			if int(best) < md.s.Min {
-				out[i] = fmt.Sprintf("no %d-minute weekly window shared with enough others (a circle needs %d)", mins, md.s.Min)
+				out[i] = true
 			}
 		}
 	}

@@ -46,9 +46,9 @@ func Nearest(people []Person, s Settings, f *Formation, limit int) (map[int][]Su
 	if err := validate(&s); err != nil {
 		return nil, err
 	}
-	plan, err := schedule.NewPlan(s.Reference, s.Range, s.Minutes)
+	plan, err := newPlan(s)
 	if err != nil {
-		return nil, &SettingsError{"The program dates or session length do not allow weekly meetings: " + err.Error()}
+		return nil, err
 	}
 	nb := newNeighbourhood(people, s, plan, f)
 	out := map[int][]Suggestion{}

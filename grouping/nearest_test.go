@@ -131,6 +131,21 @@ func checkSuggestion(t *testing.T, people []Person, s Settings, f *Formation, wh
 	}
 }
 
+// evalNearest evaluates the circles of people and returns the formation with
+// three ways in at most for each unplaced person.
+func evalNearest(t *testing.T, people []Person, s Settings, circles [][]int) (*Formation, map[int][]Suggestion) {
+	t.Helper()
+	f, err := Evaluate(people, s, circles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Nearest(people, s, f, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, got
+}
+
 func TestNearest_AcrossDaylightSaving(t *testing.T) {
 	s := nearSettings(t)
 	london, ny := mustZone(t, "Europe/London"), mustZone(t, "America/New_York")
@@ -141,14 +156,7 @@ func TestNearest_AcrossDaylightSaving(t *testing.T) {
 		// New York: 15:00 London is 10:00 there, but 11:00 from 14 to 28 March.
 		{ID: "d", Name: "Di", Organization: "D", Zone: ny, Week: mustWeek(t, "Tue 07:00-09:30")},
 	}
-	f, err := Evaluate(people, s, [][]int{{0, 1, 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Nearest(people, s, f, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, got := evalNearest(t, people, s, [][]int{{0, 1, 2}})
 	list := got[3]
 	if len(list) != 1 {
 		t.Fatalf("got %d suggestions for Di, want 1", len(list))
@@ -174,14 +182,7 @@ func TestNearest_SouthernHemisphere(t *testing.T) {
 		{ID: "c", Name: "Cy", Organization: "C", Zone: london, Week: mustWeek(t, "Mon 06:00-12:00")},
 		{ID: "d", Name: "Di", Organization: "D", Zone: sydney, Week: mustWeek(t, "Mon 17:00-19:00")},
 	}
-	f, err := Evaluate(people, s, [][]int{{0, 1, 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Nearest(people, s, f, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, got := evalNearest(t, people, s, [][]int{{0, 1, 2}})
 	if len(got[3]) != 1 {
 		t.Fatalf("got %v, want one suggestion", got[3])
 	}
@@ -208,19 +209,12 @@ func TestNearest_Rules(t *testing.T) {
 		{ID: "u", Name: "Uma", Organization: "acme", Zone: utc, Week: mustWeek(t, "Mon 10:00-12:00"), Avoid: []string{"d"}},
 	}
 	circles := [][]int{{0, 1, 2}, {3, 4, 5}, {6, 7, 8, 9, 10}}
-	f, err := Evaluate(people, s, circles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Nearest(people, s, f, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, got := evalNearest(t, people, s, circles)
 	if len(got[11]) != 0 {
 		t.Fatalf("got %v: circle 1 holds Acme, circle 2 Di, circle 3 is full; want nothing", got[11])
 	}
 	s.SeparateOrganizations = false
-	got, err = Nearest(people, s, f, 3)
+	got, err := Nearest(people, s, f, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,14 +233,7 @@ func TestNearest_NewCircle(t *testing.T) {
 		{ID: "d", Name: "Di", Organization: "D", Zone: utc, Week: mustWeek(t, "Wed 10:00-12:00")},
 		{ID: "u", Name: "Uma", Organization: "U", Zone: utc, Week: mustWeek(t, "Wed 09:00-10:30")},
 	}
-	f, err := Evaluate(people, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Nearest(people, s, f, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, got := evalNearest(t, people, s, nil)
 	list := got[4]
 	if len(list) == 0 {
 		t.Fatal("got no way in for Uma, want a new circle on Wednesday")
@@ -297,14 +284,7 @@ func TestNearest_PropertiesOnRandomCohorts(t *testing.T) {
 			}
 			circles = append(circles, c)
 		}
-		f, err := Evaluate(people, s, circles)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := Nearest(people, s, f, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f, got := evalNearest(t, people, s, circles)
 		for who, list := range got {
 			if len(list) > 3 {
 				t.Fatalf("got %d suggestions, want at most 3", len(list))

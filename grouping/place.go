@@ -40,10 +40,10 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	if err != nil {
 		return nil, err
 	}
-	reasons := md.screen()
+	screened := md.screen()
 	var placeable []int32
 	for i := range people {
-		if _, out := reasons[i]; !out {
+		if !screened[i] {
 			placeable = append(placeable, int32(i))
 		}
 	}
@@ -76,7 +76,7 @@ func form(ctx context.Context, people []Person, s Settings, how mode) (*Formatio
 	}
 	var out []int32
 	for i := range people {
-		if _, ok := reasons[i]; ok {
+		if screened[i] {
 			out = append(out, int32(i))
 		}
 	}

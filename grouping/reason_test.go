@@ -72,6 +72,21 @@ func applyWitness(f *Formation, x int, w witness) [][]int {
 	return append(parts, fresh)
 }
 
+// formationParts returns the circles of f as the model's parts, and its unplaced people.
+func formationParts(f *Formation) (parts [][]int32, out []int32) {
+	for _, c := range f.Circles {
+		var p []int32
+		for _, x := range c.Members {
+			p = append(p, int32(x))
+		}
+		parts = append(parts, p)
+	}
+	for _, u := range f.Unplaced {
+		out = append(out, int32(u.Person))
+	}
+	return parts, out
+}
+
 // checkReasons fails t unless every unplaced person of f has a reason whose every stated set of
 // rules, waived for her alone, lets her be placed with everyone placed before still placed: the
 // placement the diagnosis found is checked afresh by Evaluate. It returns the verdicts.
@@ -81,18 +96,7 @@ func checkReasons(t *testing.T, people []Person, s Settings, f *Formation) []ver
 	if err != nil {
 		t.Fatal(err)
 	}
-	var parts [][]int32
-	for _, c := range f.Circles {
-		var p []int32
-		for _, x := range c.Members {
-			p = append(p, int32(x))
-		}
-		parts = append(parts, p)
-	}
-	var out []int32
-	for _, u := range f.Unplaced {
-		out = append(out, int32(u.Person))
-	}
+	parts, out := formationParts(f)
 	vs := md.diagnose(parts, out)
 	for k, v := range vs {
 		u := f.Unplaced[k]
@@ -338,18 +342,7 @@ func BenchmarkDiagnose(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var parts [][]int32
-	for _, c := range f.Circles {
-		var p []int32
-		for _, x := range c.Members {
-			p = append(p, int32(x))
-		}
-		parts = append(parts, p)
-	}
-	var out []int32
-	for _, u := range f.Unplaced {
-		out = append(out, int32(u.Person))
-	}
+	parts, out := formationParts(f)
 	b.Logf("%d unplaced of %d", len(out), len(people))
 	for b.Loop() {
 		md.diagnose(parts, out)
