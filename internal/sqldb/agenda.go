@@ -94,8 +94,8 @@ func readAgenda(ctx context.Context, tx *Tx, a actor, m *roundtable.Meeting, mb 
 
 const segmentColumns = `s.id, s.position, s.title, s.kind, s.minutes, s.roles, s.guidance, s.board, s.speaking_order, s.guests`
 
-// loadSegments returns a meeting's segments in order, their guidance opened
-// with the circle's key read in the same query.
+// loadSegments returns a meeting's segments in order, their titles and
+// guidance opened with the circle's key.
 func loadSegments(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.Segment, error) {
 	out, err := queryAll(ctx, tx, `SELECT `+segmentColumns+` FROM meeting_segments s WHERE s.meeting_id = $1 ORDER BY s.position, s.id`,
 		func(rows *sql.Rows) (s roundtable.Segment, err error) {
@@ -108,14 +108,13 @@ func loadSegments(ctx context.Context, tx *Tx, meetingID string) ([]roundtable.S
 		return nil, fmt.Errorf("load segments: %w", err)
 	}
 	var o *opener
+	if len(out) > 0 {
+		o = tx.meetingOpener(ctx, meetingID)
+	}
 	for i := range out {
 		out[i].Position = i // positions read back as 0…n-1 whatever gaps there were
-		if out[i].Guidance != "" {
-			if o == nil {
-				o = tx.meetingOpener(ctx, meetingID)
-			}
-			out[i].Guidance = o.open("meeting_segments", "guidance", out[i].ID, out[i].Guidance)
-		}
+		out[i].Title = o.open("meeting_segments", "title", out[i].ID, out[i].Title)
+		out[i].Guidance = o.open("meeting_segments", "guidance", out[i].ID, out[i].Guidance)
 	}
 	return out, nil
 }
@@ -143,6 +142,10 @@ func replaceSegments(ctx context.Context, tx *Tx, meetingID string, segs []round
 		if !mine[s.ID] || kept[s.ID] {
 			s.ID = newID()
 		}
+		title, err := sealWith(k, "meeting_segments", "title", s.ID, s.Title)
+		if err != nil {
+			return err
+		}
 		guidance, err := sealWith(k, "meeting_segments", "guidance", s.ID, s.Guidance)
 		if err != nil {
 			return err
@@ -153,12 +156,12 @@ func replaceSegments(ctx context.Context, tx *Tx, meetingID string, segs []round
 				UPDATE meeting_segments SET position = $1, title = $2, kind = $3, minutes = $4, roles = $5, guidance = $6,
 					board = $7, speaking_order = $8, guests = $9
 				WHERE id = $10`,
-				s.Position, s.Title, s.Kind, s.Minutes, s.Roles, guidance, s.Board, s.Order, flag(s.Guests), s.ID)
+				s.Position, title, s.Kind, s.Minutes, s.Roles, guidance, s.Board, s.Order, flag(s.Guests), s.ID)
 		} else {
 			_, err = tx.ExecContext(ctx, `
 				INSERT INTO meeting_segments (id, meeting_id, position, title, kind, minutes, roles, guidance, board, speaking_order, guests)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-				s.ID, meetingID, s.Position, s.Title, s.Kind, s.Minutes, s.Roles, guidance, s.Board, s.Order, flag(s.Guests))
+				s.ID, meetingID, s.Position, title, s.Kind, s.Minutes, s.Roles, guidance, s.Board, s.Order, flag(s.Guests))
 		}
 		if err != nil {
 			return fmt.Errorf("save segment: %w", err)

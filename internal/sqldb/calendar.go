@@ -188,26 +188,32 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 }
 
 // feedSegments returns the agenda parts of every meeting in a person's feed,
-// by meeting, one a line as segmentLine writes them: one query, joined by the
-// database, for the whole feed.
+// by meeting, one a line as segmentLine writes them: one query for the whole
+// feed, each title opened with its circle's key read in the same row.
 func feedSegments(ctx context.Context, tx *Tx, userID string) (map[string]string, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT s.meeting_id, `+tx.db.dialect.joinText(`s.title || ' (' || CAST(s.minutes AS TEXT) || ' min)'`, `CAST($2 AS TEXT)`, `s.position, s.id`)+`
+		SELECT s.meeting_id, s.id, s.title, s.minutes, x.circle_id, COALESCE(c.data_key, '')
 		FROM circle_members m JOIN meetings x ON x.circle_id = m.circle_id
+		JOIN circles c ON c.id = x.circle_id
 		JOIN meeting_segments s ON s.meeting_id = x.id
 		WHERE m.user_id = $1 AND m.ground_rules_accepted_at IS NOT NULL
-		GROUP BY s.meeting_id`, userID, "\n")
+		ORDER BY s.meeting_id, s.position, s.id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list feed agendas: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]string{}
 	for rows.Next() {
-		var id, parts string
-		if err := rows.Scan(&id, &parts); err != nil {
+		var meetingID, id, title, circleID, wrapped string
+		var minutes int
+		if err := rows.Scan(&meetingID, &id, &title, &minutes, &circleID, &wrapped); err != nil {
 			return nil, err
 		}
-		out[id] = parts
+		line := segmentLine(tx.open(circleID, wrapped, "meeting_segments", "title", id, title), minutes)
+		if prev, ok := out[meetingID]; ok {
+			line = prev + "\n" + line
+		}
+		out[meetingID] = line
 	}
 	return out, rows.Err()
 }

@@ -27,9 +27,6 @@ type dialect interface {
 	lockSkip() string
 	// tableExists is a query with one parameter, the table name, answering a count.
 	tableExists() string
-	// joinText is the aggregate that joins the text expr of a group's rows
-	// with sep, in the order given (group_concat / string_agg).
-	joinText(expr, sep, order string) string
 }
 
 type sqliteDialect struct{}
@@ -38,9 +35,6 @@ func (sqliteDialect) name() string { return "sqlite" }
 
 // lockSkip is empty on SQLite: its single writer connection serializes claims.
 func (sqliteDialect) lockSkip() string { return "" }
-func (sqliteDialect) joinText(expr, sep, order string) string {
-	return "group_concat(" + expr + ", " + sep + " ORDER BY " + order + ")"
-}
 func (sqliteDialect) tableExists() string {
 	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
 }
@@ -49,9 +43,6 @@ type postgresDialect struct{}
 
 func (postgresDialect) name() string     { return "postgres" }
 func (postgresDialect) lockSkip() string { return " FOR UPDATE SKIP LOCKED" }
-func (postgresDialect) joinText(expr, sep, order string) string {
-	return "string_agg(" + expr + ", " + sep + " ORDER BY " + order + ")"
-}
 func (postgresDialect) tableExists() string {
 	return `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
 }

@@ -143,7 +143,6 @@ func segmentLines(segs []roundtable.Segment) []string {
 }
 
 // segmentLine is one part of an agenda in a calendar: "Questions (8 min)"
-// (feedSegments writes the same in SQL).
 func segmentLine(title string, minutes int) string { return fmt.Sprintf("%s (%d min)", title, minutes) }
 
 // agendaText is the agenda a calendar entry summarizes: the parts, one a

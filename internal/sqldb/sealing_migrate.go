@@ -33,6 +33,7 @@ var sealedColumns = []sealedColumn{
 	{"action_items", "report", []string{"id"}, "t.circle_id"},
 	{"meetings", "notes", []string{"id"}, "t.circle_id"},
 	{"meetings", "agenda", []string{"id"}, "t.circle_id"},
+	{"meeting_segments", "title", []string{"id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"meeting_segments", "guidance", []string{"id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"polls", "note", []string{"id"}, "t.circle_id"},
 	{"goals", "body", []string{"id"}, "t.circle_id"},
