@@ -29,6 +29,8 @@ Usage:
   roundtable user create --email ADDRESS --name NAME [--admin] [--organizer] [--password-stdin] [flags]
   roundtable keys rotate --new-key-file FILE [flags]
                                 wrap every circle's key under a new master key (online)
+  roundtable keys shred --circle ID [--yes] [flags]
+                                delete a circle's key: its content becomes unreadable for good
   roundtable form --in applicants.csv --min 6 --max 8 --from DATE --to DATE --duration 90m [flags]
                                 form circles from a participants CSV ("roundtable form -h")
   roundtable form --mdgp FILE   solve an MDGPLIB instance
@@ -90,6 +92,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, io stdi
 	case errors.As(err, new(usageError)):
 		fmt.Fprintln(io.Err, "roundtable:", err)
 		return 2
+	case errors.As(err, new(*roundtable.Error)):
+		// What the one who runs the command can fix: said in words.
+		fmt.Fprintln(io.Err, "roundtable:", roundtable.ErrorMessage(err))
+		return 1
 	default:
 		fmt.Fprintln(io.Err, "roundtable:", err)
 		return 1

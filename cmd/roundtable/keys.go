@@ -10,14 +10,22 @@ import (
 	"github.com/roundtable/roundtable/internal/sqldb"
 )
 
-// runKeys carries out `roundtable keys rotate`.
+// runKeys carries out `roundtable keys rotate` and `roundtable keys shred`.
 func runKeys(ctx context.Context, args []string, getenv func(string) string, io stdio) error {
-	if len(args) == 0 || args[0] != "rotate" {
-		return usageError{`unknown keys command; use "roundtable keys rotate --new-key-file FILE"`}
+	switch {
+	case len(args) > 0 && args[0] == "rotate":
+		return runKeysRotate(ctx, args[1:], getenv, io)
+	case len(args) > 0 && args[0] == "shred":
+		return runKeysShred(ctx, args[1:], getenv, io)
 	}
+	return usageError{`unknown keys command; use "roundtable keys rotate --new-key-file FILE" or "roundtable keys shred --circle ID"`}
+}
+
+// runKeysRotate wraps every circle's key under a new master key.
+func runKeysRotate(ctx context.Context, args []string, getenv func(string) string, io stdio) error {
 	fs := newFlagSet("keys rotate", io)
 	newFile := fs.String("new-key-file", "", "file of the new master key; created (mode 0600) when missing (required)")
-	cfg, err := parseConfig(fs, args[1:], getenv)
+	cfg, err := parseConfig(fs, args, getenv)
 	if err != nil {
 		return err
 	}

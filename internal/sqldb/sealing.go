@@ -38,6 +38,9 @@ func (tx *Tx) useKey(circleID, wrapped string) (*keyring.DataKey, error) {
 	if tx.db.keys == nil {
 		return nil, errNoKeyring
 	}
+	if wrapped == shreddedKey {
+		return nil, errShredded
+	}
 	k, err := tx.db.keys.DataKey(circleID, wrapped)
 	if err != nil {
 		return nil, fmt.Errorf("circle %s: %w", circleID, err)

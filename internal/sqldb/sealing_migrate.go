@@ -74,7 +74,7 @@ func (db *DB) SealAtRest(ctx context.Context) (keys, values int, err error) {
 // master key (or rotation is under way, and the keyring holds both).
 func (db *DB) checkMasterKey(ctx context.Context) error {
 	var id, wrapped string
-	err := db.read.QueryRowContext(ctx, `SELECT id, data_key FROM circles WHERE data_key IS NOT NULL ORDER BY id LIMIT 1`).Scan(&id, &wrapped)
+	err := db.read.QueryRowContext(ctx, `SELECT id, data_key FROM circles WHERE data_key IS NOT NULL AND data_key <> '`+shreddedKey+`' ORDER BY id LIMIT 1`).Scan(&id, &wrapped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -133,7 +133,7 @@ type plainValue struct {
 func (db *DB) sealColumn(ctx context.Context, c sealedColumn) (int, error) {
 	rowCols := "t." + strings.Join(c.row, ", t.")
 	query := `SELECT c.id, c.data_key, ` + rowCols + `, t.` + c.column + ` FROM ` + c.table + ` t JOIN circles c ON c.id = ` + c.circle +
-		` WHERE t.` + c.column + ` <> '' AND t.` + c.column + ` NOT LIKE 'rtenc:%' LIMIT ` + fmt.Sprint(sealBatch)
+		` WHERE c.data_key <> '` + shreddedKey + `' AND t.` + c.column + ` <> '' AND t.` + c.column + ` NOT LIKE 'rtenc:%' LIMIT ` + fmt.Sprint(sealBatch)
 	where := make([]string, len(c.row))
 	for i, col := range c.row {
 		where[i] = fmt.Sprintf("%s = $%d", col, i+3)

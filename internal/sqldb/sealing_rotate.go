@@ -21,7 +21,7 @@ func (db *DB) RotateMasterKey(ctx context.Context, from, to *keyring.MasterKey) 
 	err = db.update(ctx, func(tx *Tx) error {
 		rewrapped, circles = 0, 0
 		type row struct{ id, wrapped string }
-		rows, err := queryAll(ctx, tx, `SELECT id, data_key FROM circles WHERE data_key IS NOT NULL ORDER BY id`,
+		rows, err := queryAll(ctx, tx, `SELECT id, data_key FROM circles WHERE data_key IS NOT NULL AND data_key <> '`+shreddedKey+`' ORDER BY id`,
 			func(r *sql.Rows) (x row, err error) { return x, r.Scan(&x.id, &x.wrapped) })
 		if err != nil {
 			return fmt.Errorf("read the circles' keys: %w", err)

@@ -276,13 +276,39 @@ func TestSealing_Shredded(t *testing.T) {
 			if r := w.room(t, w.member); len(r.Board) != 1 || r.Board[0].Body != "Who knows about this?" {
 				t.Fatalf("before: got board %+v", r.Board)
 			}
-			must(t, sqldb.ExecForTest(context.Background(), e.db, `UPDATE circles SET data_key = NULL WHERE id = $1`, w.meeting.CircleID))
+			ctx := context.Background()
+			c, err := e.db.ShredCircle(ctx, w.meeting.CircleID)
+			if err != nil || c.Name == "" {
+				t.Fatalf("shred: got %+v %v", c, err)
+			}
+			if _, err := e.db.ShredCircle(ctx, w.meeting.CircleID); roundtable.ErrorCode(err) != roundtable.ECONFLICT {
+				t.Errorf("shred twice: got %v, want ECONFLICT", err)
+			}
+			if _, err := e.db.ShredCircle(ctx, "no-such-circle"); roundtable.ErrorCode(err) != roundtable.ENOTFOUND {
+				t.Errorf("shred a circle that does not exist: got %v, want ENOTFOUND", err)
+			}
 			r := w.room(t, w.member)
 			if len(r.Board) != 1 || !strings.Contains(r.Board[0].Body, "cannot be read") {
 				t.Errorf("after the key is deleted: got board %+v, want the post unreadable", r.Board)
 			}
 			if c := r.Challenges[0]; strings.Contains(c.Context, "Secret context") || !strings.Contains(c.Context, "cannot be read") {
 				t.Errorf("after the key is deleted: got card %+v, want it unreadable", c)
+			}
+			// Nothing more is written in it, with the reason.
+			if _, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, "Still here?"); roundtable.ErrorCode(err) != roundtable.ECONFLICT ||
+				!strings.Contains(roundtable.ErrorMessage(err), "deleted for good") {
+				t.Errorf("post after the key is deleted: got %v, want ECONFLICT saying why", err)
+			}
+			// A new start neither gives it a key again nor stops; rotation passes it by.
+			keys, _, err := e.db.SealAtRest(ctx)
+			if err != nil || keys != 0 {
+				t.Errorf("start after shredding: got %d new keys, %v; want 0, nil", keys, err)
+			}
+			if _, circles, err := e.db.RotateMasterKey(ctx, sqldbtest.MasterKey(t), sqldbtest.MasterKey(t)); err != nil {
+				t.Errorf("rotate after shredding: %v (%d circles)", err, circles)
+			}
+			if n, err := sqldb.CountForTest(ctx, e.db, `SELECT COUNT(*) FROM audit_log WHERE kind = 'circle.shredded' AND circle_id = '`+w.meeting.CircleID+`'`); err != nil || n != 1 {
+				t.Errorf("audit lines of the shredding: got %d %v, want 1", n, err)
 			}
 		})
 	}
