@@ -13,6 +13,7 @@ type CommitmentMail struct {
 	// (Europe/Paris)"; AtMeeting is set when that is her circle's next
 	// meeting.
 	Due       string
+	DueDay    string // the day alone, like "Tuesday 16 March"
 	AtMeeting bool
 	Link      string // her commitments page, at this one
 	PrefsLink string
@@ -31,7 +32,7 @@ var commitmentHTML = parseHTML([]string{"commitment_due"})
 // CommitmentDue writes the reminder.
 func CommitmentDue(d CommitmentMail) Message {
 	d.Name, d.CircleName = firstLine(d.Name), firstLine(d.CircleName)
-	data := commitmentData{Subject: "Your commitment in " + d.CircleName + " is due " + firstLine(d.Due),
+	data := commitmentData{Subject: "Your commitment in " + d.CircleName + " is due on " + firstLine(d.DueDay),
 		ButtonLabel: "Say how it is going", CommitmentMail: d}
 	return render("commitment_due", d.To, data.Subject, d.Link, commitmentHTML["commitment_due"], data)
 }

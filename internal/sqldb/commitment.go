@@ -162,13 +162,18 @@ func (db *DB) renderCommitmentDue(ctx context.Context, tx *Tx, j job) (rendered,
 	case !to.accepted:
 		return drop(dropRulesPending), nil
 	}
+	if ok, err := wants(ctx, tx, to.id, j.Kind); err != nil {
+		return rendered{}, err
+	} else if !ok {
+		return drop(dropTurnedOff), nil
+	}
 	c, err := findCircleInfo(ctx, tx, it.CircleID)
 	if err != nil {
 		return rendered{}, err
 	}
 	d := mail.CommitmentMail{To: to.email, Name: to.name, CircleName: c.name, Text: it.Text, Report: it.Report,
-		Due:  it.DueAt.In(to.loc).Format("Monday 2 January") + " (" + mail.ZoneName(to.loc) + ")",
-		Link: db.commitmentsLink(it.ID), PrefsLink: db.prefsLink()}
+		Due:    it.DueAt.In(to.loc).Format("Monday 2 January") + " (" + mail.ZoneName(to.loc) + ")",
+		DueDay: it.DueAt.In(to.loc).Format("Monday 2 January"), Link: db.commitmentsLink(it.ID), PrefsLink: db.prefsLink()}
 	if it.DueMeetingID != "" {
 		d.AtMeeting = true
 	}
