@@ -29,7 +29,6 @@ import (
 var notSealedYet = []string{
 	"agenda parts' titles (meeting_segments.title: calendar feeds join them in SQL)",
 	"e-mails waiting in the outbox (rendered with notes or cards; blanked once sent)",
-	"check-ins on goals (no such kind is stored yet)",
 	"guest notes (no such kind is stored yet)",
 	"applications' goals and answers (applicants: a program's, not a circle's, so no circle key)",
 }
