@@ -120,12 +120,12 @@ const followUpsBase = `
 		AND made.starts_at < this.starts_at AND (a.due_meeting_id = this.id OR a.due_at <= this.starts_at)`
 
 // followUpsNews also picks, besides the open ones, those their owners closed
-// between meetings (see UpdateCommitment): since the last meeting before
-// this one started, and before this one started. Their owner's word shows
-// at the follow-ups like a report given there.
+// between meetings (see UpdateCommitment) before this one started: those
+// due at it, and others closed since the last meeting before it started.
+// Their owner's word shows at the follow-ups like a report given there.
 const followUpsNews = followUpsBase + ` AND (a.status = 'open' OR (a.noted_at IS NOT NULL AND a.closed_at <= this.starts_at
-		AND a.closed_at > COALESCE((SELECT MAX(p.starts_at) FROM meetings p
-			WHERE p.circle_id = this.circle_id AND p.cancelled_at IS NULL AND p.starts_at < this.starts_at), 0)))`
+		AND (a.due_meeting_id = this.id OR a.closed_at > COALESCE((SELECT MAX(p.starts_at) FROM meetings p
+			WHERE p.circle_id = this.circle_id AND p.cancelled_at IS NULL AND p.starts_at < this.starts_at), 0))))`
 
 // loadMeetingActions returns a meeting's follow-ups, as openFollowUps does
 // with those closed between meetings (followUpsNews) besides,
