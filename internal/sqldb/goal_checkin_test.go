@@ -191,3 +191,52 @@ func TestCheckInService_ExportAndDeletion(t *testing.T) {
 		}
 	})
 }
+
+// While the program runs, each member with goals is asked once a period to
+// check in, unless she has already.
+func TestCheckInService_Prompt(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewCheckInService(e.db)
+		ctx := context.Background()
+		prompts := func(day time.Time) []string {
+			t.Helper()
+			e.clock.Add(day.Sub(e.clock.Now()))
+			must(t, e.outbox.ScheduleHousekeeping(ctx))
+			var got []string
+			for range 2 { // the daily job, then the prompts it enqueued
+				for _, m := range e.deliver() {
+					if strings.Contains(m.Subject, "check-in") {
+						got = append(got, m.To)
+						if !strings.Contains(m.Text, "Secret goal") || !strings.Contains(m.Text, "https://rt.example/circles/"+w.a.ID+"/checkins") {
+							t.Errorf("the prompt lacks her goal or the link:\n%s", m.Text)
+						}
+					}
+				}
+			}
+			return got
+		}
+		e.deliver()
+		if got := prompts(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)); len(got) != 0 {
+			t.Fatalf("before the program starts: got prompts to %v, want none", got)
+		}
+		if got := prompts(time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)); len(got) != 1 || got[0] != "mo@example.org" {
+			t.Fatalf("in April: got prompts to %v, want Mo alone (the one with goals)", got)
+		}
+		if got := prompts(time.Date(2026, 4, 3, 9, 0, 0, 0, time.UTC)); len(got) != 0 {
+			t.Fatalf("the next day: got prompts to %v, want none", got)
+		}
+		e.clock.Add(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC).Sub(e.clock.Now()))
+		checkInFirst(t, e, s, w.member, w.a.ID, 3, "")
+		if got := prompts(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)); len(got) != 0 {
+			t.Fatalf("in May after she checked in: got prompts to %v, want none", got)
+		}
+		must(t, sqldb.NewNotificationService(e.db).SetNotificationPrefs(as(w.member), roundtable.NotificationPrefs{roundtable.NotifyCheckIn: false}))
+		if got := prompts(time.Date(2026, 6, 2, 9, 0, 0, 0, time.UTC)); len(got) != 0 {
+			t.Fatalf("in June with prompts turned off: got prompts to %v, want none", got)
+		}
+		if got := prompts(time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)); len(got) != 0 {
+			t.Fatalf("after the program: got prompts to %v, want none", got)
+		}
+	})
+}

@@ -45,6 +45,10 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderSeatOpened(ctx, tx, j)
 	case kindCommitmentDue:
 		r, err = db.renderCommitmentDue(ctx, tx, j)
+	case kindCheckInPrompt:
+		r, err = db.renderCheckInPrompt(ctx, tx, j)
+	case kindCheckInsDue:
+		return db.checkInsDue(ctx, tx)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
 	case kindAnonymise:
@@ -176,6 +180,7 @@ var prefKinds = map[string]roundtable.NotificationKind{
 	kindPollOpen:      roundtable.NotifyPolls,
 	kindPollReminder:  roundtable.NotifyPolls,
 	kindCommitmentDue: roundtable.NotifyCommitmentDue,
+	kindCheckInPrompt: roundtable.NotifyCheckIn,
 }
 
 // wants reports whether the user receives messages of the kind.
