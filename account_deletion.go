@@ -10,8 +10,8 @@ const FormerMemberName = "A former member"
 // AccountDeletionService deletes a person's own account.
 type AccountDeletionService interface {
 	// DeleteMyAccount deletes the caller's account: her name, e-mail,
-	// password, applications, goals, reflections, challenge cards, answers
-	// to meetings and every session go; her board posts, commitments and
+	// password, applications, goals and her check-ins on them, reflections,
+	// challenge cards, answers to meetings and every session go; her board posts, commitments and
 	// attendance stay in their circles as FormerMemberName; she leaves every
 	// circle and each circle's facilitators are e-mailed that a seat opened.
 	// It needs her password, unless the session of currentToken began with

@@ -26,7 +26,8 @@ type ActionItem struct {
 	DueMeetingID string // the next meeting, where it comes back; "" when none is planned
 	DueAt        time.Time
 	Status       ActionStatus
-	Report       string // what happened, said at a follow-up
+	Report       string     // what happened, said at a follow-up or between meetings
+	NotedAt      *time.Time // when the owner last gave her word between meetings, nil if never
 	CreatedAt    time.Time
 	ClosedAt     *time.Time
 }

@@ -80,6 +80,7 @@ type CircleMember struct {
 	Sector       string
 
 	GroundRulesAcceptedAt *time.Time // nil until the member accepts
+	SharesCheckIns        bool       // her goal check-ins are shown to the circle
 	JoinedAt              *time.Time // nil until the invitation is accepted
 	InvitedAt             time.Time
 }

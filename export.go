@@ -16,6 +16,7 @@ type DataExport struct {
 	Applications []ExportApplication `json:"applications"`
 	Circles      []ExportCircle      `json:"circles"`
 	Goals        []ExportGoal        `json:"goals"`
+	CheckIns     []ExportCheckIn     `json:"goal_check_ins"`
 	Challenges   []ExportChallenge   `json:"challenge_cards"`
 	Posts        []ExportPost        `json:"board_posts"`
 	Commitments  []ExportCommitment  `json:"commitments"`
@@ -80,6 +81,17 @@ type ExportGoal struct {
 	Circle    string    `json:"circle"`
 	Body      string    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// ExportCheckIn is one of her check-ins on a goal: how far she had come,
+// 1 to 5, and her line of reflection.
+type ExportCheckIn struct {
+	Circle     string    `json:"circle"`
+	Goal       string    `json:"goal"`
+	Rating     int       `json:"rating"`
+	Reflection string    `json:"reflection"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // ExportChallenge is a challenge card she wrote for a meeting.

@@ -12,15 +12,17 @@ type NotificationKind string
 
 // Kinds of messages a person can turn off.
 const (
-	NotifyReminderWeek NotificationKind = "reminder_week" // a week before: agenda, challenge, readings
-	NotifyReminderDay  NotificationKind = "reminder_day"  // the day before: time and link
-	NotifyNotes        NotificationKind = "notes"         // minutes and commitments after a meeting
-	NotifyRSVP         NotificationKind = "rsvp"          // facilitators: a member's answer changed
-	NotifyPolls        NotificationKind = "polls"         // a new time is being looked for, and one reminder
+	NotifyReminderWeek  NotificationKind = "reminder_week"  // a week before: agenda, challenge, readings
+	NotifyReminderDay   NotificationKind = "reminder_day"   // the day before: time and link
+	NotifyNotes         NotificationKind = "notes"          // minutes and commitments after a meeting
+	NotifyRSVP          NotificationKind = "rsvp"           // facilitators: a member's answer changed
+	NotifyPolls         NotificationKind = "polls"          // a new time is being looked for, and one reminder
+	NotifyCommitmentDue NotificationKind = "commitment_due" // a few days before one of her commitments is due
+	NotifyCheckIn       NotificationKind = "checkin"        // once a period: time to check in on her goals
 )
 
 // NotificationKinds lists the kinds in the order the account page shows them.
-var NotificationKinds = []NotificationKind{NotifyReminderWeek, NotifyReminderDay, NotifyNotes, NotifyPolls, NotifyRSVP}
+var NotificationKinds = []NotificationKind{NotifyReminderWeek, NotifyReminderDay, NotifyNotes, NotifyCommitmentDue, NotifyCheckIn, NotifyPolls, NotifyRSVP}
 
 // Valid reports whether k is a known kind.
 func (k NotificationKind) Valid() bool { return slices.Contains(NotificationKinds, k) }
@@ -36,6 +38,10 @@ func (k NotificationKind) Label() string {
 		return "The notes and commitments after each meeting"
 	case NotifyRSVP:
 		return "A message when a member says whether they are coming"
+	case NotifyCommitmentDue:
+		return "A reminder a few days before one of your commitments is due"
+	case NotifyCheckIn:
+		return "A reminder to check in on your goals"
 	case NotifyPolls:
 		return "Requests to help find a new meeting time"
 	}
@@ -53,6 +59,10 @@ func (k NotificationKind) Hint() string {
 		return "Useful when you could not come."
 	case NotifyRSVP:
 		return "With how many are coming so far."
+	case NotifyCommitmentDue:
+		return "With a link to say how it is going."
+	case NotifyCheckIn:
+		return "Once in each period your program sets, unless you have checked in already."
 	case NotifyPolls:
 		return "With the options in your time, and one reminder if you have not answered."
 	}

@@ -81,6 +81,9 @@ type Program struct {
 	// AnonymiseAfterDays is how many days after the start declined and
 	// unplaced applicants are anonymised; 0 means DefaultAnonymiseAfterDays.
 	AnonymiseAfterDays int
+	// CheckInEvery is how often members check in on their goals; ""
+	// means DefaultCheckInCadence.
+	CheckInEvery CheckInCadence
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -157,6 +160,11 @@ func (p *Program) Validate() error {
 		p.AnonymiseAfterDays = DefaultAnonymiseAfterDays
 	} else if p.AnonymiseAfterDays < 1 || p.AnonymiseAfterDays > MaxAnonymiseAfterDays {
 		v.Add("anonymise_after_days", "Enter a number of days between 1 and 3650.")
+	}
+	if p.CheckInEvery == "" {
+		p.CheckInEvery = DefaultCheckInCadence
+	} else if !p.CheckInEvery.Valid() {
+		v.Add("checkin_every", "Choose how often members check in on their goals.")
 	}
 	validateQuestions(p.Questions, &v)
 	return v.Err()

@@ -72,6 +72,10 @@ type MeetingMail struct {
 	Next string
 
 	Notes []string // the minutes, a line each
+	// OpenCommitments counts the reader's open commitments in the circle;
+	// CommitmentsLink is her page to update them between meetings.
+	OpenCommitments int
+	CommitmentsLink string
 
 	// Member, Answer and Tally describe a changed answer (to the facilitator).
 	Member string

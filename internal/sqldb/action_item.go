@@ -17,20 +17,20 @@ const dueWithoutNextMeeting = 28 * 24 * time.Hour
 // actionItemColumns read a commitment, its circle's wrapped key last (to
 // open its text and report).
 const actionItemColumns = `a.id, a.circle_id, a.meeting_id, a.owner_id, u.name, a.text, COALESCE(a.source_post_id, ''),
-	COALESCE(a.due_meeting_id, ''), a.due_at, a.status, a.report, a.created_at, a.closed_at,
+	COALESCE(a.due_meeting_id, ''), a.due_at, a.status, a.report, a.created_at, a.closed_at, a.noted_at,
 	COALESCE((SELECT ck.data_key FROM circles ck WHERE ck.id = a.circle_id), '')`
 
 func scanActionItem(tx *Tx, row interface{ Scan(...any) error }) (*roundtable.ActionItem, error) {
 	var it roundtable.ActionItem
 	var due, created int64
-	var closed *int64
+	var closed, noted *int64
 	var wrapped string
 	err := row.Scan(&it.ID, &it.CircleID, &it.MeetingID, &it.OwnerID, &it.OwnerName, &it.Text, &it.SourcePostID,
-		&it.DueMeetingID, &due, &it.Status, &it.Report, &created, &closed, &wrapped)
+		&it.DueMeetingID, &due, &it.Status, &it.Report, &created, &closed, &noted, &wrapped)
 	if err != nil {
 		return nil, err
 	}
-	it.DueAt, it.CreatedAt, it.ClosedAt = fromMS(due), fromMS(created), nullMS(closed)
+	it.DueAt, it.CreatedAt, it.ClosedAt, it.NotedAt = fromMS(due), fromMS(created), nullMS(closed), nullMS(noted)
 	it.Text = tx.open(it.CircleID, wrapped, "action_items", "text", it.ID, it.Text)
 	it.Report = tx.open(it.CircleID, wrapped, "action_items", "report", it.ID, it.Report)
 	return &it, nil
@@ -48,7 +48,8 @@ func listActionItems(ctx context.Context, tx *Tx, query string, args ...any) ([]
 // insertActionItems stores commitments made in meetings. Each gets an ID,
 // CreatedAt, status open, its meeting's circle, and is due at the circle's
 // next meeting that is not cancelled (DueAt its start), or four weeks after
-// its meeting when none is planned. The caller checks who may and the text.
+// its meeting when none is planned, and a reminder to its owner a few days
+// before. The caller checks who may and the text.
 func insertActionItems(ctx context.Context, tx *Tx, items []*roundtable.ActionItem) error {
 	type due struct {
 		circleID, meetingID string
@@ -91,7 +92,7 @@ func insertActionItems(ctx context.Context, tx *Tx, items []*roundtable.ActionIt
 			return fmt.Errorf("insert action item: %w", err)
 		}
 	}
-	return nil
+	return enqueueCommitmentReminders(ctx, tx, items)
 }
 
 // openFollowUps returns the open commitments that come back at a meeting:
@@ -106,25 +107,38 @@ func openFollowUps(ctx context.Context, tx *Tx, meetingID string) ([]*roundtable
 
 // followUpsFrom picks the follow-ups of meeting $1 (see openFollowUps), in
 // action_items a with its owner u and the meeting made, where each was made.
-const followUpsFrom = `
+const followUpsFrom = followUpsBase + ` AND a.status = 'open'`
+
+// followUpsBase picks the commitments that come back at meeting $1 whatever
+// their status.
+const followUpsBase = `
 	FROM action_items a
 	JOIN users u ON u.id = a.owner_id
 	JOIN meetings made ON made.id = a.meeting_id
 	JOIN meetings this ON this.id = $1
-	WHERE a.circle_id = this.circle_id AND a.status = 'open' AND a.meeting_id <> this.id
+	WHERE a.circle_id = this.circle_id AND a.meeting_id <> this.id
 		AND made.starts_at < this.starts_at AND (a.due_meeting_id = this.id OR a.due_at <= this.starts_at)`
 
-// loadMeetingActions returns a meeting's follow-ups, as openFollowUps does,
+// followUpsNews also picks, besides the open ones, those their owners closed
+// between meetings (see UpdateCommitment) before this one started: those
+// due at it, and others closed since the last meeting before it started.
+// Their owner's word shows at the follow-ups like a report given there.
+const followUpsNews = followUpsBase + ` AND (a.status = 'open' OR (a.noted_at IS NOT NULL AND a.closed_at <= this.starts_at
+		AND (a.due_meeting_id = this.id OR a.closed_at > COALESCE((SELECT MAX(p.starts_at) FROM meetings p
+			WHERE p.circle_id = this.circle_id AND p.cancelled_at IS NULL AND p.starts_at < this.starts_at), 0))))`
+
+// loadMeetingActions returns a meeting's follow-ups, as openFollowUps does
+// with those closed between meetings (followUpsNews) besides,
 // and the commitments made in it, in the order they were made, from one
 // query: the first column tells the two apart and the last three order each.
 func loadMeetingActions(ctx context.Context, tx *Tx, meetingID string) (followUps, made []*roundtable.ActionItem, err error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT 0, `+actionItemColumns+`, a.due_at, made.starts_at, a.created_at`+followUpsFrom+`
+		SELECT 0, `+actionItemColumns+`, a.due_at, made.starts_at, a.created_at`+followUpsNews+`
 		UNION ALL
 		SELECT 1, `+actionItemColumns+`, a.created_at, 0, 0
 		FROM action_items a JOIN users u ON u.id = a.owner_id
 		WHERE a.meeting_id = $1
-		ORDER BY 1, 16, 17, 18, 2`, meetingID)
+		ORDER BY 1, 17, 18, 19, 2`, meetingID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list action items: %w", err)
 	}
@@ -179,7 +193,7 @@ func closeActionItem(ctx context.Context, tx *Tx, id string, status roundtable.A
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE action_items SET status = $1, report = $2, closed_at = $3 WHERE id = $4`,
+	res, err := tx.ExecContext(ctx, `UPDATE action_items SET status = $1, report = $2, closed_at = $3, noted_at = NULL WHERE id = $4`,
 		status, sealed, closed, id)
 	if err != nil {
 		return fmt.Errorf("close action item: %w", err)

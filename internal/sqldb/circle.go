@@ -249,21 +249,41 @@ func (s *CircleService) SetGoals(ctx context.Context, circleID string, goals []s
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM goals WHERE circle_id = $1 AND user_id = $2`, circleID, a.user.ID); err != nil {
-			return fmt.Errorf("delete goals: %w", err)
-		}
-		for i, g := range valid {
-			id := newID()
-			body, err := tx.seal(ctx, circleID, "goals", "body", id, g)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO goals (id, circle_id, user_id, body, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				id, circleID, a.user.ID, body, i+1, ms(tx.now)); err != nil {
-				return fmt.Errorf("insert goal: %w", err)
-			}
-		}
-		return nil
+		return saveGoals(ctx, tx, circleID, a.user.ID, valid)
 	})
+}
+
+// saveGoals stores a member's goals in order. A goal keeps its row (and so
+// its check-ins) while its place in the list stays: rewording the first goal
+// keeps the first goal's history; goals beyond the new list go, with theirs.
+func saveGoals(ctx context.Context, tx *Tx, circleID, userID string, goals []string) error {
+	ids, err := queryStrings(ctx, tx, `SELECT id FROM goals WHERE circle_id = $1 AND user_id = $2 ORDER BY position, id`, circleID, userID)
+	if err != nil {
+		return fmt.Errorf("list goals: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM goals WHERE circle_id = $1 AND user_id = $2 AND position > $3`,
+		circleID, userID, len(goals)); err != nil {
+		return fmt.Errorf("delete goals: %w", err)
+	}
+	for i, g := range goals {
+		id, insert := newID(), true
+		if i < len(ids) {
+			id, insert = ids[i], false
+		}
+		body, err := tx.seal(ctx, circleID, "goals", "body", id, g)
+		if err != nil {
+			return err
+		}
+		if insert {
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO goals (id, circle_id, user_id, body, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				id, circleID, userID, body, i+1, ms(tx.now))
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE goals SET body = $1, position = $2 WHERE id = $3`, body, i+1, id)
+		}
+		if err != nil {
+			return fmt.Errorf("save goal: %w", err)
+		}
+	}
+	return nil
 }

@@ -149,6 +149,9 @@ func exportContent(ctx context.Context, tx *Tx, userID string, out *roundtable.D
 		}, userID); err != nil {
 		return fmt.Errorf("read goals: %w", err)
 	}
+	if out.CheckIns, err = exportCheckIns(ctx, tx, userID); err != nil {
+		return err
+	}
 	if out.Challenges, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.context, t.question, t.tried, t.updated_at, c.id, COALESCE(c.data_key, ''), t.meeting_id
 		FROM challenges t`+meetingJoin+`WHERE t.presenter_id = $1 ORDER BY x.starts_at`,
 		func(rows *sql.Rows) (e roundtable.ExportChallenge, err error) {
@@ -229,4 +232,24 @@ func exportAnswers(ctx context.Context, tx *Tx, userID string, out *roundtable.D
 		return fmt.Errorf("read attendance: %w", err)
 	}
 	return nil
+}
+
+// exportCheckIns reads her check-ins on her goals, with each goal's words.
+func exportCheckIns(ctx context.Context, tx *Tx, userID string) ([]roundtable.ExportCheckIn, error) {
+	out, err := queryAll(ctx, tx, `SELECT c.name, g.body, t.rating, t.reflection, t.created_at, t.updated_at, c.id, COALESCE(c.data_key, ''), g.id, t.id
+		FROM goal_checkins t JOIN goals g ON g.id = t.goal_id JOIN circles c ON c.id = t.circle_id
+		WHERE t.user_id = $1 ORDER BY c.name, g.position, t.created_at, t.id`,
+		func(rows *sql.Rows) (e roundtable.ExportCheckIn, err error) {
+			var cr, up int64
+			var circleID, wrapped, goalID, id string
+			err = rows.Scan(&e.Circle, &e.Goal, &e.Rating, &e.Reflection, &cr, &up, &circleID, &wrapped, &goalID, &id)
+			e.CreatedAt, e.UpdatedAt = fromMS(cr), fromMS(up)
+			e.Goal = tx.open(circleID, wrapped, "goals", "body", goalID, e.Goal)
+			e.Reflection = tx.open(circleID, wrapped, "goal_checkins", "reflection", id, e.Reflection)
+			return e, err
+		}, userID)
+	if err != nil {
+		return nil, fmt.Errorf("read check-ins: %w", err)
+	}
+	return out, nil
 }

@@ -15,7 +15,7 @@ func listMembers(ctx context.Context, tx *Tx, circleID string) ([]*roundtable.Ci
 	rows, err := tx.QueryContext(ctx, `
 		SELECT m.circle_id, m.user_id, COALESCE(m.applicant_id, ''), u.name, u.email, u.time_zone, m.role,
 			COALESCE(a.organization, ''), COALESCE(a.title, ''), COALESCE(a.sector, ''),
-			m.ground_rules_accepted_at, m.joined_at, m.invited_at
+			m.ground_rules_accepted_at, m.joined_at, m.invited_at, m.share_checkins
 		FROM circle_members m
 		JOIN users u ON u.id = m.user_id
 		LEFT JOIN applicants a ON a.id = m.applicant_id
@@ -30,10 +30,12 @@ func listMembers(ctx context.Context, tx *Tx, circleID string) ([]*roundtable.Ci
 		var m roundtable.CircleMember
 		var accepted, joined *int64
 		var invited int64
+		var shares int
 		if err := rows.Scan(&m.CircleID, &m.UserID, &m.ApplicantID, &m.Name, &m.Email, &m.TimeZone, &m.Role,
-			&m.Organization, &m.Title, &m.Sector, &accepted, &joined, &invited); err != nil {
+			&m.Organization, &m.Title, &m.Sector, &accepted, &joined, &invited, &shares); err != nil {
 			return nil, err
 		}
+		m.SharesCheckIns = shares == 1
 		m.GroundRulesAcceptedAt, m.JoinedAt, m.InvitedAt = nullMS(accepted), nullMS(joined), fromMS(invited)
 		out = append(out, &m)
 	}

@@ -21,14 +21,14 @@ func NewProgramService(db *DB) *ProgramService { return &ProgramService{db: db} 
 
 const programColumns = `p.id, p.name, p.purpose, p.start_date, p.end_date, p.cadence, p.session_minutes,
 	p.size_min, p.size_target, p.size_max, p.time_zone, p.ground_rules, p.default_format, p.applications_open, p.questions,
-	p.created_at, p.updated_at, p.anonymise_after_days`
+	p.created_at, p.updated_at, p.anonymise_after_days, p.checkin_every`
 
 func scanProgram(row interface{ Scan(...any) error }) (*roundtable.Program, error) {
 	var p roundtable.Program
 	var start, end, questions string
 	var created, updated int64
 	err := row.Scan(&p.ID, &p.Name, &p.Purpose, &start, &end, &p.Cadence, &p.SessionMinutes,
-		&p.SizeMin, &p.SizeTarget, &p.SizeMax, &p.TimeZone, &p.GroundRules, &p.DefaultFormat, &p.ApplicationsOpen, &questions, &created, &updated, &p.AnonymiseAfterDays)
+		&p.SizeMin, &p.SizeTarget, &p.SizeMax, &p.TimeZone, &p.GroundRules, &p.DefaultFormat, &p.ApplicationsOpen, &questions, &created, &updated, &p.AnonymiseAfterDays, &p.CheckInEvery)
 	if err != nil {
 		return nil, err
 	}
@@ -175,11 +175,11 @@ func (s *ProgramService) CreateProgram(ctx context.Context, p *roundtable.Progra
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO programs (id, name, purpose, start_date, end_date, cadence, session_minutes,
 				size_min, size_target, size_max, time_zone, ground_rules, applications_open, questions, created_at, updated_at,
-				default_format, anonymise_after_days)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+				default_format, anonymise_after_days, checkin_every)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 			p.ID, p.Name, p.Purpose, p.StartDate.Format(roundtable.DateLayout), p.EndDate.Format(roundtable.DateLayout),
 			string(p.Cadence), p.SessionMinutes, p.SizeMin, p.SizeTarget, p.SizeMax, p.TimeZone, p.GroundRules,
-			flag(p.ApplicationsOpen), questions, ms(p.CreatedAt), ms(p.UpdatedAt), p.DefaultFormat, p.AnonymiseAfterDays)
+			flag(p.ApplicationsOpen), questions, ms(p.CreatedAt), ms(p.UpdatedAt), p.DefaultFormat, p.AnonymiseAfterDays, string(p.CheckInEvery))
 		if err != nil {
 			return fmt.Errorf("insert program: %w", err)
 		}
@@ -243,11 +243,11 @@ func (s *ProgramService) UpdateProgram(ctx context.Context, p *roundtable.Progra
 			UPDATE programs SET name = $1, purpose = $2, start_date = $3, end_date = $4, cadence = $5,
 				session_minutes = $6, size_min = $7, size_target = $8, size_max = $9, time_zone = $10,
 				ground_rules = $11, applications_open = $12, questions = $13, updated_at = $14, default_format = $15,
-				anonymise_after_days = $17
+				anonymise_after_days = $17, checkin_every = $18
 			WHERE id = $16`,
 			p.Name, p.Purpose, p.StartDate.Format(roundtable.DateLayout), p.EndDate.Format(roundtable.DateLayout),
 			string(p.Cadence), p.SessionMinutes, p.SizeMin, p.SizeTarget, p.SizeMax, p.TimeZone, p.GroundRules,
-			flag(p.ApplicationsOpen), questions, ms(p.UpdatedAt), p.DefaultFormat, p.ID, p.AnonymiseAfterDays)
+			flag(p.ApplicationsOpen), questions, ms(p.UpdatedAt), p.DefaultFormat, p.ID, p.AnonymiseAfterDays, string(p.CheckInEvery))
 		if err != nil {
 			return fmt.Errorf("update program: %w", err)
 		}

@@ -43,6 +43,12 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderDeclined(ctx, tx, j)
 	case kindSeatOpened:
 		r, err = db.renderSeatOpened(ctx, tx, j)
+	case kindCommitmentDue:
+		r, err = db.renderCommitmentDue(ctx, tx, j)
+	case kindCheckInPrompt:
+		r, err = db.renderCheckInPrompt(ctx, tx, j)
+	case kindCheckInsDue:
+		return db.checkInsDue(ctx, tx)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
 	case kindAnonymise:
@@ -167,12 +173,14 @@ func findCircleInfo(ctx context.Context, tx *Tx, circleID string) (*circleInfo, 
 // prefKinds maps message kinds to the choice that turns them off; kinds
 // missing here always go out.
 var prefKinds = map[string]roundtable.NotificationKind{
-	kindReminderWeek: roundtable.NotifyReminderWeek,
-	kindReminderDay:  roundtable.NotifyReminderDay,
-	kindNotes:        roundtable.NotifyNotes,
-	kindRSVPChange:   roundtable.NotifyRSVP,
-	kindPollOpen:     roundtable.NotifyPolls,
-	kindPollReminder: roundtable.NotifyPolls,
+	kindReminderWeek:  roundtable.NotifyReminderWeek,
+	kindReminderDay:   roundtable.NotifyReminderDay,
+	kindNotes:         roundtable.NotifyNotes,
+	kindRSVPChange:    roundtable.NotifyRSVP,
+	kindPollOpen:      roundtable.NotifyPolls,
+	kindPollReminder:  roundtable.NotifyPolls,
+	kindCommitmentDue: roundtable.NotifyCommitmentDue,
+	kindCheckInPrompt: roundtable.NotifyCheckIn,
 }
 
 // wants reports whether the user receives messages of the kind.

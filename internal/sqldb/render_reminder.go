@@ -128,6 +128,10 @@ func (db *DB) renderNotes(ctx context.Context, tx *Tx, j job) (rendered, error) 
 	}
 	d := db.mailFor(mm, tx.now)
 	d.Notes = mail.Lines(mm.m.Notes)
+	if d.OpenCommitments, err = openCommitmentsOf(ctx, tx, mm.m.CircleID, mm.to.id); err != nil {
+		return rendered{}, err
+	}
+	d.CommitmentsLink = db.commitmentsLink("")
 	return rendered{msg: withPrefs(mail.MeetingNotes, d, db)}, nil
 }
 

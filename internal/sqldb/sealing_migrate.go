@@ -37,6 +37,7 @@ var sealedColumns = []sealedColumn{
 	{"meeting_segments", "guidance", []string{"id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 	{"polls", "note", []string{"id"}, "t.circle_id"},
 	{"goals", "body", []string{"id"}, "t.circle_id"},
+	{"goal_checkins", "reflection", []string{"id"}, "t.circle_id"},
 	{"reflections", "line", []string{"meeting_id", "user_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
 }
 

@@ -76,6 +76,7 @@ type commitmentView struct {
 	Made   string // when it was made, like "12 March"
 	Status string // "Open", "Done", "Dropped"
 	Report string
+	Noted  string // when the owner gave her latest word between meetings, like "3 December"; "" if not
 }
 
 // newAgendaView builds the view for the reader.
@@ -122,6 +123,9 @@ func newAgendaView(ag *roundtable.Agenda, m *roundtable.Meeting, u *roundtable.U
 		}
 		if t, ok := made[it.MeetingID]; ok {
 			cv.Made = t.In(loc).Format("2 January")
+		}
+		if it.NotedAt != nil {
+			cv.Noted = it.NotedAt.In(loc).Format("2 January")
 		}
 		return cv
 	}

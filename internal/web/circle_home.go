@@ -60,12 +60,15 @@ type memberView struct {
 	Facilitator bool
 	Goals       []string
 	IsMe        bool
+	// SharesCheckIns is set when she shows her goal check-ins to the circle.
+	SharesCheckIns bool
 }
 
 // newMemberView returns what the circle page shows of a member.
 func newMemberView(m *roundtable.CircleMember, goals []*roundtable.Goal, me string) memberView {
 	v := memberView{
 		UserID: m.UserID, Name: m.Name, Affiliation: m.Title, Facilitator: m.Role == roundtable.RoleFacilitator, IsMe: m.UserID == me,
+		SharesCheckIns: m.SharesCheckIns,
 	}
 	if m.Title != "" && m.Organization != "" {
 		v.Affiliation += ", "

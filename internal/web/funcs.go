@@ -46,6 +46,9 @@ func optionLists() map[string][]option {
 		lists["formats"] = append(lists["formats"], option{f.Key, f.Name})
 	}
 	lists["formats"] = append(lists["formats"], option{"", "None: facilitators plan each meeting from scratch"})
+	for _, c := range roundtable.CheckInCadences {
+		lists["checkins"] = append(lists["checkins"], option{string(c), c.Label()})
+	}
 	return lists
 }
 

@@ -16,7 +16,7 @@ import (
 // questions' rows after the ground rules.
 var programFields = func() []string {
 	out := []string{"name", "purpose", "start_date", "end_date", "cadence", "session_minutes", "default_format",
-		"size_min", "size_target", "size_max", "time_zone", "ground_rules", "anonymise_after_days"}
+		"size_min", "size_target", "size_max", "time_zone", "ground_rules", "checkin_every", "anonymise_after_days"}
 	for i := 1; i <= roundtable.MaxQuestions; i++ {
 		for _, part := range questionParts {
 			out = append(out, roundtable.QuestionField(i, part))
@@ -61,6 +61,7 @@ func programValues(p *roundtable.Program) url.Values {
 		"size_target": {strconv.Itoa(p.SizeTarget)}, "size_max": {strconv.Itoa(p.SizeMax)},
 		"time_zone": {p.TimeZone}, "ground_rules": {p.GroundRules}, "default_format": {p.DefaultFormat},
 		"anonymise_after_days": {strconv.Itoa(cmp.Or(p.AnonymiseAfterDays, roundtable.DefaultAnonymiseAfterDays))},
+		"checkin_every":        {string(cmp.Or(p.CheckInEvery, roundtable.DefaultCheckInCadence))},
 	}
 	if !p.StartDate.IsZero() {
 		v.Set("start_date", p.StartDate.Format(roundtable.DateLayout))
@@ -92,6 +93,7 @@ func programFromForm(f *form, p *roundtable.Program) {
 	p.TimeZone = f.text("time_zone")
 	p.GroundRules = f.text("ground_rules")
 	p.AnonymiseAfterDays = anonymiseDays(f)
+	p.CheckInEvery = roundtable.CheckInCadence(f.text("checkin_every"))
 	p.ApplicationsOpen = f.checked("applications_open")
 	p.Questions = questionsFromForm(f)
 }

@@ -87,6 +87,14 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/circles/{circleID}", name: "circle", h: s.handleCircleShow},
 		{method: "GET", pattern: "/circles/{circleID}/goals", name: "goals", h: s.handleGoalsEdit},
 		{method: "POST", pattern: "/circles/{circleID}/goals", name: "goals.update", h: s.handleGoalsUpdate},
+		// Her goals over time: check-ins once a period, shown to the circle when she shares them.
+		{method: "GET", pattern: "/circles/{circleID}/checkins", name: "checkins", h: s.handleCheckIns},
+		{method: "POST", pattern: "/circles/{circleID}/checkins", name: "checkins.save", h: s.handleCheckInSave},
+		{method: "POST", pattern: "/circles/{circleID}/checkins/share", name: "checkins.share", h: s.handleCheckInShare},
+		{method: "GET", pattern: "/circles/{circleID}/members/{userID}/checkins", name: "checkins.member", h: s.handleMemberCheckIns},
+		// Her commitments in all her circles, kept up to date between meetings.
+		{method: "GET", pattern: "/commitments", name: "commitments", h: s.handleCommitments},
+		{method: "POST", pattern: "/commitments/{itemID}", name: "commitment.update", h: s.handleCommitmentUpdate},
 		{method: "GET", pattern: "/circles/{circleID}/meetings/new", name: "meetings.new", h: s.handleMeetingNew},
 		{method: "POST", pattern: "/circles/{circleID}/meetings/new", name: "meetings.create", h: s.handleMeetingCreate},
 		{method: "GET", pattern: "/meetings/{meetingID}", name: "meeting", h: s.handleMeetingShow},

@@ -99,6 +99,26 @@ func TestRouteWalk(t *testing.T) {
 	if err := a.svc.Agendas.SaveChallenge(as(anchor), &roundtable.Challenge{MeetingID: meeting.ID, Question: "Why " + markerAgenda}); err != nil {
 		t.Fatal(err)
 	}
+	// The anchor's commitment from the meeting's play-back, and her check-in
+	// on her goal, shared with her circle.
+	if err := a.svc.Room.ControlTimer(as(facA), meeting.ID, roundtable.TimerStart, 0); err != nil {
+		t.Fatal(err)
+	}
+	items, err := a.svc.Room.PlayBack(as(anchor), meeting.ID, nil, []string{"Act on " + markerGoal})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("play-back: %v %v", items, err)
+	}
+	anchorGoals, err := a.svc.CheckIns.FindCheckIns(as(anchor), circleA.ID, anchor.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.CheckIns.CheckIn(as(anchor), circleA.ID, []roundtable.CheckInEntry{
+		{GoalID: anchorGoals.Goals[0].Goal.ID, Rating: 3, Reflection: "Going " + markerGoal}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.CheckIns.ShareCheckIns(as(anchor), circleA.ID, true); err != nil {
+		t.Fatal(err)
+	}
 	a.deliver() // invitations and notices out of the way
 
 	// Calendar feeds: circle A's anchor sees A's meetings in theirs; the feed
@@ -149,7 +169,8 @@ func TestRouteWalk(t *testing.T) {
 		"file":        "style.css",
 		"feed":        feedOf(memberB),
 		"pollID":      poll.ID,
-		"itemID":      "0190c5a8-1c2d-7000-8000-00000000a11e",
+		"itemID":      items[0].ID, // the anchor's commitment
+		"userID":      anchor.ID,
 		"sessionID":   anchorSessions[0].ID,
 	}
 	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
@@ -205,6 +226,9 @@ func TestRouteWalk(t *testing.T) {
 		"room.board":        {form: url.Values{"kind": {"question"}, "body": {"What did you try?"}}},
 		"room.playback":     {form: url.Values{"commitments": {"Call the board chair"}}},
 		"room.followup":     {form: url.Values{"status": {"done"}, "report": {"Done it"}}},
+		"commitment.update": {form: url.Values{"status": {"dropped"}, "note": {"Intruder note"}}},
+		"checkins.save":     {form: url.Values{"rating-" + anchorGoals.Goals[0].Goal.ID: {"1"}, "reflection-" + anchorGoals.Goals[0].Goal.ID: {"Intruder"}}},
+		"checkins.share":    {form: url.Values{"share": {"0"}}},
 		"room.minutes":      {form: url.Values{"base_version": {"0"}, "text": {"Notes"}}},
 		"room.attendance":   {form: url.Values{"user": {facA.ID}, "present": {"1"}}},
 		"room.reflection":   {form: url.Values{"relevance": {"4"}, "insights": {"4"}, "heard": {"5"}}},
@@ -275,6 +299,23 @@ func TestRouteWalk(t *testing.T) {
 				fmt.Fprintf(&b, "  option %s %s %v\n", o.ID, o.StartsAt.UTC(), o.Answers)
 			}
 		}
+		mine, err := a.svc.Commitments.ListMyCommitments(as(anchor))
+		if err != nil {
+			t.Fatalf("snapshot commitments: %v", err)
+		}
+		for _, c := range mine {
+			fmt.Fprintf(&b, "commitment %s %s %s %q %q\n", c.ID, c.Text, c.Status, c.Report, c.DueMeetingID)
+		}
+		ci, err := a.svc.CheckIns.FindCheckIns(as(anchor), circleA.ID, anchor.ID)
+		if err != nil {
+			t.Fatalf("snapshot check-ins: %v", err)
+		}
+		fmt.Fprintf(&b, "check-ins shared %v\n", ci.Shared)
+		for _, g := range ci.Goals {
+			for _, x := range g.CheckIns {
+				fmt.Fprintf(&b, "check-in %s %d %q\n", g.Goal.ID, x.Rating, x.Reflection)
+			}
+		}
 		for _, m := range home.Circle.Members {
 			if m.UserID == anchor.ID || m.UserID == facA.ID {
 				fmt.Fprintf(&b, "member %s %s %v\n", m.UserID, m.Role, m.GroundRulesAcceptedAt != nil)
@@ -291,6 +332,8 @@ func TestRouteWalk(t *testing.T) {
 	// A member of A sees the markers through the pages: the check below can fire.
 	a.browser().signInAs(anchor).get("/circles/"+circleA.ID).want(t, http.StatusOK).contains(t, markerGoal, markerVideo)
 	a.browser().signInAs(anchor).get("/meetings/"+meeting.ID).want(t, http.StatusOK).contains(t, markerAgenda, markerPlace)
+	a.browser().signInAs(anchor).get("/commitments").want(t, http.StatusOK).contains(t, "Act on "+markerGoal)
+	a.browser().signInAs(mover).get("/circles/"+circleA.ID+"/members/"+anchor.ID+"/checkins").want(t, http.StatusOK).contains(t, "Going "+markerGoal)
 
 	identities := []struct {
 		name string

@@ -45,6 +45,8 @@ type Services struct {
 	Polls         roundtable.PollService
 	Room          roundtable.RoomService
 	Agendas       roundtable.AgendaService
+	Commitments   roundtable.CommitmentService
+	CheckIns      roundtable.CheckInService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
