@@ -179,6 +179,8 @@ func eraseOwnRows(ctx context.Context, tx *Tx, userID, email string) error {
 	for _, q := range []string{
 		`DELETE FROM reflections WHERE user_id = $1`,
 		`DELETE FROM challenges WHERE presenter_id = $1`,
+		`DELETE FROM parking_topics WHERE owner_id = $1`,
+		`DELETE FROM parking_wants WHERE user_id = $1`,
 		`DELETE FROM rsvps WHERE user_id = $1`,
 		`DELETE FROM sessions WHERE user_id = $1`,
 		`DELETE FROM sign_in_links WHERE user_id = $1`,
