@@ -173,8 +173,9 @@ func leaveCircles(ctx context.Context, tx *Tx, userID string) (int, error) {
 }
 
 // eraseOwnRows deletes what is hers alone: applications, reflections,
-// challenge cards, answers, sessions, links, feeds, choices, places as a
-// guest or organizer, and the messages sent or waiting for her.
+// challenge cards, parking-lot topics and marks, answers, sessions, links,
+// feeds, choices, places as a guest or organizer, and the messages sent or
+// waiting for her.
 func eraseOwnRows(ctx context.Context, tx *Tx, userID, email string) error {
 	for _, q := range []string{
 		`DELETE FROM reflections WHERE user_id = $1`,
