@@ -321,6 +321,8 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		Polls:         sqldb.NewPollService(db),
 		Room:          sqldb.NewRoomService(db),
 		Agendas:       sqldb.NewAgendaService(db),
+		ParkingLot:    sqldb.NewParkingLotService(db),
+		Decisions:     sqldb.NewDecisionService(db),
 		Health:        db.Ping,
 	}
 }

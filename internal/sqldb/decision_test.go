@@ -116,7 +116,6 @@ func TestDecisionService_ChoiceAndScore(t *testing.T) {
 	})
 }
 
-
 // Bad input is refused field by field and nothing is stored; nobody outside
 // the circle reads or votes.
 func TestDecisionService_CreateDecision(t *testing.T) {
