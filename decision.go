@@ -172,7 +172,7 @@ func (c DecisionChange) Describe() string {
 const (
 	MaxDecisionTitle    = 140
 	MaxDecisionDetails  = 4000
-	MaxDecisionOptions  = 8
+	MaxDecisionOptions  = 6
 	MaxDecisionOption   = 100
 	MaxDecisionReason   = 1000
 	MaxDecisionOutcome  = 2000
@@ -301,4 +301,26 @@ type DecisionService interface {
 	// only. It returns what was done, in words. EINVALID while the
 	// decision is open, when it changes nothing, or was applied already.
 	ApplyDecision(ctx context.Context, circleID, decisionID string) (string, error)
+}
+
+// ExportProposal is a decision she proposed, in her data export.
+type ExportProposal struct {
+	Circle    string    `json:"circle"`
+	Title     string    `json:"title"`
+	Details   string    `json:"details"`
+	Kind      string    `json:"kind"`
+	ClosesAt  time.Time `json:"closes_at"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ExportDecisionVote is one of her votes, in her data export: the stance or
+// the option she chose (scores are numbers on the decision's options), and
+// her reason.
+type ExportDecisionVote struct {
+	Circle    string    `json:"circle"`
+	Decision  string    `json:"decision"`
+	Stance    string    `json:"stance,omitempty"`
+	Option    string    `json:"option,omitempty"`
+	Reason    string    `json:"reason"`
+	UpdatedAt time.Time `json:"updated_at"`
 }

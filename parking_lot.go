@@ -143,3 +143,14 @@ type ParkingLotService interface {
 	// cancelled, or a topic picked already.
 	PickTopic(ctx context.Context, circleID, topicID, meetingID string) error
 }
+
+// ExportParkingTopic is one of her parking-lot topics, in her data export.
+type ExportParkingTopic struct {
+	Circle    string    `json:"circle"`
+	Title     string    `json:"title"`
+	Why       string    `json:"why"`
+	Priority  string    `json:"priority"`
+	Minutes   int       `json:"minutes"`
+	Shared    bool      `json:"shared"`
+	CreatedAt time.Time `json:"created_at"`
+}

@@ -60,6 +60,18 @@ func TestSealing_MarkersParkingAndDecisions(t *testing.T) {
 				t.Fatalf("the decision does not read back what was written: %+v", got)
 			}
 
+			exports := sqldb.NewExportService(e.db)
+			mine, err := exports.ExportMyData(as(w.member))
+			must(t, err)
+			if len(mine.ParkingLot) != 2 || mine.ParkingLot[0].Title != m["topic-title"] || len(mine.Proposals) != 1 || mine.Proposals[0].Details != m["decision-details"] {
+				t.Fatalf("her export lacks her topics or proposal: %+v %+v", mine.ParkingLot, mine.Proposals)
+			}
+			facs, err := exports.ExportMyData(as(w.fac))
+			must(t, err)
+			if len(facs.Votes) != 1 || facs.Votes[0].Reason != m["reason"] || facs.Votes[0].Option != m["option"] || facs.Votes[0].Decision != m["decision-title"] {
+				t.Fatalf("the facilitator's export lacks her vote: %+v", facs.Votes)
+			}
+
 			raw := rawDatabase(t, engine, url)
 			if !bytes.Contains(raw, []byte(m["control"])) {
 				t.Fatal("the plaintext control marker is not in the raw database: the search reads nothing")

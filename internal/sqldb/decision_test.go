@@ -236,3 +236,30 @@ func TestDecisionService_ApplyCadence(t *testing.T) {
 		}
 	})
 }
+
+// A deleted account takes her parking lot with it; her proposals and votes
+// stay with the circle, from "a former member".
+func TestDecisionService_AccountDeleted(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s, lots := sqldb.NewDecisionService(e.db), sqldb.NewParkingLotService(e.db)
+		tp := topicOf(w.a, "Mine alone")
+		must(t, lots.SaveTopic(as(w.member), tp))
+		must(t, lots.ShareTopic(as(w.member), w.a.ID, tp.ID, true))
+		must(t, lots.WantTopic(as(w.member), w.a.ID, tp.ID, true))
+		d := proposal(w.a, e.clock.Now())
+		d.ResultsOpen = true
+		must(t, s.CreateDecision(as(w.member), d))
+		must(t, s.Vote(as(w.member), w.a.ID, &roundtable.DecisionVote{DecisionID: d.ID, Stance: roundtable.StanceAgree, Reason: "Yes"}))
+		tok, err := e.auth.StartSession(sys, w.member.ID, roundtable.SessionStart{})
+		must(t, err)
+		must(t, sqldb.NewAccountDeletionService(e.db).DeleteMyAccount(as(w.member), tok, "a long enough password"))
+		if l := lot(t, lots, w.fac, w.a); len(l.Shared) != 0 {
+			t.Fatalf("got %d shared topics after her account went, want 0", len(l.Shared))
+		}
+		got := findDecision(t, s, w.fac, d)
+		if got.ProposerName != roundtable.FormerMemberName || len(got.Votes) != 1 || got.Votes[0].Name != roundtable.FormerMemberName || got.Votes[0].Reason != "Yes" {
+			t.Fatalf("got proposer %q, votes %+v; want both kept from a former member", got.ProposerName, got.Votes)
+		}
+	})
+}

@@ -52,4 +52,15 @@ func TestParkingLot_Pages(t *testing.T) {
 	fb.follow(r).contains(t, "picked already")
 	ny.get("/meetings/"+m.ID+"/challenge").want(t, http.StatusOK).contains(t, "Growing the leadership team", "The team doubles.")
 	ny.get(lot).contains(t, "you present it on")
+
+	// Removing asks on its own page and says what goes.
+	ny.post(lot, url.Values{"title": {"Board politics"}, "priority": {"C"}, "minutes": {"10"}}).want(t, http.StatusSeeOther)
+	l, err = a.svc.ParkingLot.FindParkingLot(as(s.ny), s.circle.ID)
+	if err != nil || len(l.Mine) != 1 {
+		t.Fatalf("got %v (%v), want her new topic", l, err)
+	}
+	ny.get(lot + "/" + l.Mine[0].ID).contains(t, "Remove my topic", "deletes it for good")
+	tk.post(lot+"/"+l.Mine[0].ID+"/delete", nil).want(t, http.StatusNotFound)
+	r = ny.post(lot+"/"+l.Mine[0].ID+"/delete", nil).want(t, http.StatusSeeOther)
+	ny.follow(r).contains(t, "removed from the parking lot").lacks(t, "Board politics")
 }
