@@ -59,7 +59,7 @@ func TestParkingLot_Pages(t *testing.T) {
 	if err != nil || len(l.Mine) != 1 {
 		t.Fatalf("got %v (%v), want her new topic", l, err)
 	}
-	ny.get(lot + "/" + l.Mine[0].ID).contains(t, "Remove my topic", "deletes it for good")
+	ny.get(lot+"/"+l.Mine[0].ID).contains(t, "Remove my topic", "deletes it for good")
 	tk.post(lot+"/"+l.Mine[0].ID+"/delete", nil).want(t, http.StatusNotFound)
 	r = ny.post(lot+"/"+l.Mine[0].ID+"/delete", nil).want(t, http.StatusSeeOther)
 	ny.follow(r).contains(t, "removed from the parking lot").lacks(t, "Board politics")
