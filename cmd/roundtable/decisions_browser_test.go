@@ -44,6 +44,7 @@ func TestBrowser_ParkingLotAndDecision(t *testing.T) {
 	// The facilitator picks it for the last meeting the list offers.
 	fac.open(lot)
 	fac.see("Handing over the key accounts", "Pick this topic")
+	fac.checkPage("parking lot picking")
 	fac.do("choose the last meeting", chromedp.Evaluate[chromedp.Void](
 		`(() => { const s = document.querySelector('form[action$="/pick"] select'); s.value = s.options[s.options.length - 1].value; })()`))
 	agenda := fac.submit(`form[action$="/pick"] button[type=submit]`, `^/meetings/[^/]+/agenda$`)
