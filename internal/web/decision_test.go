@@ -64,3 +64,29 @@ func TestDecision_Pages(t *testing.T) {
 	fb.follow(r).contains(t, "The outcome is recorded", "We open with a check-in from now on.", "Recorded by Fay Facilitator")
 	ny.get(list).contains(t, "Outcome: We open with a check-in from now on.", "Applied")
 }
+
+// TestDecision_ApplyCadence: a decision to meet every week instead of every
+// month changes the rest of the series in one click.
+func TestDecision_ApplyCadence(t *testing.T) {
+	a := newApp(t)
+	s := a.scheduled()
+	if _, err := a.svc.Series.CreateSeries(as(s.fac), &roundtable.Series{CircleID: s.circle.ID, Slot: "Tue 15:00",
+		Cadence: roundtable.Monthly, Minutes: 90, VideoURL: "https://v.example/s"}); err != nil {
+		t.Fatal(err)
+	}
+	ny, fb := a.browser().signInAs(s.ny), a.browser().signInAs(s.fac)
+	day := time.Now().Add(3 * 24 * time.Hour).Format(roundtable.DateLayout)
+	r := ny.post("/circles/"+s.circle.ID+"/decisions/new", url.Values{"title": {"Meet every week"}, "kind": {"consent"},
+		"closes_date": {day}, "closes_time": {"18:00"}, "results": {"open"}, "change": {"cadence:weekly"}}).want(t, http.StatusSeeOther)
+	path := r.Location
+	ny.follow(r).contains(t, "Change the rest of the series to every week")
+	r = fb.post(path+"/apply", nil).want(t, http.StatusSeeOther)
+	fb.follow(r).contains(t, "still open")
+	fb.post(path+"/close", nil).want(t, http.StatusSeeOther)
+	r = fb.post(path+"/apply", nil).want(t, http.StatusSeeOther)
+	fb.follow(r).contains(t, "The circle now meets every week on Tuesday at 15:00", "new")
+	sr, err := a.svc.Series.FindSeries(as(s.ny), s.circle.ID)
+	if err != nil || sr.Cadence != roundtable.Weekly {
+		t.Fatalf("got series %+v (%v), want weekly", sr, err)
+	}
+}
