@@ -79,8 +79,13 @@ func TestBrowser_ParkingLotAndDecision(t *testing.T) {
 	fac.submit(`form[action$="/apply"] button[type=submit]`, `/decisions/[^/]+$`)
 	fac.see("is now the circle's format", "Applied")
 	fac.checkPage("decision applied")
+	// Her page, loaded before the close, still offers the vote.
 	member.submit(`form[action$="/vote"] button[type=submit]`, `/decisions/[^/]+$`)
 	member.see("votes are no longer counted")
+	for _, p := range []string{lot, "/circles/" + circleID + "/decisions", "/circles/" + circleID + "/decisions/new", path} {
+		member.open(p)
+		member.checkWidth(320, "member "+p)
+	}
 
 	sys := roundtable.NewSystemContext(context.Background())
 	ag, err := sqldb.NewAgendaService(m.DB).FindAgenda(sys, meetingID)
