@@ -17,10 +17,11 @@ const (
 	NotifyNotes        NotificationKind = "notes"         // minutes and commitments after a meeting
 	NotifyRSVP         NotificationKind = "rsvp"          // facilitators: a member's answer changed
 	NotifyPolls        NotificationKind = "polls"         // a new time is being looked for, and one reminder
+	NotifyDecisions    NotificationKind = "decisions"     // a proposal the circle decides on, and one reminder
 )
 
 // NotificationKinds lists the kinds in the order the account page shows them.
-var NotificationKinds = []NotificationKind{NotifyReminderWeek, NotifyReminderDay, NotifyNotes, NotifyPolls, NotifyRSVP}
+var NotificationKinds = []NotificationKind{NotifyReminderWeek, NotifyReminderDay, NotifyNotes, NotifyPolls, NotifyDecisions, NotifyRSVP}
 
 // Valid reports whether k is a known kind.
 func (k NotificationKind) Valid() bool { return slices.Contains(NotificationKinds, k) }
@@ -38,6 +39,8 @@ func (k NotificationKind) Label() string {
 		return "A message when a member says whether they are coming"
 	case NotifyPolls:
 		return "Requests to help find a new meeting time"
+	case NotifyDecisions:
+		return "Proposals your circle decides on"
 	}
 	return string(k)
 }
@@ -55,6 +58,8 @@ func (k NotificationKind) Hint() string {
 		return "With how many are coming so far."
 	case NotifyPolls:
 		return "With the options in your time, and one reminder if you have not answered."
+	case NotifyDecisions:
+		return "When one opens, and a reminder the day before it closes if you have not voted."
 	}
 	return ""
 }

@@ -260,6 +260,6 @@ func (s *DecisionService) CreateDecision(ctx context.Context, d *roundtable.Grou
 				return fmt.Errorf("insert option: %w", err)
 			}
 		}
-		return nil
+		return enqueueDecisionMail(ctx, tx, d)
 	})
 }

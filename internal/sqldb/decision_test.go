@@ -263,3 +263,48 @@ func TestDecisionService_AccountDeleted(t *testing.T) {
 		}
 	})
 }
+
+// A decision that opens is e-mailed to the circle (not to its proposer),
+// and those who have not voted get one reminder the day before it closes;
+// nothing goes out once it closed.
+func TestDecisionService_Mail(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewDecisionService(e.db)
+		e.deliver()
+		d := proposal(w.a, e.clock.Now())
+		must(t, s.CreateDecision(as(w.fac), d))
+		voted := proposal(w.a, e.clock.Now())
+		voted.Title = "Already answered"
+		must(t, s.CreateDecision(as(w.fac), voted))
+		early := proposal(w.a, e.clock.Now())
+		early.Title = "Closed early"
+		must(t, s.CreateDecision(as(w.fac), early))
+		sent := e.deliver()
+		var got []string
+		for _, m := range sent {
+			if m.To == w.fac.Email {
+				t.Errorf("the proposer got %q", m.Subject)
+			}
+			if m.To == w.member.Email {
+				got = append(got, m.Subject)
+				if !contains(m.Text, "/circles/"+w.a.ID+"/decisions/") || !contains(m.Text, "Votes close") {
+					t.Errorf("the message lacks its link or closing time:\n%s", m.Text)
+				}
+			}
+		}
+		if len(got) != 3 || !contains(got[0]+got[1]+got[2], "A decides: Meet every two weeks") {
+			t.Fatalf("got %q, want the member told of the three decisions", got)
+		}
+		must(t, s.Vote(as(w.member), w.a.ID, &roundtable.DecisionVote{DecisionID: voted.ID, Stance: roundtable.StanceAgree}))
+		must(t, s.CloseDecision(as(w.fac), w.a.ID, early.ID))
+		e.clock.Add(6*24*time.Hour + time.Minute)
+		got = nil
+		for _, m := range e.deliver() {
+			got = append(got, m.To+" "+m.Subject)
+		}
+		if len(got) != 1 || !contains(got[0], w.member.Email+" Closing soon, your vote: Meet every two weeks") {
+			t.Fatalf("got %q, want one reminder, about the decision she did not vote on", got)
+		}
+	})
+}
