@@ -23,7 +23,12 @@ type DataExport struct {
 	Reflections  []ExportReflection  `json:"reflections"`
 	RSVPs        []ExportRSVP        `json:"rsvps"`
 	Attendance   []ExportAttendance  `json:"attendance"`
-	Messages     map[string]bool     `json:"messages,omitempty"` // which kinds of e-mail she receives
+	// ParkingLot is her parking lot; Proposals the decisions she proposed
+	// and Votes her votes, with the decision's title.
+	ParkingLot []ExportParkingTopic `json:"parking_lot"`
+	Proposals  []ExportProposal     `json:"proposals"`
+	Votes      []ExportDecisionVote `json:"decision_votes"`
+	Messages   map[string]bool      `json:"messages,omitempty"` // which kinds of e-mail she receives
 }
 
 // ExportAccount is the account itself.

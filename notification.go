@@ -19,10 +19,11 @@ const (
 	NotifyPolls         NotificationKind = "polls"          // a new time is being looked for, and one reminder
 	NotifyCommitmentDue NotificationKind = "commitment_due" // a few days before one of her commitments is due
 	NotifyCheckIn       NotificationKind = "checkin"        // once a period: time to check in on her goals
+	NotifyDecisions     NotificationKind = "decisions"      // a proposal the circle decides on, and one reminder
 )
 
 // NotificationKinds lists the kinds in the order the account page shows them.
-var NotificationKinds = []NotificationKind{NotifyReminderWeek, NotifyReminderDay, NotifyNotes, NotifyCommitmentDue, NotifyCheckIn, NotifyPolls, NotifyRSVP}
+var NotificationKinds = []NotificationKind{NotifyReminderWeek, NotifyReminderDay, NotifyNotes, NotifyCommitmentDue, NotifyCheckIn, NotifyPolls, NotifyDecisions, NotifyRSVP}
 
 // Valid reports whether k is a known kind.
 func (k NotificationKind) Valid() bool { return slices.Contains(NotificationKinds, k) }
@@ -44,6 +45,8 @@ func (k NotificationKind) Label() string {
 		return "A reminder to check in on your goals"
 	case NotifyPolls:
 		return "Requests to help find a new meeting time"
+	case NotifyDecisions:
+		return "Proposals your circle decides on"
 	}
 	return string(k)
 }
@@ -65,6 +68,8 @@ func (k NotificationKind) Hint() string {
 		return "Once in each period your program sets, unless you have checked in already."
 	case NotifyPolls:
 		return "With the options in your time, and one reminder if you have not answered."
+	case NotifyDecisions:
+		return "When one opens, and a reminder the day before it closes if you have not voted."
 	}
 	return ""
 }

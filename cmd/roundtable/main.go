@@ -323,6 +323,8 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		Agendas:       sqldb.NewAgendaService(db),
 		Commitments:   sqldb.NewCommitmentService(db),
 		CheckIns:      sqldb.NewCheckInService(db),
+		ParkingLot:    sqldb.NewParkingLotService(db),
+		Decisions:     sqldb.NewDecisionService(db),
 		Health:        db.Ping,
 	}
 }

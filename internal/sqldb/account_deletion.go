@@ -172,14 +172,17 @@ func leaveCircles(ctx context.Context, tx *Tx, userID string) (int, error) {
 	return len(seats), nil
 }
 
-// eraseOwnRows deletes what is hers alone: applications, reflections, check-ins on goals,
-// challenge cards, answers, sessions, links, feeds, choices, places as a
-// guest or organizer, and the messages sent or waiting for her.
+// eraseOwnRows deletes what is hers alone: applications, reflections,
+// check-ins on goals, challenge cards, parking-lot topics and marks, answers,
+// sessions, links, feeds, choices, places as a guest or organizer, and the
+// messages sent or waiting for her.
 func eraseOwnRows(ctx context.Context, tx *Tx, userID, email string) error {
 	for _, q := range []string{
 		`DELETE FROM reflections WHERE user_id = $1`,
 		`DELETE FROM goal_checkins WHERE user_id = $1`,
 		`DELETE FROM challenges WHERE presenter_id = $1`,
+		`DELETE FROM parking_topics WHERE owner_id = $1`,
+		`DELETE FROM parking_wants WHERE user_id = $1`,
 		`DELETE FROM rsvps WHERE user_id = $1`,
 		`DELETE FROM sessions WHERE user_id = $1`,
 		`DELETE FROM sign_in_links WHERE user_id = $1`,

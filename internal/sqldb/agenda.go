@@ -306,7 +306,8 @@ func applyDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting, f *r
 }
 
 // startWithDefaultFormat gives a meeting made by hand the agenda of its
-// program's default format, as a series does, fitted to it.
+// circle's format (set by a decision) or its program's default format, as a
+// series does, fitted to it.
 func startWithDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting) error {
 	programID, err := circleProgram(ctx, tx, m.CircleID)
 	if err != nil {
@@ -316,18 +317,19 @@ func startWithDefaultFormat(ctx context.Context, tx *Tx, m *roundtable.Meeting) 
 	if err != nil {
 		return err
 	}
-	if f, ok := roundtable.FormatByKey(p.DefaultFormat); ok {
-		return applyDefaultFormat(ctx, tx, m, &f)
+	f, ok, err := circleFormat(ctx, tx, m.CircleID, p)
+	if err != nil || !ok {
+		return err
 	}
-	return nil
+	return applyDefaultFormat(ctx, tx, m, &f)
 }
 
-// defaultAgenda notes the program's default format, which the series' new
+// defaultAgenda notes the circle's or program's default format, which the series' new
 // meetings start with, and says in the preview whether it fits them.
 func defaultAgenda(ctx context.Context, tx *Tx, w *seriesWork, p *roundtable.Program, sr *roundtable.Series) error {
-	f, ok := roundtable.FormatByKey(p.DefaultFormat)
-	if !ok {
-		return nil
+	f, ok, err := circleFormat(ctx, tx, w.circleID, p)
+	if err != nil || !ok {
+		return err
 	}
 	// A meeting not made yet has no answers: everyone who joined is expected.
 	people, err := expectedPeople(ctx, tx, &roundtable.Meeting{CircleID: w.circleID})

@@ -205,6 +205,9 @@ func exportContent(ctx context.Context, tx *Tx, userID string, out *roundtable.D
 		}, userID); err != nil {
 		return fmt.Errorf("read reflections: %w", err)
 	}
+	if err := exportDecisions(ctx, tx, userID, out); err != nil {
+		return err
+	}
 	return exportAnswers(ctx, tx, userID, out)
 }
 

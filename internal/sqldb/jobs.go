@@ -24,6 +24,8 @@ const (
 	kindRSVPChange   = "meeting.rsvp"          // to the facilitator; RefID is the member who answered
 	kindPollOpen     = "poll.open"             // RefID is the poll
 	kindPollReminder = "poll.reminder"         // once, to members who have not answered; RefID is the poll
+	kindDecisionOpen = "decision.open"         // RefID is the decision
+	kindDecisionDue  = "decision.reminder"     // the day before it closes, to members who have not voted; RefID is the decision
 )
 
 // Reminder lead times before a meeting starts.

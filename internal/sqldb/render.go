@@ -39,6 +39,8 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderRSVPChange(ctx, tx, j)
 	case kindPollOpen, kindPollReminder:
 		r, err = db.renderPoll(ctx, tx, j)
+	case kindDecisionOpen, kindDecisionDue:
+		r, err = db.renderDecision(ctx, tx, j)
 	case kindDeclined:
 		r, err = db.renderDeclined(ctx, tx, j)
 	case kindSeatOpened:
@@ -181,6 +183,8 @@ var prefKinds = map[string]roundtable.NotificationKind{
 	kindPollReminder:  roundtable.NotifyPolls,
 	kindCommitmentDue: roundtable.NotifyCommitmentDue,
 	kindCheckInPrompt: roundtable.NotifyCheckIn,
+	kindDecisionOpen:  roundtable.NotifyDecisions,
+	kindDecisionDue:   roundtable.NotifyDecisions,
 }
 
 // wants reports whether the user receives messages of the kind.

@@ -39,6 +39,13 @@ var sealedColumns = []sealedColumn{
 	{"goals", "body", []string{"id"}, "t.circle_id"},
 	{"goal_checkins", "reflection", []string{"id"}, "t.circle_id"},
 	{"reflections", "line", []string{"meeting_id", "user_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
+	{"parking_topics", "title", []string{"id"}, "t.circle_id"},
+	{"parking_topics", "why", []string{"id"}, "t.circle_id"},
+	{"decisions", "title", []string{"id"}, "t.circle_id"},
+	{"decisions", "details", []string{"id"}, "t.circle_id"},
+	{"decisions", "outcome", []string{"id"}, "t.circle_id"},
+	{"decision_options", "label", []string{"id"}, "(SELECT d.circle_id FROM decisions d WHERE d.id = t.decision_id)"},
+	{"decision_votes", "reason", []string{"decision_id", "user_id"}, "(SELECT d.circle_id FROM decisions d WHERE d.id = t.decision_id)"},
 }
 
 // sealBatch is how many values one transaction of the start-up step seals.

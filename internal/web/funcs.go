@@ -113,16 +113,17 @@ func (s *Server) templateFuncs() template.FuncMap {
 			}
 			return v, nil
 		},
-		"lines":     roundtable.NonEmptyLines,
-		"linkParts": linkParts,
-		"join":      strings.Join, // names in a sentence: (join .Names ", ")
-		"lower":     strings.ToLower,
-		"date":      func(t time.Time) string { return t.Format("2 January 2006") },
-		"dateIn":    func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") },
-		"plural":    plural,
-		"statusOf":  func(s string) roundtable.ApplicantStatus { return roundtable.ApplicantStatus(s) },
-		"levelOf":   func(n int) roundtable.Level { return roundtable.Level(n) },
-		"applyLink": func(id string) string { return s.cfg.BaseURL + "/apply/" + id },
+		"lines":      roundtable.NonEmptyLines,
+		"priorities": func() []roundtable.Priority { return roundtable.Priorities },
+		"linkParts":  linkParts,
+		"join":       strings.Join, // names in a sentence: (join .Names ", ")
+		"lower":      strings.ToLower,
+		"date":       func(t time.Time) string { return t.Format("2 January 2006") },
+		"dateIn":     func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") },
+		"plural":     plural,
+		"statusOf":   func(s string) roundtable.ApplicantStatus { return roundtable.ApplicantStatus(s) },
+		"levelOf":    func(n int) roundtable.Level { return roundtable.Level(n) },
+		"applyLink":  func(id string) string { return s.cfg.BaseURL + "/apply/" + id },
 		"windows": func(a *roundtable.Applicant) []string {
 			var out []string
 			for _, w := range a.Week() {

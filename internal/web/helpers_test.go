@@ -88,6 +88,7 @@ func testServices(t testing.TB, db *sqldb.DB) Services {
 		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
 		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
 		Commitments: sqldb.NewCommitmentService(db), CheckIns: sqldb.NewCheckInService(db),
+		ParkingLot: sqldb.NewParkingLotService(db), Decisions: sqldb.NewDecisionService(db),
 	}
 }
 

@@ -34,10 +34,11 @@ var pageNames = []string{
 	"meeting_cancel", "meeting_notes", "series_form", "series_preview", "poll_form", "poll_show", "room",
 	"meeting_agenda", "meeting_roles", "meeting_challenge", "times",
 	"commitments", "goal_checkins",
+	"parking_lot", "parking_topic", "decisions", "decision_form", "decision_show",
 }
 
 // sharedTemplates are parsed into every page.
-var sharedTemplates = []string{"layout.html", "partials.html", "formation_ways.html", "formation_whatif.html"}
+var sharedTemplates = []string{"layout.html", "partials.html", "formation_ways.html", "formation_whatif.html", "parking_fields.html"}
 
 // pageTemplate is one parsed page, layout included.
 type pageTemplate struct{ t *template.Template }

@@ -145,6 +145,26 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/meetings/{meetingID}/challenge", name: "meeting.challenge", h: s.handleChallengeEdit},
 		{method: "POST", pattern: "/meetings/{meetingID}/challenge", name: "meeting.challenge.save", h: s.handleChallengeSave},
 
+		// The parking lot: each member's topics, private until shared; the facilitator picks presenters' topics.
+		{method: "GET", pattern: "/circles/{circleID}/parking-lot", name: "parking", h: s.handleParkingLot},
+		{method: "POST", pattern: "/circles/{circleID}/parking-lot", name: "parking.create", h: s.handleParkingTopicCreate},
+		{method: "GET", pattern: "/circles/{circleID}/parking-lot/{topicID}", name: "parking.edit", h: s.handleParkingTopicEdit},
+		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}", name: "parking.update", h: s.handleParkingTopicUpdate},
+		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/delete", name: "parking.delete", h: s.handleParkingTopicDelete},
+		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/share", name: "parking.share", h: s.handleParkingTopicShare},
+		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/want", name: "parking.want", h: s.handleParkingTopicWant},
+		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/pick", name: "parking.pick", h: s.handleParkingTopicPick},
+
+		// Group decisions: a proposal with a closing time; the facilitator applies a change of format or cadence.
+		{method: "GET", pattern: "/circles/{circleID}/decisions", name: "decisions", h: s.handleDecisionIndex},
+		{method: "GET", pattern: "/circles/{circleID}/decisions/new", name: "decisions.new", h: s.handleDecisionNew},
+		{method: "POST", pattern: "/circles/{circleID}/decisions/new", name: "decisions.create", h: s.handleDecisionCreate},
+		{method: "GET", pattern: "/circles/{circleID}/decisions/{decisionID}", name: "decision", h: s.handleDecisionShow},
+		{method: "POST", pattern: "/circles/{circleID}/decisions/{decisionID}/vote", name: "decision.vote", h: s.handleDecisionVote},
+		{method: "POST", pattern: "/circles/{circleID}/decisions/{decisionID}/close", name: "decision.close", h: s.handleDecisionClose},
+		{method: "POST", pattern: "/circles/{circleID}/decisions/{decisionID}/outcome", name: "decision.outcome", h: s.handleDecisionOutcome},
+		{method: "POST", pattern: "/circles/{circleID}/decisions/{decisionID}/apply", name: "decision.apply", h: s.handleDecisionApply},
+
 		// Everything else, and known paths with another method: a friendly 404.
 		{method: "", pattern: "/", name: "notfound", h: s.handleNotFound},
 	}

@@ -119,6 +119,28 @@ func TestRouteWalk(t *testing.T) {
 	if err := a.svc.CheckIns.ShareCheckIns(as(anchor), circleA.ID, true); err != nil {
 		t.Fatal(err)
 	}
+	// Circle A's parking lot (a shared topic and a private one) and an open decision with a vote.
+	topic := &roundtable.ParkingTopic{CircleID: circleA.ID, Title: "Topic " + markerAgenda, Why: "Why " + markerAgenda,
+		Priority: roundtable.PriorityA, Minutes: 20}
+	if err := a.svc.ParkingLot.SaveTopic(as(anchor), topic); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.ParkingLot.ShareTopic(as(anchor), circleA.ID, topic.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.ParkingLot.SaveTopic(as(facA), &roundtable.ParkingTopic{CircleID: circleA.ID, Title: "Private " + markerGoal,
+		Priority: roundtable.PriorityC, Minutes: 10}); err != nil {
+		t.Fatal(err)
+	}
+	decision := &roundtable.GroupDecision{CircleID: circleA.ID, Title: "Decide " + markerAgenda, Details: "Details " + markerAgenda,
+		Kind: roundtable.KindConsent, ClosesAt: time.Now().Add(72 * time.Hour), ResultsOpen: true, Change: roundtable.DecisionChange{Format: "check_in"}}
+	if err := a.svc.Decisions.CreateDecision(as(anchor), decision); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.Decisions.Vote(as(facA), circleA.ID, &roundtable.DecisionVote{DecisionID: decision.ID, Stance: roundtable.StanceAgree,
+		Reason: "Reason " + markerGoal}); err != nil {
+		t.Fatal(err)
+	}
 	a.deliver() // invitations and notices out of the way
 
 	// Calendar feeds: circle A's anchor sees A's meetings in theirs; the feed
@@ -172,6 +194,8 @@ func TestRouteWalk(t *testing.T) {
 		"itemID":      items[0].ID, // the anchor's commitment
 		"userID":      anchor.ID,
 		"sessionID":   anchorSessions[0].ID,
+		"topicID":     topic.ID,
+		"decisionID":  decision.ID,
 	}
 	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
 	bodies := map[string]walkBody{
@@ -251,7 +275,19 @@ func TestRouteWalk(t *testing.T) {
 		"notfound":                       {},
 		// A proposal's version that matches nothing: a real one, with moves, could take
 		// circle A's members elsewhere.
-		"seats.place": {form: url.Values{"version": {"made-up"}, "waitlisted": {spare.ID}, "moves": {"on"}}},
+		"seats.place":    {form: url.Values{"version": {"made-up"}, "waitlisted": {spare.ID}, "moves": {"on"}}},
+		"parking.create": {form: url.Values{"title": {"Intruder topic"}, "priority": {"A"}, "minutes": {"20"}, "share": {"on"}}},
+		"parking.update": {form: url.Values{"title": {"Intruder topic"}, "priority": {"A"}, "minutes": {"20"}}},
+		"parking.delete": {},
+		"parking.share":  {form: url.Values{"shared": {"0"}}},
+		"parking.want":   {form: url.Values{"want": {"1"}}},
+		"parking.pick":   {form: url.Values{"meeting_id": {meeting.ID}}},
+		"decisions.create": {form: url.Values{"title": {"Intruder proposal"}, "kind": {"consent"}, "closes_date": {day},
+			"closes_time": {"10:00"}, "results": {"open"}}},
+		"decision.vote":    {form: url.Values{"stance": {"block"}, "reason": {"Intruder"}}},
+		"decision.close":   {},
+		"decision.outcome": {form: url.Values{"outcome": {"Intruder outcome"}}},
+		"decision.apply":   {},
 	}
 
 	// snapshot is circle A's content as its anchor member sees it.
@@ -316,6 +352,29 @@ func TestRouteWalk(t *testing.T) {
 				fmt.Fprintf(&b, "check-in %s %d %q\n", g.Goal.ID, x.Rating, x.Reflection)
 			}
 		}
+		for _, u := range []*roundtable.User{anchor, facA} {
+			l, err := a.svc.ParkingLot.FindParkingLot(as(u), circleA.ID)
+			if err != nil {
+				t.Fatalf("snapshot parking lot: %v", err)
+			}
+			for _, tp := range append(append(append([]*roundtable.ParkingTopic{}, l.Mine...), l.Shared...), l.Picked...) {
+				fmt.Fprintf(&b, "topic %s %q %q %s %d shared %v picked %q wants %d\n", tp.ID, tp.Title, tp.Why, tp.Priority, tp.Minutes, tp.Shared, tp.PickedMeetingID, tp.Wants)
+			}
+		}
+		ds, err := a.svc.Decisions.ListDecisions(as(anchor), circleA.ID)
+		if err != nil {
+			t.Fatalf("snapshot decisions: %v", err)
+		}
+		for _, d := range ds {
+			full, err := a.svc.Decisions.FindDecision(as(anchor), circleA.ID, d.ID)
+			if err != nil {
+				t.Fatalf("snapshot decision: %v", err)
+			}
+			fmt.Fprintf(&b, "decision %s %q %q closed %v applied %v outcome %q\n", full.ID, full.Title, full.Details, full.ClosedAt, full.AppliedAt, full.Outcome)
+			for _, v := range full.Votes {
+				fmt.Fprintf(&b, "  vote %s %s %q\n", v.UserID, v.Stance, v.Reason)
+			}
+		}
 		for _, m := range home.Circle.Members {
 			if m.UserID == anchor.ID || m.UserID == facA.ID {
 				fmt.Fprintf(&b, "member %s %s %v\n", m.UserID, m.Role, m.GroundRulesAcceptedAt != nil)
@@ -334,6 +393,9 @@ func TestRouteWalk(t *testing.T) {
 	a.browser().signInAs(anchor).get("/meetings/"+meeting.ID).want(t, http.StatusOK).contains(t, markerAgenda, markerPlace)
 	a.browser().signInAs(anchor).get("/commitments").want(t, http.StatusOK).contains(t, "Act on "+markerGoal)
 	a.browser().signInAs(mover).get("/circles/"+circleA.ID+"/members/"+anchor.ID+"/checkins").want(t, http.StatusOK).contains(t, "Going "+markerGoal)
+	a.browser().signInAs(anchor).get("/circles/"+circleA.ID+"/parking-lot").want(t, http.StatusOK).contains(t, "Topic "+markerAgenda, "Why "+markerAgenda)
+	a.browser().signInAs(anchor).get("/circles/"+circleA.ID+"/decisions/"+decision.ID).want(t, http.StatusOK).
+		contains(t, "Decide "+markerAgenda, "Details "+markerAgenda, "Reason "+markerGoal)
 
 	identities := []struct {
 		name string

@@ -47,6 +47,8 @@ type Services struct {
 	Agendas       roundtable.AgendaService
 	Commitments   roundtable.CommitmentService
 	CheckIns      roundtable.CheckInService
+	ParkingLot    roundtable.ParkingLotService
+	Decisions     roundtable.DecisionService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
@@ -97,7 +99,7 @@ type Route struct {
 func New(svc Services, cfg Config) (*Server, error) {
 	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil || svc.TimeAsks == nil ||
 		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil || svc.Room == nil ||
-		svc.Agendas == nil || svc.Audit == nil || svc.Export == nil || svc.Deletion == nil || svc.Anonymise == nil {
+		svc.Agendas == nil || svc.ParkingLot == nil || svc.Decisions == nil || svc.Audit == nil || svc.Export == nil || svc.Deletion == nil || svc.Anonymise == nil {
 		return nil, errors.New("web: every service is required")
 	}
 	if cfg.Logger == nil {
