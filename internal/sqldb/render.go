@@ -43,6 +43,8 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderDeclined(ctx, tx, j)
 	case kindSeatOpened:
 		r, err = db.renderSeatOpened(ctx, tx, j)
+	case kindLapseAlert, kindSteppedAway:
+		r, err = db.renderLapse(ctx, tx, j)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
 	case kindAnonymise:
