@@ -117,8 +117,9 @@ func heldMeetings(ctx context.Context, tx *Tx, circleID string) ([]heldMeeting, 
 // mark is a member's attendance at a meeting.
 type mark struct{ present, excused bool }
 
-// evaluateLapses measures every member of the circle against the program's
-// rules after a change of attendance, in the transaction of the change. A
+// evaluateLapses measures every member of the circle who accepted the
+// ground rules (the room takes attendance of her from then on) against the
+// program's rules after a change of attendance, in the transaction of the change. A
 // member who crossed a rule and has not come back since has an open alert,
 // keyed by the meeting at which she crossed it, and each facilitator gets one
 // e-mail per crossing; alerts a correction undid, or she came back from, are
@@ -142,7 +143,8 @@ func evaluateLapses(ctx context.Context, tx *Tx, circleID string) error {
 		joined int64
 	}
 	members, err := queryAll(ctx, tx, `
-		SELECT user_id, joined_at FROM circle_members WHERE circle_id = $1 AND role = 'member' AND joined_at IS NOT NULL
+		SELECT user_id, ground_rules_accepted_at FROM circle_members
+		WHERE circle_id = $1 AND role = 'member' AND ground_rules_accepted_at IS NOT NULL
 		ORDER BY user_id`,
 		func(rows *sql.Rows) (m member, err error) { return m, rows.Scan(&m.id, &m.joined) }, circleID)
 	if err != nil {
@@ -161,7 +163,7 @@ func evaluateLapses(ctx context.Context, tx *Tx, circleID string) error {
 		var at []heldMeeting
 		for _, h := range held {
 			if h.startsAt.Before(fromMS(m.joined)) {
-				continue // before she was in the circle
+				continue // before she took part: the room lists her from then on
 			}
 			k, ok := marks[h.id][m.id]
 			if ok && !k.present && k.excused {
