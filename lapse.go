@@ -125,6 +125,23 @@ type CircleLapses struct {
 	Moves  []*TimeTrouble // soonest first
 }
 
+// AttendanceLine is a member's attendance at a meeting.
+type AttendanceLine struct {
+	UserID, Name string
+	Present      bool
+	Excused      bool // absent, and the facilitator excused it
+}
+
+// MeetingAttendance is who came to a meeting. Held says whether it counts
+// yet (see LapseRules): before, absences cannot be excused.
+type MeetingAttendance struct {
+	MeetingID string
+	CircleID  string
+	StartsAt  time.Time
+	Held      bool
+	Lines     []AttendanceLine // the members, by name
+}
+
 // LapseService keeps the program's lapse rules and tells facilitators when a
 // member drifts away. Rules are the organizers'; alerts and attendance are
 // circle matters: only the circle's facilitator sees alerts, and organizers
@@ -158,6 +175,10 @@ type LapseService interface {
 	// leaves the circle page. Facilitator only, as ExcuseAbsence; ENOTFOUND
 	// when there is no such open alert.
 	MarkLapseDone(ctx context.Context, circleID, userID string) error
+
+	// MeetingAttendance returns who came to a meeting, for its facilitator
+	// (EFORBIDDEN for members; ENOTFOUND outside the circle).
+	MeetingAttendance(ctx context.Context, meetingID string) (*MeetingAttendance, error)
 
 	// StepAway takes the caller out of a circle she is a member of: her seat
 	// opens for Fill open seats, her answers to coming meetings go, and the

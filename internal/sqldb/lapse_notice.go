@@ -283,3 +283,36 @@ func (db *DB) renderLapse(ctx context.Context, tx *Tx, j job) (rendered, error) 
 	d.Reason = a.Reason()
 	return rendered{msg: mail.LapseAlert(d)}, nil
 }
+
+// MeetingAttendance returns who came to a meeting, for its facilitator.
+func (s *LapseService) MeetingAttendance(ctx context.Context, meetingID string) (*roundtable.MeetingAttendance, error) {
+	var out *roundtable.MeetingAttendance
+	err := s.db.view(ctx, func(tx *Tx) error {
+		m, err := facilitatedMeeting(ctx, tx, actorOf(ctx), meetingID, "see the attendance")
+		if err != nil {
+			return err
+		}
+		held, err := heldMeetings(ctx, tx, m.CircleID)
+		if err != nil {
+			return err
+		}
+		out = &roundtable.MeetingAttendance{MeetingID: m.ID, CircleID: m.CircleID, StartsAt: m.StartsAt, Held: containsMeeting(held, m.ID)}
+		out.Lines, err = queryAll(ctx, tx, `
+			SELECT u.id, u.name, COALESCE(a.present, 0), COALESCE(a.excused, 0)
+			FROM circle_members c JOIN users u ON u.id = c.user_id
+			LEFT JOIN attendance a ON a.meeting_id = $1 AND a.user_id = c.user_id
+			WHERE c.circle_id = $2 AND c.role = 'member' AND c.ground_rules_accepted_at IS NOT NULL
+			ORDER BY u.name, u.id`,
+			func(rows *sql.Rows) (l roundtable.AttendanceLine, err error) {
+				var present, excused int
+				err = rows.Scan(&l.UserID, &l.Name, &present, &excused)
+				l.Present, l.Excused = present == 1, present == 0 && excused == 1
+				return l, err
+			}, m.ID, m.CircleID)
+		if err != nil {
+			return fmt.Errorf("list attendance: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -46,6 +46,9 @@ func optionLists() map[string][]option {
 		lists["formats"] = append(lists["formats"], option{f.Key, f.Name})
 	}
 	lists["formats"] = append(lists["formats"], option{"", "None: facilitators plan each meeting from scratch"})
+	for _, n := range roundtable.LapseShares {
+		lists["lapse_shares"] = append(lists["lapse_shares"], option{strconv.Itoa(n), roundtable.ShareLabel(n)})
+	}
 	return lists
 }
 

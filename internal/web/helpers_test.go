@@ -86,7 +86,7 @@ func testServices(t testing.TB, db *sqldb.DB) Services {
 		Anonymise: sqldb.NewApplicantAnonymiseService(db), Health: db.Ping,
 		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
 		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
-		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
+		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db), Lapses: sqldb.NewLapseService(db),
 	}
 }
 
