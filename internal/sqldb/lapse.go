@@ -26,6 +26,11 @@ const (
 	kindSteppedAway = "lapse.stepped_away"
 )
 
+// lapseMailDelay is how long an alert waits before its e-mail goes: a
+// facilitator taking attendance after a meeting marks people one by one,
+// and an absence she corrects within it is never told.
+const lapseMailDelay = 10 * time.Minute
+
 // LapseRules returns a program's rules for one of its organizers.
 func (s *LapseService) LapseRules(ctx context.Context, programID string) (*roundtable.LapseRules, error) {
 	var r *roundtable.LapseRules
@@ -235,8 +240,17 @@ func openAlert(ctx context.Context, tx *Tx, circleID, userID, meetingID string, 
 		if f == userID {
 			continue
 		}
-		if err := enqueueJob(ctx, tx, job{Kind: kindLapseAlert, UserID: f, RefID: circleID + "." + userID + "." + meetingID}); err != nil {
+		j := job{Kind: kindLapseAlert, UserID: f, RefID: circleID + "." + userID + "." + meetingID, DueAt: tx.now.Add(lapseMailDelay)}
+		if err := enqueueJob(ctx, tx, j); err != nil {
 			return err
+		}
+		// A message dropped because a correction undid the crossing before
+		// it went is due again: the crossing is back and was never told.
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE outbox SET dropped_at = NULL, last_error = '', attempts = 0, next_attempt_at = $1
+			WHERE dedupe_key = $2 AND sent_at IS NULL AND dropped_at IS NOT NULL`,
+			ms(j.DueAt), j.key()); err != nil {
+			return fmt.Errorf("re-arm lapse alert: %w", err)
 		}
 	}
 	return nil

@@ -64,6 +64,12 @@ func (w *lapseWorld) alerts(t *testing.T) map[string]*roundtable.LapseAlert {
 	return out
 }
 
+// mails delivers what is due once the alerts' e-mails are.
+func (w *lapseWorld) mails() []mail.Message {
+	w.e.clock.Add(11 * time.Minute)
+	return w.e.deliver()
+}
+
 // lapseMails returns the lapse alerts among the messages.
 func lapseMails(msgs []mail.Message) []mail.Message {
 	var out []mail.Message
@@ -91,7 +97,7 @@ func TestLapseService_TwoInARow(t *testing.T) {
 		if len(w.alerts(t)) != 1 {
 			t.Fatalf("got %d alerts, want only Mo's", len(w.alerts(t)))
 		}
-		sent := lapseMails(e.deliver())
+		sent := lapseMails(w.mails())
 		if len(sent) != 1 || sent[0].To != "fay@example.org" || !strings.Contains(sent[0].Text, w.member.Name) ||
 			!strings.Contains(sent[0].Text, roundtable.LapseNextStep) || !strings.Contains(sent[0].Subject, "missed the last 2 meetings in a row") {
 			t.Fatalf("got %d alert e-mails %+v, want one to Fay naming Mo with the next step", len(sent), sent)
@@ -103,7 +109,7 @@ func TestLapseService_TwoInARow(t *testing.T) {
 			if a := w.alerts(t)[w.member.ID]; a == nil || a.Missed != 3 || a.MeetingID != w.meetings[2].ID {
 				t.Fatalf("got %+v, want the same alert, now three in a row", a)
 			}
-			if sent := lapseMails(e.deliver()); len(sent) != 0 {
+			if sent := lapseMails(w.mails()); len(sent) != 0 {
 				t.Fatalf("got %d more alert e-mails, want none for the same crossing", len(sent))
 			}
 		})
@@ -142,7 +148,7 @@ func TestLapseService_Corrected(t *testing.T) {
 		if w.alerts(t)[w.member.ID] == nil {
 			t.Fatal("got no alert for Mo, want one")
 		}
-		if sent := lapseMails(e.deliver()); len(sent) != 1 {
+		if sent := lapseMails(w.mails()); len(sent) != 1 {
 			t.Fatalf("got %d alert e-mails, want 1", len(sent))
 		}
 		must(t, w.rooms.SetAttendance(as(w.fac), w.meetings[1].ID, w.member.ID, true))
@@ -153,7 +159,7 @@ func TestLapseService_Corrected(t *testing.T) {
 		if w.alerts(t)[w.member.ID] == nil {
 			t.Fatal("got no alert after marking her absent again, want it back")
 		}
-		if sent := lapseMails(e.deliver()); len(sent) != 0 {
+		if sent := lapseMails(w.mails()); len(sent) != 0 {
 			t.Fatalf("got %d alert e-mails, want none: the crossing was told", len(sent))
 		}
 	})
@@ -166,8 +172,17 @@ func TestLapseService_CorrectedBeforeSending(t *testing.T) {
 		w.hold(t, 1, w.kim)
 		w.hold(t, 2, w.kim)
 		must(t, w.rooms.SetAttendance(as(w.fac), w.meetings[0].ID, w.member.ID, true))
-		if sent := lapseMails(e.deliver()); len(sent) != 0 {
+		if sent := lapseMails(w.mails()); len(sent) != 0 {
 			t.Fatalf("got %d alert e-mails, want none once the crossing was undone", len(sent))
+		}
+		// Marked absent again, she crossed the rule at the same meeting: it
+		// was never told, so it is now.
+		must(t, w.rooms.SetAttendance(as(w.fac), w.meetings[0].ID, w.member.ID, false))
+		if sent := lapseMails(w.e.deliver()); len(sent) != 0 {
+			t.Fatalf("got %d alert e-mails at once, want them after the delay", len(sent))
+		}
+		if sent := lapseMails(w.mails()); len(sent) != 1 {
+			t.Fatalf("got %d alert e-mails, want 1", len(sent))
 		}
 	})
 }

@@ -77,6 +77,7 @@ func (s *Server) handleLapseRulesUpdate(w http.ResponseWriter, r *http.Request) 
 // lapseView is an alert on the circle page.
 type lapseView struct {
 	UserID, Name, Reason, Since string
+	MeetingID                   string // where she crossed the rule
 }
 
 // troubleView is a coming meeting most members cannot make.
@@ -102,7 +103,7 @@ func (s *Server) circleLapses(r *http.Request, circleID string, loc *time.Locati
 	}
 	out := &lapseNotices{CircleID: circleID, NextStep: roundtable.LapseNextStep}
 	for _, a := range l.Alerts {
-		out.Alerts = append(out.Alerts, lapseView{UserID: a.UserID, Name: a.Name, Reason: a.Reason(),
+		out.Alerts = append(out.Alerts, lapseView{UserID: a.UserID, Name: a.Name, Reason: a.Reason(), MeetingID: a.MeetingID,
 			Since: meetingDay(a.MeetingAt, loc, now)})
 	}
 	for _, t := range l.Moves {
