@@ -66,6 +66,7 @@ func TestBrowser_LapseAlert(t *testing.T) {
 		t.Fatalf("the circle page tells of a lapse after one absence; it says:\n%s", fac.mainText())
 	}
 	fac.open("/meetings/" + held[1].ID + "/room")
+	fac.waitLive() // the room's script sends the correction and redraws the list
 	fac.click(`form[action$="/room/attendance"]:has(input[name=user][value="` + memberID + `"]) button`)
 	fac.waitFor("the correction", `document.querySelector('form[action$="/room/attendance"]:has(input[name=user][value="`+memberID+`"]) input[name=present]').value === "1"`, 5*time.Second)
 
@@ -106,4 +107,67 @@ func startDemoClock(t *testing.T, smtp *mailtest.Server, now func() time.Time) *
 	}
 	t.Cleanup(func() { m.Close() })
 	return m
+}
+
+// TestBrowser_LapsePages walks the other pages of attendance as their
+// people see them: the organizer's rules, the facilitator's attendance of
+// the kick-off and the new time offered when most cannot come, prefilled
+// in the poll form, and the member's page to step away.
+func TestBrowser_LapsePages(t *testing.T) {
+	root := startChromium(t)
+	m := startDemo(t, mailtest.StartServer(t))
+	sys := roundtable.NewSystemContext(context.Background())
+	home, err := sqldb.NewCircleService(m.DB).FindCircleHome(sys, m.Demo.MemberCircleID)
+	if err != nil {
+		t.Fatalf("read the circle: %v", err)
+	}
+	later := home.Upcoming[len(home.Upcoming)-1] // months ahead
+	meetings := sqldb.NewMeetingService(m.DB)
+	for _, p := range home.Circle.Members {
+		if p.Role == roundtable.RoleMember && p.GroundRulesAcceptedAt != nil {
+			u := &roundtable.User{ID: p.UserID, Name: p.Name, Email: p.Email, TimeZone: "UTC"}
+			if err := meetings.SetRSVP(roundtable.NewContextWithUser(context.Background(), u), later.ID, roundtable.RSVPNo); err != nil {
+				t.Fatalf("answer no: %v", err)
+			}
+		}
+	}
+
+	org := newBrowser(t, root, "organizer", m.URL())
+	signIn(org, demo.OrganizerEmail, demo.Password)
+	org.open("/programs/" + m.Demo.ProgramID)
+	org.click(`main a[href$="/attendance-rules"]`)
+	org.waitPath(`/attendance-rules$`)
+	org.see("Meetings missed in a row", "More than a third of the meetings so far")
+	org.checkPage("attendance rules")
+	org.set(`input[name=in_a_row]`, "1")
+	org.submit(`form[action$="/attendance-rules"] button[type=submit]`, `/attendance-rules$`)
+	org.see("There is a problem", "between 2 and 10")
+	org.checkPage("attendance rules refused")
+
+	fac := newBrowser(t, root, "facilitator", m.URL())
+	signIn(fac, demo.FacilitatorEmail, demo.Password)
+	fac.open("/meetings/" + m.Demo.PastMeetingIDs[0] + "/attendance")
+	fac.see("Attendance")
+	fac.checkPage("attendance of the kick-off")
+	fac.open("/circles/" + m.Demo.MemberCircleID)
+	fac.see("Most of the circle cannot come on")
+	fac.click(`main a[href="/meetings/` + later.ID + `/polls/new?why=answers"]`)
+	fac.waitPath(`/polls/new$`)
+	if got := fac.value(`input[name=option1_date]`); got == "" {
+		t.Errorf("the poll form comes without the first time filled in")
+	}
+	fac.checkPage("poll form for a meeting most cannot make")
+
+	mo := newBrowser(t, root, "member", m.URL())
+	signIn(mo, demo.MemberEmail, demo.Password)
+	mo.open("/circles/" + m.Demo.MemberCircleID)
+	mo.click(`main a[href$="/step-away"]`)
+	mo.waitPath(`/step-away$`)
+	mo.see("your seat opens")
+	mo.checkPage("step away")
+	mo.submit(`form[action$="/step-away"] button[type=submit]`, `^/$`)
+	mo.see("You have stepped away from the circle.")
+	if code := mo.status("/circles/" + m.Demo.MemberCircleID); code != 404 {
+		t.Errorf("got status %d on the circle she left, want 404", code)
+	}
 }
