@@ -24,6 +24,10 @@ func NewLapseService(db *DB) *LapseService { return &LapseService{db: db} }
 const (
 	kindLapseAlert  = "lapse.alert"
 	kindSteppedAway = "lapse.stepped_away"
+	// kindLapseHeld sends nothing: due when a meeting whose room took
+	// attendance stops taking it, it measures the circle then, for meetings
+	// nobody ended by hand. RefID is the meeting.
+	kindLapseHeld = "lapse.held"
 )
 
 // lapseMailDelay is how long an alert waits before its e-mail goes: a
@@ -129,7 +133,8 @@ type mark struct{ present, excused bool }
 // keyed by the meeting at which she crossed it, and each facilitator gets one
 // e-mail per crossing; alerts a correction undid, or she came back from, are
 // cleared. Joining a room never needs it: a room takes attendance only until
-// its meeting counts as held.
+// its meeting counts as held; the first join schedules the evaluation for
+// when it does (scheduleHeld).
 func evaluateLapses(ctx context.Context, tx *Tx, circleID string) error {
 	var programID string
 	if err := tx.QueryRowContext(ctx, `SELECT program_id FROM circles WHERE id = $1`, circleID).Scan(&programID); err != nil {
@@ -193,6 +198,33 @@ func evaluateLapses(ctx context.Context, tx *Tx, circleID string) error {
 		}
 	}
 	return nil
+}
+
+// scheduleHeld enqueues the evaluation of the circle for when the meeting
+// counts as held without being ended by hand, once per meeting.
+func scheduleHeld(ctx context.Context, tx *Tx, meetingID string) error {
+	var at int64
+	var minutes int
+	if err := tx.QueryRowContext(ctx, `SELECT starts_at, minutes FROM meetings WHERE id = $1`, meetingID).Scan(&at, &minutes); err != nil {
+		return fmt.Errorf("find meeting: %w", err)
+	}
+	due := fromMS(at).Add(time.Duration(minutes)*time.Minute + joinLate + time.Minute)
+	return enqueueJob(ctx, tx, job{Kind: kindLapseHeld, RefID: meetingID, DueAt: due})
+}
+
+// evaluateHeld measures the circle of the job's meeting, if it still exists.
+func (db *DB) evaluateHeld(ctx context.Context, tx *Tx, j job) (rendered, error) {
+	var circleID string
+	err := tx.QueryRowContext(ctx, `SELECT circle_id FROM meetings WHERE id = $1`, j.RefID).Scan(&circleID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return drop(dropMeetingGone), nil
+	} else if err != nil {
+		return rendered{}, fmt.Errorf("find meeting: %w", err)
+	}
+	if err := evaluateLapses(ctx, tx, circleID); err != nil {
+		return rendered{}, err
+	}
+	return drop("housekeeping, no message: attendance measured against the lapse rules"), nil
 }
 
 // circleMarks reads the attendance taken at the circle's meetings, by

@@ -365,3 +365,27 @@ func seatsOf(o *roundtable.OpenSeats, circleID string) int {
 	}
 	return -1
 }
+
+// Meetings whose room took attendance but nobody ended count once the room
+// stops taking attendance: the first join scheduled the measure for then.
+func TestLapseService_HeldWithoutEnd(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.lapseWorld(2)
+		for _, m := range w.meetings {
+			e.clock.Add(m.StartsAt.Add(5 * time.Minute).Sub(e.clock.Now()))
+			must(t, w.rooms.Join(as(w.kim), m.ID))
+			e.deliver()
+			if a := w.alerts(t); len(a) != 0 {
+				t.Fatalf("got %v during a meeting, want none", a)
+			}
+		}
+		e.clock.Add(w.meetings[1].EndsAt().Add(32 * time.Minute).Sub(e.clock.Now()))
+		e.deliver()
+		if a := w.alerts(t)[w.member.ID]; a == nil || a.Missed != 2 || a.MeetingID != w.meetings[1].ID {
+			t.Fatalf("got %+v, want Mo's alert once the second meeting is over", a)
+		}
+		if sent := lapseMails(w.mails()); len(sent) != 1 {
+			t.Fatalf("got %d alert e-mails, want 1", len(sent))
+		}
+	})
+}

@@ -45,6 +45,8 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderSeatOpened(ctx, tx, j)
 	case kindLapseAlert, kindSteppedAway:
 		r, err = db.renderLapse(ctx, tx, j)
+	case kindLapseHeld:
+		return db.evaluateHeld(ctx, tx, j)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
 	case kindAnonymise:
