@@ -1,18 +1,20 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/roundtable/roundtable"
 	"github.com/roundtable/roundtable/internal/mail"
 )
 
-// facilitating returns the actor's membership of the circle (ground rules
-// accepted) and whether she facilitates it.
+// facilitating returns whether the actor facilitates the circle (ground
+// rules accepted): ENOTFOUND outside it, EGROUNDRULES before the rules.
 func facilitating(ctx context.Context, tx *Tx, a actor, circleID string) (bool, error) {
 	mb, err := memberWithRules(ctx, tx, a, circleID)
 	if err != nil {
@@ -23,103 +25,129 @@ func facilitating(ctx context.Context, tx *Tx, a actor, circleID string) (bool, 
 
 // CircleLapses returns what the circle page tells its facilitator.
 func (s *LapseService) CircleLapses(ctx context.Context, circleID string) (*roundtable.CircleLapses, error) {
-	out := &roundtable.CircleLapses{}
-	err := s.db.view(ctx, func(tx *Tx) error {
-		fac, err := facilitating(ctx, tx, actorOf(ctx), circleID)
-		if err != nil || !fac {
-			return err
-		}
-		if out.Alerts, err = openAlerts(ctx, tx, circleID); err != nil {
-			return err
-		}
-		out.Moves, err = timeTroubles(ctx, tx, circleID, "")
-		return err
-	})
-	if err != nil {
-		return nil, err
+	if !validID(circleID) {
+		return nil, notFound("circle")
 	}
-	return out, nil
-}
-
-// openAlerts reads the circle's open alerts about people still in it.
-func openAlerts(ctx context.Context, tx *Tx, circleID string) ([]*roundtable.LapseAlert, error) {
-	rows, err := queryAll(ctx, tx, `
-		SELECT l.user_id, u.name, l.meeting_id, x.starts_at, l.rule, l.missed, l.held, l.created_at
-		FROM lapse_alerts l JOIN users u ON u.id = l.user_id JOIN meetings x ON x.id = l.meeting_id
-		JOIN circle_members m ON m.circle_id = l.circle_id AND m.user_id = l.user_id AND m.role = 'member'
-		WHERE l.circle_id = $1 AND l.cleared_at IS NULL AND l.done_at IS NULL
-		ORDER BY l.created_at, u.name, l.user_id`,
-		func(rows *sql.Rows) (*roundtable.LapseAlert, error) {
-			a := &roundtable.LapseAlert{CircleID: circleID}
-			var at, created int64
-			var rule string
-			err := rows.Scan(&a.UserID, &a.Name, &a.MeetingID, &at, &rule, &a.Missed, &a.Held, &created)
-			a.MeetingAt, a.CreatedAt, a.Rule = fromMS(at), fromMS(created), roundtable.LapseRule(rule)
-			return a, err
-		}, circleID)
-	if err != nil {
-		return nil, fmt.Errorf("list lapse alerts: %w", err)
-	}
-	return rows, nil
-}
-
-// timeTroubles returns the circle's coming meetings (only meetingID, when
-// given) at least TimeTroubleNotice ahead to which more than half of the
-// members answered no, leaving out those with an open poll for a new time.
-func timeTroubles(ctx context.Context, tx *Tx, circleID, meetingID string) ([]*roundtable.TimeTrouble, error) {
-	var members int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM circle_members WHERE circle_id = $1 AND role = 'member'`, circleID).Scan(&members); err != nil {
-		return nil, fmt.Errorf("count members: %w", err)
-	}
-	if members == 0 {
-		return nil, nil
-	}
-	rows, err := queryAll(ctx, tx, `
-		SELECT x.id, x.starts_at, COUNT(*) FROM meetings x
-		JOIN rsvps r ON r.meeting_id = x.id AND r.answer = 'no'
-		JOIN circle_members m ON m.circle_id = x.circle_id AND m.user_id = r.user_id AND m.role = 'member'
-		WHERE x.circle_id = $1 AND x.cancelled_at IS NULL AND x.starts_at >= $2 AND ($3 = '' OR x.id = $3)
-			AND NOT EXISTS (SELECT 1 FROM polls p WHERE p.meeting_id = x.id AND p.closed_at IS NULL)
-		GROUP BY x.id, x.starts_at ORDER BY x.starts_at, x.id`,
-		func(rows *sql.Rows) (*roundtable.TimeTrouble, error) {
-			t := &roundtable.TimeTrouble{Members: members}
-			var at int64
-			err := rows.Scan(&t.MeetingID, &at, &t.No)
-			t.StartsAt = fromMS(at)
-			return t, err
-		}, circleID, ms(tx.now.Add(roundtable.TimeTroubleNotice)), meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("count answers: %w", err)
-	}
-	var out []*roundtable.TimeTrouble
-	for _, t := range rows {
-		if 2*t.No > t.Members {
-			out = append(out, t)
-		}
-	}
-	return out, nil
+	return s.db.readLapses(ctx, actorOf(ctx), circleIs, circleID, true)
 }
 
 // MeetingTimeTrouble returns the meeting's trouble for its facilitator.
 func (s *LapseService) MeetingTimeTrouble(ctx context.Context, meetingID string) (*roundtable.TimeTrouble, error) {
-	var out *roundtable.TimeTrouble
-	err := s.db.view(ctx, func(tx *Tx) error {
-		a := actorOf(ctx)
-		circleID, err := meetingAccess(ctx, tx, a, meetingID)
-		if err != nil {
-			return err
+	if !validID(meetingID) {
+		return nil, notFound("meeting")
+	}
+	l, err := s.db.readLapses(ctx, actorOf(ctx), meetingCircleIs, meetingID, false)
+	if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
+		return nil, notFound("meeting")
+	} else if err != nil {
+		return nil, err
+	}
+	for _, t := range l.Moves {
+		if t.MeetingID == meetingID {
+			return t, nil
 		}
-		fac, err := facilitating(ctx, tx, a, circleID)
-		if err != nil || !fac {
-			return err
+	}
+	return nil, nil
+}
+
+// lapseRow is a row of readLapses' query: the caller's membership ('f'),
+// an open alert ('a') or a coming meeting with the members' noes ('m').
+type lapseRow struct {
+	kind, s1, s2, s3, s4 string
+	n1, n2, n3, n4       int64
+}
+
+// readLapses reads, in one statement, the actor's place in the circle
+// picked by where (circleIs or meetingCircleIs, with arg) and, for its
+// facilitator, the open alerts about its members (when alerts is set) and
+// the coming meetings at least TimeTroubleNotice ahead, without an open
+// poll, to which more than half of the members answered no. The circle
+// pages read it on every visit: one statement, outside any transaction,
+// which sees one consistent state on both engines (as readRow).
+func (db *DB) readLapses(ctx context.Context, a actor, where, arg string, alerts bool) (*roundtable.CircleLapses, error) {
+	if a.user == nil && !a.system {
+		return nil, notFound("circle")
+	}
+	circle := `(SELECT c.id FROM circles c WHERE ` + where + `)`
+	fac := `(CAST($3 AS INTEGER) = 1 OR EXISTS (SELECT 1 FROM circle_members f WHERE f.circle_id = ` + circle + `
+		AND f.user_id = $2 AND f.role = 'facilitator' AND f.ground_rules_accepted_at IS NOT NULL))`
+	q := `
+		SELECT 'f', c.id, COALESCE(m.role, ''), '', '', CAST(COALESCE(m.ground_rules_accepted_at, -1) AS BIGINT), 0, 0, 0
+		FROM circles c LEFT JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
+		WHERE ` + where + `
+		UNION ALL
+		SELECT 'm', x.id, '', '', '', x.starts_at, COUNT(*),
+			(SELECT COUNT(*) FROM circle_members k WHERE k.circle_id = x.circle_id AND k.role = 'member'), 0
+		FROM meetings x JOIN rsvps r ON r.meeting_id = x.id AND r.answer = 'no'
+		JOIN circle_members m ON m.circle_id = x.circle_id AND m.user_id = r.user_id AND m.role = 'member'
+		WHERE x.circle_id = ` + circle + ` AND x.cancelled_at IS NULL AND x.starts_at >= $4 AND ` + fac + `
+			AND NOT EXISTS (SELECT 1 FROM polls p WHERE p.meeting_id = x.id AND p.closed_at IS NULL)
+		GROUP BY x.id, x.starts_at, x.circle_id`
+	if alerts {
+		q += `
+		UNION ALL
+		SELECT 'a', l.user_id, u.name, l.meeting_id, l.rule, x.starts_at, l.missed, l.held, l.created_at
+		FROM lapse_alerts l JOIN users u ON u.id = l.user_id JOIN meetings x ON x.id = l.meeting_id
+		JOIN circle_members m ON m.circle_id = l.circle_id AND m.user_id = l.user_id AND m.role = 'member'
+		WHERE l.circle_id = ` + circle + ` AND l.cleared_at IS NULL AND l.done_at IS NULL AND ` + fac
+	}
+	db.trips.Add(1)
+	rs, err := db.read.QueryContext(ctx, q, arg, a.id(), flag(a.system && a.user == nil), ms(db.clock().Add(roundtable.TimeTroubleNotice)))
+	if err != nil {
+		return nil, fmt.Errorf("read lapses: %w", err)
+	}
+	defer rs.Close()
+	var rows []lapseRow
+	for rs.Next() {
+		var r lapseRow
+		if err := rs.Scan(&r.kind, &r.s1, &r.s2, &r.s3, &r.s4, &r.n1, &r.n2, &r.n3, &r.n4); err != nil {
+			return nil, fmt.Errorf("read lapses: %w", err)
 		}
-		ts, err := timeTroubles(ctx, tx, circleID, meetingID)
-		if len(ts) > 0 {
-			out = ts[0]
+		rows = append(rows, r)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("read lapses: %w", err)
+	}
+	return lapsesOf(rows, a)
+}
+
+// lapsesOf turns readLapses' rows into the facilitator's notices, or the
+// error of an actor outside the circle or before its rules.
+func lapsesOf(rows []lapseRow, a actor) (*roundtable.CircleLapses, error) {
+	out := &roundtable.CircleLapses{}
+	found, circleID := false, ""
+	for _, r := range rows {
+		switch r.kind {
+		case "f":
+			found, circleID = true, r.s1
+			if a.user != nil && r.s2 == "" {
+				return nil, notFound("circle")
+			}
+			if a.user != nil && r.n1 < 0 {
+				return nil, errGroundRules()
+			}
+		case "m":
+			if t := (&roundtable.TimeTrouble{MeetingID: r.s1, StartsAt: fromMS(r.n1), No: int(r.n2), Members: int(r.n3)}); 2*t.No > t.Members {
+				out.Moves = append(out.Moves, t)
+			}
+		case "a":
+			out.Alerts = append(out.Alerts, &roundtable.LapseAlert{UserID: r.s1, Name: r.s2, MeetingID: r.s3,
+				Rule: roundtable.LapseRule(r.s4), MeetingAt: fromMS(r.n1), Missed: int(r.n2), Held: int(r.n3), CreatedAt: fromMS(r.n4)})
 		}
-		return err
+	}
+	if !found {
+		return nil, notFound("circle")
+	}
+	slices.SortFunc(out.Moves, func(x, y *roundtable.TimeTrouble) int {
+		return cmp.Or(x.StartsAt.Compare(y.StartsAt), cmp.Compare(x.MeetingID, y.MeetingID))
 	})
-	return out, err
+	slices.SortFunc(out.Alerts, func(x, y *roundtable.LapseAlert) int {
+		return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), cmp.Compare(x.Name, y.Name), cmp.Compare(x.UserID, y.UserID))
+	})
+	for _, al := range out.Alerts {
+		al.CircleID = circleID
+	}
+	return out, nil
 }
 
 // ExcuseAbsence records whether an absence from a held meeting is excused.
