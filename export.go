@@ -155,6 +155,7 @@ type ExportAttendance struct {
 	Circle  string    `json:"circle"`
 	Meeting time.Time `json:"meeting"`
 	Present bool      `json:"present"`
+	Excused bool      `json:"excused,omitempty"` // absent, and the facilitator excused it
 }
 
 // ExportService gives a person her own data.

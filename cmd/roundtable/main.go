@@ -325,6 +325,7 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		CheckIns:      sqldb.NewCheckInService(db),
 		ParkingLot:    sqldb.NewParkingLotService(db),
 		Decisions:     sqldb.NewDecisionService(db),
+		Lapses:        sqldb.NewLapseService(db),
 		Health:        db.Ping,
 	}
 }

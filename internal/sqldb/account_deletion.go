@@ -192,6 +192,8 @@ func eraseOwnRows(ctx context.Context, tx *Tx, userID, email string) error {
 		`DELETE FROM program_organizers WHERE user_id = $1`,
 		`DELETE FROM room_presence WHERE user_id = $1`,
 		`DELETE FROM raised_hands WHERE user_id = $1`,
+		`DELETE FROM lapse_alerts WHERE user_id = $1`,
+		`DELETE FROM circle_departures WHERE user_id = $1`,
 		`DELETE FROM outbox WHERE user_id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, userID); err != nil {

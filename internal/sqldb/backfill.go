@@ -86,7 +86,17 @@ func loadSeats(ctx context.Context, tx *Tx, a actor, programID string) (*seats, 
 	if err := loadSeatCircles(ctx, tx, in, byID); err != nil {
 		return nil, err
 	}
+	// Someone who stepped away from her circle waits for no seat.
+	away, err := queryStrings(ctx, tx, `
+		SELECT d.applicant_id FROM circle_departures d JOIN circles c ON c.id = d.circle_id
+		WHERE c.program_id = $1 AND d.applicant_id IS NOT NULL`, programID)
+	if err != nil {
+		return nil, fmt.Errorf("list departures: %w", err)
+	}
 	member := map[string]bool{}
+	for _, id := range away {
+		member[id] = true
+	}
 	for _, c := range in.circles {
 		for _, m := range c.members {
 			if m.applicant != nil {

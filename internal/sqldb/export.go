@@ -224,12 +224,13 @@ func exportAnswers(ctx context.Context, tx *Tx, userID string, out *roundtable.D
 		}, userID); err != nil {
 		return fmt.Errorf("read answers: %w", err)
 	}
-	if out.Attendance, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.present
+	if out.Attendance, err = queryAll(ctx, tx, `SELECT c.name, x.starts_at, t.present, t.excused
 		FROM attendance t`+meetingJoin+`WHERE t.user_id = $1 ORDER BY x.starts_at`,
 		func(rows *sql.Rows) (e roundtable.ExportAttendance, err error) {
 			var at int64
-			err = rows.Scan(&e.Circle, &at, &e.Present)
-			e.Meeting = fromMS(at)
+			var excused int
+			err = rows.Scan(&e.Circle, &at, &e.Present, &excused)
+			e.Meeting, e.Excused = fromMS(at), excused == 1 && !e.Present
 			return e, err
 		}, userID); err != nil {
 		return fmt.Errorf("read attendance: %w", err)

@@ -51,6 +51,10 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderCheckInPrompt(ctx, tx, j)
 	case kindCheckInsDue:
 		return db.checkInsDue(ctx, tx)
+	case kindLapseAlert, kindSteppedAway:
+		r, err = db.renderLapse(ctx, tx, j)
+	case kindLapseHeld:
+		return db.evaluateHeld(ctx, tx, j)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
 	case kindAnonymise:

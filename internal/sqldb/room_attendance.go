@@ -148,11 +148,11 @@ func (s *RoomService) SetAttendance(ctx context.Context, meetingID, userID strin
 		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO attendance (meeting_id, user_id, present, marked, updated_at) VALUES ($1, $2, $3, 1, $4)
-			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = excluded.present, marked = 1, updated_at = excluded.updated_at`,
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET present = excluded.present, marked = 1, excused = 0, updated_at = excluded.updated_at`,
 			rc.m.ID, userID, flag(present), ms(tx.now))
 		if err != nil {
 			return fmt.Errorf("set attendance: %w", err)
 		}
-		return nil
+		return evaluateLapses(ctx, tx, rc.m.CircleID)
 	})
 }

@@ -136,6 +136,10 @@ func proposeAttendance(ctx context.Context, tx *Tx, meetingID string, userIDs ..
 	if !changed {
 		return false, nil
 	}
+	// The meeting's absences count once it is over (lapse.go).
+	if err := scheduleHeld(ctx, tx, meetingID); err != nil {
+		return false, err
+	}
 	return true, touchRoom(ctx, tx, meetingID, partPeople)
 }
 

@@ -75,7 +75,14 @@ func (s *RoomService) ControlTimer(ctx context.Context, meetingID string, action
 				return err
 			}
 		}
-		return saveTimer(ctx, tx, rc.m.ID, st)
+		if err := saveTimer(ctx, tx, rc.m.ID, st); err != nil {
+			return err
+		}
+		if action == roundtable.TimerEnd && !rc.st.ended() {
+			// The meeting is held now: its absences count.
+			return evaluateLapses(ctx, tx, rc.m.CircleID)
+		}
+		return nil
 	})
 }
 

@@ -120,6 +120,9 @@ type circleHomePage struct {
 	// the RSVP buttons; Later the other upcoming ones, listed briefly.
 	Next  *meetingView
 	Later []meetingView
+	// Lapses is what the facilitator alone is told: members who crossed an
+	// attendance rule, meetings most cannot make; nil for members.
+	Lapses *lapseNotices
 }
 
 // pollLink is an open poll on the circle page.
@@ -268,6 +271,11 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) error 
 		data.Past = append(data.Past, newMeetingView(m, loc, now))
 	}
 	s.circleSchedule(r, data, loc)
+	if data.IsFacilitator {
+		if data.Lapses, err = s.circleLapses(r, home.Circle.ID, loc, now); err != nil {
+			return err
+		}
+	}
 	s.render(w, r, http.StatusOK, "circle_home", data)
 	return nil
 }

@@ -49,6 +49,9 @@ func optionLists() map[string][]option {
 	for _, c := range roundtable.CheckInCadences {
 		lists["checkins"] = append(lists["checkins"], option{string(c), c.Label()})
 	}
+	for _, n := range roundtable.LapseShares {
+		lists["lapse_shares"] = append(lists["lapse_shares"], option{strconv.Itoa(n), roundtable.ShareLabel(n)})
+	}
 	return lists
 }
 

@@ -367,6 +367,8 @@ type meetingPage struct {
 	IsFacilitator bool
 	Polls         []*roundtable.Poll // open polls for a new time
 	Agenda        *agendaView        // timed parts, roles, challenge cards, commitments
+	// Move offers the facilitator a new time when most members cannot come.
+	Move *troubleView
 }
 
 // handleMeetingShow shows a meeting to its circle.
@@ -400,6 +402,16 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	}
 	data.RSVPs = groupRSVPs(people)
 	data.Agenda = newAgendaView(pg.Agenda, m, u, loc, pg.Starts)
+	if data.IsFacilitator && !data.Past && !m.Cancelled {
+		t, err := s.svc.Lapses.MeetingTimeTrouble(r.Context(), m.ID)
+		if err != nil {
+			return err
+		}
+		if t != nil {
+			v := newTroubleView(t, loc, now)
+			data.Move = &v
+		}
+	}
 	s.render(w, r, http.StatusOK, "meeting_show", data)
 	return nil
 }

@@ -67,6 +67,9 @@ func (s *Server) handlePollNew(w http.ResponseWriter, r *http.Request) error {
 	for i := 1; i <= pollPrefilled; i++ {
 		v.Set("option"+strconv.Itoa(i)+"_time", clock)
 	}
+	if r.URL.Query().Get("why") == "answers" {
+		prefillMove(v, m, home.Circle, s.now())
+	}
 	s.renderPollForm(w, r, http.StatusOK, u, m, home, newForm(v, pollFields...))
 	return nil
 }

@@ -32,13 +32,13 @@ var pageNames = []string{
 	"apply", "apply_thanks", "circles", "circle_roster", "invite", "welcome", "circle_home", "goals",
 	"meeting_form", "meeting_show", "formation", "formation_draft", "backfill",
 	"meeting_cancel", "meeting_notes", "series_form", "series_preview", "poll_form", "poll_show", "room",
-	"meeting_agenda", "meeting_roles", "meeting_challenge", "times",
+	"meeting_agenda", "meeting_roles", "meeting_challenge", "times", "lapse_rules", "step_away", "attendance",
 	"commitments", "goal_checkins",
 	"parking_lot", "parking_topic", "decisions", "decision_form", "decision_show",
 }
 
 // sharedTemplates are parsed into every page.
-var sharedTemplates = []string{"layout.html", "partials.html", "formation_ways.html", "formation_whatif.html", "parking_fields.html"}
+var sharedTemplates = []string{"layout.html", "partials.html", "formation_ways.html", "formation_whatif.html", "parking_fields.html", "lapse_notices.html"}
 
 // pageTemplate is one parsed page, layout included.
 type pageTemplate struct{ t *template.Template }

@@ -42,6 +42,8 @@ func (s *Server) routeList() []route {
 		{method: "GET", pattern: "/programs/{programID}", name: "program", h: s.handleProgramShow},
 		{method: "GET", pattern: "/programs/{programID}/edit", name: "program.edit", h: s.handleProgramEdit},
 		{method: "POST", pattern: "/programs/{programID}/edit", name: "program.update", h: s.handleProgramUpdate},
+		{method: "GET", pattern: "/programs/{programID}/attendance-rules", name: "lapse.rules", h: s.handleLapseRulesShow},
+		{method: "POST", pattern: "/programs/{programID}/attendance-rules", name: "lapse.rules.update", h: s.handleLapseRulesUpdate},
 
 		{method: "GET", pattern: "/programs/{programID}/applicants", name: "applicants", h: s.handleApplicantIndex},
 		{method: "GET", pattern: "/programs/{programID}/applicants/import", name: "applicants.import", h: s.handleApplicantImportShow},
@@ -95,6 +97,12 @@ func (s *Server) routeList() []route {
 		// Her commitments in all her circles, kept up to date between meetings.
 		{method: "GET", pattern: "/commitments", name: "commitments", h: s.handleCommitments},
 		{method: "POST", pattern: "/commitments/{itemID}", name: "commitment.update", h: s.handleCommitmentUpdate},
+		// Attendance: the facilitator follows up a lapse; a member steps away after she confirms.
+		{method: "POST", pattern: "/circles/{circleID}/lapses/{userID}/done", name: "lapse.done", h: s.handleLapseDone},
+		{method: "GET", pattern: "/circles/{circleID}/step-away", name: "step_away.confirm", h: s.handleStepAwayShow},
+		{method: "POST", pattern: "/circles/{circleID}/step-away", name: "step_away", h: s.handleStepAway},
+		{method: "GET", pattern: "/meetings/{meetingID}/attendance", name: "attendance", h: s.handleAttendanceShow},
+		{method: "POST", pattern: "/meetings/{meetingID}/attendance/excuse", name: "attendance.excuse", h: s.handleAbsenceExcuse},
 		{method: "GET", pattern: "/circles/{circleID}/meetings/new", name: "meetings.new", h: s.handleMeetingNew},
 		{method: "POST", pattern: "/circles/{circleID}/meetings/new", name: "meetings.create", h: s.handleMeetingCreate},
 		{method: "GET", pattern: "/meetings/{meetingID}", name: "meeting", h: s.handleMeetingShow},

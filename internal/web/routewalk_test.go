@@ -26,6 +26,10 @@ const (
 
 var markers = []string{markerGoal, markerAgenda, markerVideo, markerPlace}
 
+// lapseMarker is the words of the notice circle A's facilitator alone sees
+// about a meeting most of the circle cannot make.
+const lapseMarker = "Most of the circle cannot come on"
+
 // walkBody is a plausible body for a POST route.
 type walkBody struct {
 	form url.Values
@@ -140,6 +144,18 @@ func TestRouteWalk(t *testing.T) {
 	if err := a.svc.Decisions.Vote(as(facA), circleA.ID, &roundtable.DecisionVote{DecisionID: decision.ID, Stance: roundtable.StanceAgree,
 		Reason: "Reason " + markerGoal}); err != nil {
 		t.Fatal(err)
+	}
+	// A later meeting most of circle A cannot make: its facilitator alone is
+	// offered a new time.
+	later := &roundtable.Meeting{CircleID: circleA.ID, StartsAt: time.Now().Add(10 * 24 * time.Hour).Truncate(time.Minute), Minutes: 90,
+		VideoURL: "https://video.example/" + markerVideo}
+	if err := a.svc.Meetings.CreateMeeting(as(facA), later); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*roundtable.User{anchor, mover} {
+		if err := a.svc.Meetings.SetRSVP(as(u), later.ID, roundtable.RSVPNo); err != nil {
+			t.Fatal(err)
+		}
 	}
 	a.deliver() // invitations and notices out of the way
 
@@ -270,6 +286,10 @@ func TestRouteWalk(t *testing.T) {
 		"formation.publish":              {},
 		"formation.ask":                  {form: url.Values{"applicant_id": {spare.ID}}},
 		"times.answer":                   {form: url.Values{"choice": {"0"}}},
+		"lapse.rules.update":             {form: url.Values{"in_a_row": {"3"}, "share_of": {"2"}}},
+		"lapse.done":                     {},
+		"step_away":                      {},
+		"attendance.excuse":              {form: url.Values{"user": {anchor.ID}, "excused": {"1"}}},
 		"account.session.end":            {}, // circle A's anchor's session
 		"account.sessions.end":           {},
 		"notfound":                       {},
@@ -309,6 +329,9 @@ func TestRouteWalk(t *testing.T) {
 			}
 			keys := make([]string, 0, len(full.RSVPs))
 			for k, v := range full.RSVPs {
+				if k == mover.ID {
+					continue // the organizer may take her out of the circle, answers and all
+				}
 				keys = append(keys, k+"="+string(v))
 			}
 			sort.Strings(keys)
@@ -375,6 +398,16 @@ func TestRouteWalk(t *testing.T) {
 				fmt.Fprintf(&b, "  vote %s %s %q\n", v.UserID, v.Stance, v.Reason)
 			}
 		}
+		lapses, err := a.svc.Lapses.CircleLapses(as(facA), circleA.ID)
+		if err != nil {
+			t.Fatalf("snapshot lapses: %v", err)
+		}
+		for _, l := range lapses.Alerts {
+			fmt.Fprintf(&b, "lapse %s %s %s %d\n", l.UserID, l.MeetingID, l.Rule, l.Missed)
+		}
+		for _, m := range lapses.Moves {
+			fmt.Fprintf(&b, "move %s\n", m.MeetingID) // counts change when the organizer removes a member
+		}
 		for _, m := range home.Circle.Members {
 			if m.UserID == anchor.ID || m.UserID == facA.ID {
 				fmt.Fprintf(&b, "member %s %s %v\n", m.UserID, m.Role, m.GroundRulesAcceptedAt != nil)
@@ -396,6 +429,10 @@ func TestRouteWalk(t *testing.T) {
 	a.browser().signInAs(anchor).get("/circles/"+circleA.ID+"/parking-lot").want(t, http.StatusOK).contains(t, "Topic "+markerAgenda, "Why "+markerAgenda)
 	a.browser().signInAs(anchor).get("/circles/"+circleA.ID+"/decisions/"+decision.ID).want(t, http.StatusOK).
 		contains(t, "Decide "+markerAgenda, "Details "+markerAgenda, "Reason "+markerGoal)
+	if !strings.Contains(before, "move "+later.ID) {
+		t.Fatalf("circle A has no meeting most cannot make; the walk would not guard the facilitator's notice")
+	}
+	a.browser().signInAs(facA).get("/circles/"+circleA.ID).want(t, http.StatusOK).contains(t, lapseMarker)
 
 	identities := []struct {
 		name string
@@ -463,6 +500,9 @@ func TestRouteWalk(t *testing.T) {
 				where := fmt.Sprintf("%s: %s %s", id.name, method, path)
 				if r.Code >= 500 {
 					t.Errorf("%s: got status %d, want no server error", where, r.Code)
+				}
+				if strings.Contains(r.Body, lapseMarker) {
+					t.Errorf("%s: the response holds circle A's facilitator's notice", where)
 				}
 				for _, m := range markers {
 					// Calendar files fold long lines, which could split a marker.

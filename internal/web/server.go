@@ -49,6 +49,7 @@ type Services struct {
 	CheckIns      roundtable.CheckInService
 	ParkingLot    roundtable.ParkingLotService
 	Decisions     roundtable.DecisionService
+	Lapses        roundtable.LapseService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
