@@ -37,6 +37,9 @@ var sealedColumns = []sealedColumn{
 	{"polls", "note", []string{"id"}, "t.circle_id"},
 	{"goals", "body", []string{"id"}, "t.circle_id"},
 	{"reflections", "line", []string{"meeting_id", "user_id"}, "(SELECT m.circle_id FROM meetings m WHERE m.id = t.meeting_id)"},
+	{"documents", "title", []string{"id"}, "t.circle_id"},
+	{"documents", "file_name", []string{"id"}, "t.circle_id"},
+	{"documents", "url", []string{"id"}, "t.circle_id"},
 }
 
 // sealBatch is how many values one transaction of the start-up step seals.
