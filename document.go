@@ -129,6 +129,9 @@ type DocumentService interface {
 	// is not a web link.
 	AddLink(ctx context.Context, d *Document) error
 
+	// FindDocument returns a document, a file or a link.
+	FindDocument(ctx context.Context, id string) (*Document, error)
+
 	// OpenDocument returns a file and a reader of its bytes, which reads
 	// them from the database piece by piece; the caller closes it.
 	// ENOTFOUND for a link.

@@ -321,6 +321,7 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		Polls:         sqldb.NewPollService(db),
 		Room:          sqldb.NewRoomService(db),
 		Agendas:       sqldb.NewAgendaService(db),
+		Documents:     sqldb.NewDocumentService(db),
 		Health:        db.Ping,
 	}
 }

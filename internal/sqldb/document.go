@@ -176,6 +176,18 @@ func comingMeetings(ctx context.Context, tx *Tx, circleID string) ([]*roundtable
 	return out, rows.Err()
 }
 
+// FindDocument returns a document of the caller's circle.
+func (s *DocumentService) FindDocument(ctx context.Context, id string) (*roundtable.Document, error) {
+	a := actorOf(ctx)
+	var d *roundtable.Document
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		d, _, _, err = findDocument(ctx, tx, a, id)
+		return err
+	})
+	return d, err
+}
+
 // AddLink stores a link with its title.
 func (s *DocumentService) AddLink(ctx context.Context, d *roundtable.Document) error {
 	a := actorOf(ctx)

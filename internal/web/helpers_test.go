@@ -87,6 +87,7 @@ func testServices(t testing.TB, db *sqldb.DB) Services {
 		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
 		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
 		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
+		Documents: sqldb.NewDocumentService(db),
 	}
 }
 

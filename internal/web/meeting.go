@@ -367,6 +367,7 @@ type meetingPage struct {
 	IsFacilitator bool
 	Polls         []*roundtable.Poll // open polls for a new time
 	Agenda        *agendaView        // timed parts, roles, challenge cards, commitments
+	Readings      []*roundtable.Document // the circle's documents attached to it
 }
 
 // handleMeetingShow shows a meeting to its circle.
@@ -389,6 +390,7 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		Past:          !m.EndsAt().After(now),
 		IsFacilitator: pg.Me != nil && pg.Me.Role == roundtable.RoleFacilitator,
 		Polls:         pg.Polls,
+		Readings:      pg.Readings,
 	}
 	if cloc := roundtable.LoadLocation(c.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)

@@ -1,0 +1,293 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/roundtable/roundtable"
+)
+
+// uploadBody bounds an upload's request: the largest file and room for the
+// form around it. The service refuses a file past its limit before this.
+const uploadBody = roundtable.MaxDocumentSize + 1<<20
+
+// documentAccept is what the file picker offers.
+const documentAccept = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.png,.jpg,.jpeg,.gif,.webp,.txt,.csv"
+
+// documentsPage is a circle's shared documents and links.
+type documentsPage struct {
+	layoutData
+	Shelf     *roundtable.DocumentShelf
+	Documents []documentView
+	Meetings  []meetingChoice // the coming meetings, to attach a document to
+	UsedLabel string
+	QuotaLeft string
+	Accept    string
+	FileForm  *form
+	LinkForm  *form
+}
+
+// documentView is one document with what the reader may do with it.
+type documentView struct {
+	*roundtable.Document
+	Added     string // when, in the reader's zone
+	ByLine    string
+	TypeLabel string // "PDF", "DOCX" for a file; the site for a link
+	MayDelete bool
+	Readings  []meetingChoice // the meetings it is a reading for
+}
+
+// meetingChoice names a meeting by when it starts, in the reader's zone.
+type meetingChoice struct{ ID, When string }
+
+// handleDocumentIndex shows a circle's documents.
+func (s *Server) handleDocumentIndex(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDocuments(w, r, http.StatusOK, newForm(nil, "file_title", "file"), newForm(nil, "link_title", "link_url"))
+}
+
+func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status int, ff, lf *form) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	sh, err := s.svc.Documents.FindDocumentShelf(r.Context(), r.PathValue("circleID"))
+	if err != nil {
+		return err
+	}
+	loc, now := u.Location(), s.now()
+	page := &documentsPage{
+		layoutData: layoutData{Title: "Documents of " + sh.Circle.Name, Nav: "home"},
+		Shelf:      sh, FileForm: ff, LinkForm: lf, Accept: documentAccept,
+		UsedLabel: roundtable.ByteSize(sh.Used), QuotaLeft: roundtable.ByteSize(max(sh.Quota-sh.Used, 0)),
+	}
+	when := map[string]string{}
+	for _, m := range sh.Meetings {
+		c := meetingChoice{ID: m.ID, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)}
+		page.Meetings = append(page.Meetings, c)
+		when[m.ID] = c.When
+	}
+	for _, d := range sh.Documents {
+		v := documentView{Document: d, Added: d.CreatedAt.In(loc).Format("2 Jan 2006"),
+			ByLine: d.AddedByName, MayDelete: d.AddedBy == u.ID || sh.Facilitating}
+		v.TypeLabel = strings.ToUpper(strings.TrimPrefix(path.Ext(d.FileName), "."))
+		if u, err := url.Parse(d.URL); err == nil && d.Kind == roundtable.DocumentLink {
+			v.TypeLabel = "Link to " + strings.TrimPrefix(u.Hostname(), "www.")
+		}
+		if v.ByLine == "" {
+			v.ByLine = roundtable.FormerMemberName
+		}
+		for _, id := range d.MeetingIDs {
+			if w, ok := when[id]; ok {
+				v.Readings = append(v.Readings, meetingChoice{ID: id, When: w})
+			}
+		}
+		page.Documents = append(page.Documents, v)
+	}
+	s.render(w, r, status, "documents", page)
+	return nil
+}
+
+// handleDocumentUpload stores a file as it arrives: the form's parts are
+// read in order (the title comes before the file), and the file goes to the
+// database a piece at a time, never whole in memory.
+func (s *Server) handleDocumentUpload(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	circleID := r.PathValue("circleID")
+	up := &roundtable.DocumentUpload{CircleID: circleID, Body: http.NoBody}
+	var doc *roundtable.Document
+	err := func() error {
+		mr, err := r.MultipartReader()
+		if err != nil {
+			return nil // no file: the service says so, after checking who asks
+		}
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			switch part.FormName() {
+			case "title":
+				b, err := io.ReadAll(io.LimitReader(part, 4<<10))
+				if err != nil {
+					return err
+				}
+				up.Title = string(b)
+			case "file":
+				if part.FileName() == "" {
+					continue // the picker was left empty
+				}
+				up.FileName, up.Body = part.FileName(), part
+				doc, err = s.svc.Documents.UploadDocument(r.Context(), up)
+				return err
+			}
+		}
+	}()
+	if err == nil && doc == nil {
+		_, err = s.svc.Documents.UploadDocument(r.Context(), up)
+	}
+	if err == nil {
+		return s.notice(w, r, "/circles/"+url.PathEscape(circleID)+"/documents", "“"+doc.Title+"” is shared with your circle.")
+	}
+	ff := newForm(url.Values{"file_title": {up.Title}}, "file_title", "file")
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		ff.add("file", "This file is larger than "+roundtable.ByteSize(roundtable.MaxDocumentSize)+". Upload a smaller file, or share a link to it instead.")
+		ff.finish("")
+	case ff.fail(renameFields(err, map[string]string{"title": "file_title"})):
+		// Read the rest of what the browser sends, so it sees the reason
+		// rather than a closed connection; the body's bound stops this.
+		io.Copy(io.Discard, r.Body)
+	default:
+		return err
+	}
+	return s.renderDocuments(w, r, http.StatusUnprocessableEntity, ff, newForm(nil, "link_title", "link_url"))
+}
+
+// renameFields returns a validation error with its fields renamed, for a
+// page with two forms that share field names.
+func renameFields(err error, names map[string]string) error {
+	fields := roundtable.ErrorFields(err)
+	if len(fields) == 0 {
+		return err
+	}
+	out := map[string]string{}
+	for k, v := range fields {
+		if n, ok := names[k]; ok {
+			k = n
+		}
+		out[k] = v
+	}
+	return &roundtable.Error{Code: roundtable.ErrorCode(err), Message: roundtable.ErrorMessage(err), Fields: out}
+}
+
+// handleDocumentLink adds a link.
+func (s *Server) handleDocumentLink(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	circleID := r.PathValue("circleID")
+	lf := newForm(r.PostForm, "link_title", "link_url")
+	d := &roundtable.Document{CircleID: circleID, Title: lf.Get("link_title"), URL: lf.Get("link_url")}
+	err := s.svc.Documents.AddLink(r.Context(), d)
+	if err == nil {
+		return s.notice(w, r, "/circles/"+url.PathEscape(circleID)+"/documents", "“"+d.Title+"” is shared with your circle.")
+	}
+	if !lf.fail(renameFields(err, map[string]string{"title": "link_title", "url": "link_url"})) {
+		return err
+	}
+	return s.renderDocuments(w, r, http.StatusUnprocessableEntity, newForm(nil, "file_title", "file"), lf)
+}
+
+// handleDocumentDownload sends a file to a member of its circle, read from
+// the database a piece at a time. Images and PDF open in the browser;
+// everything else downloads, so no file is ever run as a page of this site.
+func (s *Server) handleDocumentDownload(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	d, rc, err := s.svc.Documents.OpenDocument(r.Context(), r.PathValue("documentID"))
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	disposition := "attachment"
+	if d.Inline() {
+		disposition = "inline"
+	}
+	value := mime.FormatMediaType(disposition, map[string]string{"filename": d.FileName})
+	if value == "" {
+		value = disposition
+	}
+	h := w.Header()
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	h.Set("Content-Disposition", value)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Last-Modified", d.CreatedAt.UTC().Format(http.TimeFormat))
+	if _, err := io.Copy(w, rc); err != nil {
+		// The status is sent: the browser sees a broken download.
+		s.log.Warn("document download broke off", "document", d.ID, "err", err)
+	}
+	return nil
+}
+
+// documentBack is where a change to a document returns: the page the form
+// was on, when it is one of ours, or the circle's documents.
+func documentBack(r *http.Request, circleID string) string {
+	return localPath(r.PostForm.Get("back"), "/circles/"+url.PathEscape(circleID)+"/documents")
+}
+
+// handleDocumentAttach makes a document a reading for a meeting.
+func (s *Server) handleDocumentAttach(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	id := r.PathValue("documentID")
+	meetingID := r.PostForm.Get("meeting_id")
+	if err := s.svc.Documents.AttachDocument(r.Context(), id, meetingID); err != nil {
+		return err
+	}
+	return s.notice(w, r, localPath(r.PostForm.Get("back"), "/meetings/"+url.PathEscape(meetingID)),
+		"The document is a reading for the meeting. It goes out with the reminder a week before.")
+}
+
+// handleDocumentDetach takes a document off a meeting's readings.
+func (s *Server) handleDocumentDetach(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	meetingID := r.PostForm.Get("meeting_id")
+	if err := s.svc.Documents.DetachDocument(r.Context(), r.PathValue("documentID"), meetingID); err != nil {
+		return err
+	}
+	return s.notice(w, r, localPath(r.PostForm.Get("back"), "/meetings/"+url.PathEscape(meetingID)),
+		"The document is no longer a reading for the meeting; it stays in the circle's documents.")
+}
+
+// documentDeletePage asks once before a document is removed.
+type documentDeletePage struct {
+	layoutData
+	Document *roundtable.Document
+	Added    string
+}
+
+// handleDocumentDeleteConfirm asks before removing a document.
+func (s *Server) handleDocumentDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.svc.Documents.FindDocument(r.Context(), r.PathValue("documentID"))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "document_delete", &documentDeletePage{
+		layoutData: layoutData{Title: "Remove " + d.Title, Nav: "home"},
+		Document:   d, Added: d.CreatedAt.In(u.Location()).Format("2 January 2006"),
+	})
+	return nil
+}
+
+// handleDocumentDelete removes a document.
+func (s *Server) handleDocumentDelete(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	circleID := r.PostForm.Get("circle_id")
+	if err := s.svc.Documents.DeleteDocument(r.Context(), r.PathValue("documentID")); err != nil {
+		return err
+	}
+	return s.notice(w, r, documentBack(r, circleID), "The document is removed.")
+}
