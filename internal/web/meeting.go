@@ -365,8 +365,8 @@ type meetingPage struct {
 	MyAnswer      string // the reader's answer in words
 	Past          bool
 	IsFacilitator bool
-	Polls         []*roundtable.Poll // open polls for a new time
-	Agenda        *agendaView        // timed parts, roles, challenge cards, commitments
+	Polls         []*roundtable.Poll     // open polls for a new time
+	Agenda        *agendaView            // timed parts, roles, challenge cards, commitments
 	Readings      []*roundtable.Document // the circle's documents attached to it
 }
 
