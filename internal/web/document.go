@@ -94,7 +94,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 }
 
 // handleDocumentUpload stores a file as it arrives: the form's parts are
-// read in order (the title comes before the file), and the file goes to the
+// read in order (the title, file_title, comes before the file), and the file goes to the
 // database a piece at a time, never whole in memory.
 func (s *Server) handleDocumentUpload(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireUser(r); err != nil {
@@ -116,7 +116,7 @@ func (s *Server) handleDocumentUpload(w http.ResponseWriter, r *http.Request) er
 				return err
 			}
 			switch part.FormName() {
-			case "title":
+			case "file_title":
 				b, err := io.ReadAll(io.LimitReader(part, 4<<10))
 				if err != nil {
 					return err
