@@ -70,7 +70,7 @@ func TestDocuments_UploadAndDownload(t *testing.T) {
 	}
 	docx, pdfDoc := sh.Documents[0], sh.Documents[1]
 
-	got := w.a.browser().signInAs(w.fac).get("/documents/" + pdfDoc.ID).want(t, http.StatusOK)
+	got := w.a.browser().signInAs(w.fac).get("/documents/"+pdfDoc.ID).want(t, http.StatusOK)
 	if got.Body != string(pdf) {
 		t.Errorf("got body %q, want the file", got.Body)
 	}
@@ -82,7 +82,7 @@ func TestDocuments_UploadAndDownload(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", k, v, want)
 		}
 	}
-	got = b.get("/documents/" + docx.ID).want(t, http.StatusOK)
+	got = b.get("/documents/"+docx.ID).want(t, http.StatusOK)
 	if ct, cd := got.Header.Get("Content-Type"), got.Header.Get("Content-Disposition"); !strings.Contains(ct, "wordprocessingml") ||
 		cd != `attachment; filename="Case notes.docx"` {
 		t.Errorf("got %q, %q; want a Word type, as an attachment", ct, cd)
