@@ -132,6 +132,11 @@ type DocumentService interface {
 	// FindDocument returns a document, a file or a link.
 	FindDocument(ctx context.Context, id string) (*Document, error)
 
+	// FindDocumentMeetings returns a document and its circle's coming
+	// meetings (soonest first, not cancelled), to choose the one it is a
+	// reading for.
+	FindDocumentMeetings(ctx context.Context, id string) (*Document, []*Meeting, error)
+
 	// OpenDocument returns a file and a reader of its bytes, which reads
 	// them from the database piece by piece; the caller closes it.
 	// ENOTFOUND for a link.

@@ -102,7 +102,10 @@ func TestBrowser_DocumentReading(t *testing.T) {
 	mia.submit(`form[action$="/documents/files"] button[type=submit]`, `/documents$`)
 	mia.see("“Board pack for the case” is shared with your circle.", "PDF, ")
 	// The first meeting offered is the next one.
-	mia.submit(`form.attach-form button[type=submit]`, `/documents$`)
+	mia.submit(`a[href$="/attach"]`, `/attach$`)
+	mia.see("Which meeting is it a reading for?")
+	mia.checkPage("choose the meeting")
+	mia.submit(`form[action$="/attach"] button[type=submit]`, `/documents$`)
 	mia.see("The document is a reading for the meeting", "Reading for")
 	mia.checkPage("documents page")
 

@@ -188,6 +188,42 @@ func (s *DocumentService) FindDocument(ctx context.Context, id string) (*roundta
 	return d, err
 }
 
+// FindDocumentMeetings returns a document and its circle's coming meetings.
+func (s *DocumentService) FindDocumentMeetings(ctx context.Context, id string) (*roundtable.Document, []*roundtable.Meeting, error) {
+	a := actorOf(ctx)
+	var d *roundtable.Document
+	var ms []*roundtable.Meeting
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		if d, _, _, err = findDocument(ctx, tx, a, id); err != nil {
+			return err
+		}
+		if err := documentMeetings(ctx, tx, d); err != nil {
+			return err
+		}
+		ms, err = comingMeetings(ctx, tx, d.CircleID)
+		return err
+	})
+	return d, ms, err
+}
+
+// documentMeetings fills in the meetings a document is a reading for.
+func documentMeetings(ctx context.Context, tx *Tx, d *roundtable.Document) error {
+	rows, err := tx.QueryContext(ctx, `SELECT meeting_id FROM meeting_documents WHERE document_id = $1`, d.ID)
+	if err != nil {
+		return fmt.Errorf("list readings of document: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		d.MeetingIDs = append(d.MeetingIDs, id)
+	}
+	return rows.Err()
+}
+
 // AddLink stores a link with its title.
 func (s *DocumentService) AddLink(ctx context.Context, d *roundtable.Document) error {
 	a := actorOf(ctx)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,25 @@ import (
 const (
 	chunkSize   = 256 << 10
 	staleUpload = time.Hour
+	// collectEvery is how many bytes of pieces pass through the drivers
+	// between the collections piecesPassed asks for.
+	collectEvery = 2 << 20
 )
+
+// piecesPassed counts the bytes of file pieces written or read. Both
+// drivers copy each piece into memory of their own (modernc's SQLite a new
+// slice per row read, pgx its encoding and decoding buffers): 256 KB of
+// garbage a piece, which under the server's lazy collector (GOGC 400, see
+// cmd/roundtable/gc.go) would pile up to about the file's size before the
+// next collection. So every collectEvery bytes, across all transfers, the
+// transfer that crosses the mark asks for a collection: a few milliseconds
+// of the collector's time per 2 MB, and a transfer's memory stays near one
+// piece rather than its file.
+func (db *DB) piecesPassed(n int) {
+	if v := db.pieceBytes.Add(int64(n)); v >= collectEvery && db.pieceBytes.CompareAndSwap(v, 0) {
+		runtime.GC()
+	}
+}
 
 // chunkBinding is where a piece of a file lives, for sealing.
 func chunkBinding(documentID string, position int) keyring.Binding {
@@ -230,6 +249,7 @@ func (w *chunkWriter) writeChunk(ctx context.Context, tx *Tx, piece []byte) erro
 		return fmt.Errorf("write document piece: %w", err)
 	}
 	w.pos++
+	w.db.piecesPassed(len(w.sealed))
 	return nil
 }
 
@@ -306,6 +326,7 @@ func (r *chunkReader) next() error {
 			return fmt.Errorf("open document piece: %w", err)
 		}
 		r.pos, r.off = r.pos+1, 0
+		r.db.piecesPassed(len(raw))
 		return rows.Close()
 	})
 }

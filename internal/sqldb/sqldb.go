@@ -57,6 +57,10 @@ type DB struct {
 	// meeting (see OnRoomChange).
 	roomHook atomic.Pointer[func(meetingID string)]
 
+	// pieceBytes counts bytes of file pieces since the last collection
+	// asked for (see piecesPassed).
+	pieceBytes atomic.Int64
+
 	// trips counts the round trips to the database (see RoundTrips).
 	trips atomic.Uint64
 

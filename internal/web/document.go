@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,11 @@ type documentView struct {
 }
 
 // meetingChoice names a meeting by when it starts, in the reader's zone.
-type meetingChoice struct{ ID, When string }
+type meetingChoice struct {
+	ID, When string
+	Attached bool // the document is a reading for it already
+	Checked  bool // chosen at first: the next meeting it is not a reading for
+}
 
 // handleDocumentIndex shows a circle's documents.
 func (s *Server) handleDocumentIndex(w http.ResponseWriter, r *http.Request) error {
@@ -241,6 +246,41 @@ func (s *Server) handleDocumentAttach(w http.ResponseWriter, r *http.Request) er
 	}
 	return s.notice(w, r, localPath(r.PostForm.Get("back"), "/meetings/"+url.PathEscape(meetingID)),
 		"The document is a reading for the meeting. It goes out with the reminder a week before.")
+}
+
+// documentAttachPage asks which meeting a document is a reading for.
+type documentAttachPage struct {
+	layoutData
+	Document *roundtable.Document
+	Meetings []meetingChoice
+	Zone     string
+}
+
+// handleDocumentAttachChoose shows the circle's coming meetings to choose
+// from, the next one first.
+func (s *Server) handleDocumentAttachChoose(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	d, ms, err := s.svc.Documents.FindDocumentMeetings(r.Context(), r.PathValue("documentID"))
+	if err != nil {
+		return err
+	}
+	loc, now := u.Location(), s.now()
+	page := &documentAttachPage{layoutData: layoutData{Title: "Make it a reading", Nav: "home"}, Document: d, Zone: zoneName(loc)}
+	for _, m := range ms {
+		page.Meetings = append(page.Meetings, meetingChoice{ID: m.ID, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now),
+			Attached: slices.Contains(d.MeetingIDs, m.ID)})
+	}
+	for i := range page.Meetings {
+		if !page.Meetings[i].Attached {
+			page.Meetings[i].Checked = true
+			break
+		}
+	}
+	s.render(w, r, http.StatusOK, "document_attach", page)
+	return nil
 }
 
 // handleDocumentDetach takes a document off a meeting's readings.

@@ -140,7 +140,8 @@ func TestDocuments_Readings(t *testing.T) {
 		want(t, http.StatusSeeOther)
 	sh, _ := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID)
 	id := sh.Documents[0].ID
-	b.get("/circles/"+w.circle.ID+"/documents").want(t, http.StatusOK).contains(t, "Make it a reading for", `name="meeting_id"`, w.meeting.ID)
+	b.get("/circles/"+w.circle.ID+"/documents").want(t, http.StatusOK).contains(t, "Make it a reading", "/documents/"+id+"/attach")
+	b.get("/documents/"+id+"/attach").want(t, http.StatusOK).contains(t, "Which meeting is it a reading for?", `name="meeting_id"`, w.meeting.ID, "checked")
 	r := b.post("/documents/"+id+"/attach", url.Values{"meeting_id": {w.meeting.ID}, "back": {"/circles/" + w.circle.ID + "/documents"}})
 	r.want(t, http.StatusSeeOther)
 	b.get("/meetings/"+w.meeting.ID).want(t, http.StatusOK).contains(t, "Readings", `href="https://example.org/listening"`, "On listening", "Take off the readings")

@@ -142,6 +142,7 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/circles/{circleID}/documents/files", name: "documents.upload", h: s.handleDocumentUpload, maxBody: uploadBody, stream: true},
 		{method: "POST", pattern: "/circles/{circleID}/documents/links", name: "documents.link", h: s.handleDocumentLink},
 		{method: "GET", pattern: "/documents/{documentID}", name: "document", h: s.handleDocumentDownload},
+		{method: "GET", pattern: "/documents/{documentID}/attach", name: "document.attach.choose", h: s.handleDocumentAttachChoose},
 		{method: "POST", pattern: "/documents/{documentID}/attach", name: "document.attach", h: s.handleDocumentAttach},
 		{method: "POST", pattern: "/documents/{documentID}/detach", name: "document.detach", h: s.handleDocumentDetach},
 		{method: "GET", pattern: "/documents/{documentID}/delete", name: "document.delete.confirm", h: s.handleDocumentDeleteConfirm},
