@@ -35,6 +35,9 @@ const (
 	MaxLinkLength = 2000
 	// DocumentSniffSize is how much of a file decides its type.
 	DocumentSniffSize = 512
+	// DocumentsPerPage is how many documents the documents page lists at
+	// once, newest first.
+	DocumentsPerPage = 50
 )
 
 // Document is a file or a link a member shared with her circle. Its title,
@@ -86,12 +89,15 @@ func ByteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// DocumentShelf is a circle's documents page: its documents, newest first,
-// what its files take of the quota, and the meetings a document can be a
-// reading for.
+// DocumentShelf is a page of a circle's documents, newest first, what its
+// files take of the quota, and the meetings a document can be a reading
+// for.
 type DocumentShelf struct {
 	Circle    *Circle
-	Documents []*Document
+	Documents []*Document // the page's
+	Page      int         // from 1
+	Pages     int         // at least 1
+	Total     int         // documents in the circle
 	Used      int64
 	Quota     int64
 	// Meetings are the circle's coming meetings, soonest first, not
@@ -115,8 +121,9 @@ type DocumentUpload struct {
 // for the circle's members who accepted its ground rules: ENOTFOUND for
 // anyone else (organizers included), EGROUNDRULES before the rules.
 type DocumentService interface {
-	// FindDocumentShelf returns the circle's documents page.
-	FindDocumentShelf(ctx context.Context, circleID string) (*DocumentShelf, error)
+	// FindDocumentShelf returns a page of the circle's documents
+	// (DocumentsPerPage a page, from 1; a page past the last is the last).
+	FindDocumentShelf(ctx context.Context, circleID string, page int) (*DocumentShelf, error)
 
 	// UploadDocument stores a file, read from up.Body in pieces. EINVALID
 	// (field "file") for a type not allowed, a file larger than

@@ -82,7 +82,7 @@ func findDocument(ctx context.Context, tx *Tx, a actor, id string) (*roundtable.
 
 // FindDocumentShelf returns a circle's documents, newest first, with the
 // meetings each is a reading for.
-func (s *DocumentService) FindDocumentShelf(ctx context.Context, circleID string) (*roundtable.DocumentShelf, error) {
+func (s *DocumentService) FindDocumentShelf(ctx context.Context, circleID string, page int) (*roundtable.DocumentShelf, error) {
 	a := actorOf(ctx)
 	var sh *roundtable.DocumentShelf
 	err := s.db.view(ctx, func(tx *Tx) error {
@@ -95,11 +95,16 @@ func (s *DocumentService) FindDocumentShelf(ctx context.Context, circleID string
 			return err
 		}
 		sh = &roundtable.DocumentShelf{Circle: c, Quota: s.db.quota(), Facilitating: mb.role == roundtable.RoleFacilitator}
-		if sh.Documents, err = listDocuments(ctx, tx, circleID); err != nil {
-			return err
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM documents
+			WHERE circle_id = $1 AND ready_at IS NOT NULL`, circleID).Scan(&sh.Total, &sh.Used)
+		if err != nil {
+			return fmt.Errorf("count documents: %w", err)
 		}
-		for _, d := range sh.Documents {
-			sh.Used += d.Size
+		per := roundtable.DocumentsPerPage
+		sh.Pages = max((sh.Total+per-1)/per, 1)
+		sh.Page = min(max(page, 1), sh.Pages)
+		if sh.Documents, err = listDocuments(ctx, tx, circleID, per, (sh.Page-1)*per); err != nil {
+			return err
 		}
 		sh.Meetings, err = comingMeetings(ctx, tx, circleID)
 		return err
@@ -107,11 +112,12 @@ func (s *DocumentService) FindDocumentShelf(ctx context.Context, circleID string
 	return sh, err
 }
 
-// listDocuments reads a circle's stored documents, newest first, and the
-// meetings each is a reading for.
-func listDocuments(ctx context.Context, tx *Tx, circleID string) ([]*roundtable.Document, error) {
+// listDocuments reads limit of a circle's stored documents, newest first,
+// from offset, and the meetings each is a reading for.
+func listDocuments(ctx context.Context, tx *Tx, circleID string, limit, offset int) ([]*roundtable.Document, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+documentColumns+` `+documentFrom+`
-		WHERE d.circle_id = $1 AND d.ready_at IS NOT NULL ORDER BY d.created_at DESC, d.id DESC`, circleID)
+		WHERE d.circle_id = $1 AND d.ready_at IS NOT NULL ORDER BY d.created_at DESC, d.id DESC
+		LIMIT CAST($2 AS INTEGER) OFFSET CAST($3 AS INTEGER)`, circleID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}

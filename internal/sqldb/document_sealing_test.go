@@ -40,7 +40,7 @@ func TestSealing_MarkersDocuments(t *testing.T) {
 			if got.Title != m["doc-title"] || got.FileName != m["doc-name"]+".pdf" || !bytes.Equal(b, body) {
 				t.Fatalf("the document does not read back: %q %q, %d bytes", got.Title, got.FileName, len(b))
 			}
-			sh, err := s.FindDocumentShelf(as(w.member), w.a.ID)
+			sh, err := s.FindDocumentShelf(as(w.member), w.a.ID, 1)
 			must(t, err)
 			if len(sh.Documents) != 2 || sh.Documents[0].Title != m["link-title"] || !strings.HasSuffix(sh.Documents[0].URL, m["link-url"]) {
 				t.Fatalf("the link does not read back: %+v", sh.Documents)

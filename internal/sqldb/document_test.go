@@ -3,8 +3,10 @@ package sqldb_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +85,7 @@ func TestDocumentService_UploadDocument(t *testing.T) {
 			if got.FileName != "Board pack.pdf" || got.AddedByName != w.member.Name || !got.Inline() {
 				t.Errorf("got %q by %q inline %v, want Board pack.pdf by %q, inline", got.FileName, got.AddedByName, got.Inline(), w.member.Name)
 			}
-			sh, err := s.FindDocumentShelf(as(w.member), w.a.ID)
+			sh, err := s.FindDocumentShelf(as(w.member), w.a.ID, 1)
 			must(t, err)
 			if len(sh.Documents) != 1 || sh.Used != int64(len(body)) || sh.Quota != roundtable.DefaultDocumentQuota {
 				t.Errorf("got %d documents, %d used of %d, want 1, %d of the default", len(sh.Documents), sh.Used, sh.Quota, len(body))
@@ -136,7 +138,7 @@ func TestDocumentService_UploadDocument(t *testing.T) {
 				if msg := roundtable.ErrorFields(err)["file"]; !strings.Contains(msg, "1 MB together") {
 					t.Errorf("got reason %q, want the quota named", msg)
 				}
-				sh, err := s.FindDocumentShelf(as(w.member), w.a.ID)
+				sh, err := s.FindDocumentShelf(as(w.member), w.a.ID, 1)
 				must(t, err)
 				if len(sh.Documents) != 1 || sh.Documents[0].ID != first.ID {
 					t.Errorf("got %d documents, want the first alone", len(sh.Documents))
@@ -162,7 +164,7 @@ func TestDocumentService_UploadDocument(t *testing.T) {
 				if _, _, err := s.OpenDocument(ctx, d.ID); roundtable.ErrorCode(err) != roundtable.ENOTFOUND && roundtable.ErrorCode(err) != roundtable.EUNAUTHORIZED {
 					t.Errorf("%s: open got %v, want not found", name, err)
 				}
-				if _, err := s.FindDocumentShelf(ctx, w.a.ID); err == nil {
+				if _, err := s.FindDocumentShelf(ctx, w.a.ID, 1); err == nil {
 					t.Errorf("%s: got the shelf, want an error", name)
 				}
 				if err := s.DeleteDocument(ctx, d.ID); err == nil {
@@ -202,7 +204,7 @@ func TestDocumentService_AddLink(t *testing.T) {
 		wantNothingStored(t, e, w.a.ID)
 		l := &roundtable.Document{CircleID: w.a.ID, Title: "On delegation", URL: "https://hbr.example/delegation"}
 		must(t, s.AddLink(as(w.member), l))
-		sh, err := s.FindDocumentShelf(as(w.fac), w.a.ID)
+		sh, err := s.FindDocumentShelf(as(w.fac), w.a.ID, 1)
 		must(t, err)
 		if len(sh.Documents) != 1 || sh.Documents[0].URL != l.URL || sh.Documents[0].Href() != l.URL || sh.Used != 0 {
 			t.Fatalf("got %+v, want the link", sh.Documents)
@@ -282,11 +284,38 @@ func TestDocumentService_AttachDocument(t *testing.T) {
 		}
 
 		must(t, s.DetachDocument(as(w.member), l.ID, w.meeting.ID))
-		sh, err := s.FindDocumentShelf(as(w.member), w.a.ID)
+		sh, err := s.FindDocumentShelf(as(w.member), w.a.ID, 1)
 		must(t, err)
 		for _, doc := range sh.Documents {
 			if want := map[string]int{d.ID: 1, l.ID: 0}[doc.ID]; len(doc.MeetingIDs) != want {
 				t.Errorf("%s: got %d meetings, want %d", doc.Title, len(doc.MeetingIDs), want)
+			}
+		}
+	})
+}
+
+func TestDocumentService_FindDocumentShelf(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		s := sqldb.NewDocumentService(e.db)
+		w := e.world()
+		n := roundtable.DocumentsPerPage + 5
+		for i := range n {
+			e.clock.Add(time.Second)
+			must(t, s.AddLink(as(w.member), &roundtable.Document{CircleID: w.a.ID, Title: fmt.Sprintf("Link %d", i), URL: "https://example.org/" + strconv.Itoa(i)}))
+		}
+		for _, c := range []struct {
+			ask, page, count int
+			first            string
+		}{
+			{0, 1, roundtable.DocumentsPerPage, fmt.Sprintf("Link %d", n-1)},
+			{2, 2, 5, "Link 4"},
+			{99, 2, 5, "Link 4"},
+		} {
+			sh, err := s.FindDocumentShelf(as(w.member), w.a.ID, c.ask)
+			must(t, err)
+			if sh.Page != c.page || sh.Pages != 2 || sh.Total != n || len(sh.Documents) != c.count || sh.Documents[0].Title != c.first {
+				t.Errorf("page %d: got page %d of %d, %d of %d documents, first %q; want page %d of 2, %d of %d, first %q",
+					c.ask, sh.Page, sh.Pages, len(sh.Documents), sh.Total, sh.Documents[0].Title, c.page, c.count, n, c.first)
 			}
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/roundtable/roundtable"
 )
@@ -32,16 +33,20 @@ type documentsPage struct {
 	Accept    string
 	FileForm  *form
 	LinkForm  *form
+	// Newer and Older are the neighbouring pages of the list, 0 if none.
+	Newer, Older int
 }
 
-// documentView is one document with what the reader may do with it.
+// documentView is one document as the list shows it. Its fields are plain
+// and filled in here: the list may hold hundreds, and a template that reads
+// through an embedded struct or calls methods searches the type by
+// reflection at every reading.
 type documentView struct {
-	*roundtable.Document
-	Added     string // when, in the reader's zone
-	ByLine    string
-	TypeLabel string // "PDF", "DOCX" for a file; the site for a link
-	MayDelete bool
-	Readings  []meetingChoice // the meetings it is a reading for
+	ID, Title, Href string
+	IsLink          bool
+	Meta            string // like "PDF, 2.4 MB · added by Ana on 3 Jan 2027"
+	MayDelete       bool
+	Readings        []meetingChoice // the meetings it is a reading for
 }
 
 // meetingChoice names a meeting by when it starts, in the reader's zone.
@@ -61,12 +66,13 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	sh, err := s.svc.Documents.FindDocumentShelf(r.Context(), r.PathValue("circleID"))
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	sh, err := s.svc.Documents.FindDocumentShelf(r.Context(), r.PathValue("circleID"), page)
 	if err != nil {
 		return err
 	}
 	loc, now := u.Location(), s.now()
-	page := &documentsPage{
+	data := &documentsPage{
 		layoutData: layoutData{Title: "Documents of " + sh.Circle.Name, Nav: "home"},
 		Shelf:      sh, FileForm: ff, LinkForm: lf, Accept: documentAccept,
 		UsedLabel: roundtable.ByteSize(sh.Used), QuotaLeft: roundtable.ByteSize(max(sh.Quota-sh.Used, 0)),
@@ -74,28 +80,44 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 	when := map[string]string{}
 	for _, m := range sh.Meetings {
 		c := meetingChoice{ID: m.ID, When: meetingWhen(m.StartsAt, m.EndsAt(), loc, now)}
-		page.Meetings = append(page.Meetings, c)
+		data.Meetings = append(data.Meetings, c)
 		when[m.ID] = c.When
 	}
 	for _, d := range sh.Documents {
-		v := documentView{Document: d, Added: d.CreatedAt.In(loc).Format("2 Jan 2006"),
-			ByLine: d.AddedByName, MayDelete: d.AddedBy == u.ID || sh.Facilitating}
-		v.TypeLabel = strings.ToUpper(strings.TrimPrefix(path.Ext(d.FileName), "."))
-		if u, err := url.Parse(d.URL); err == nil && d.Kind == roundtable.DocumentLink {
-			v.TypeLabel = "Link to " + strings.TrimPrefix(u.Hostname(), "www.")
-		}
-		if v.ByLine == "" {
-			v.ByLine = roundtable.FormerMemberName
-		}
-		for _, id := range d.MeetingIDs {
-			if w, ok := when[id]; ok {
-				v.Readings = append(v.Readings, meetingChoice{ID: id, When: w})
-			}
-		}
-		page.Documents = append(page.Documents, v)
+		data.Documents = append(data.Documents, newDocumentView(d, u, loc, sh.Facilitating, when))
 	}
-	s.render(w, r, status, "documents", page)
+	if sh.Page > 1 {
+		data.Newer = sh.Page - 1
+	}
+	if sh.Page < sh.Pages {
+		data.Older = sh.Page + 1
+	}
+	s.render(w, r, status, "documents", data)
 	return nil
+}
+
+// newDocumentView words a document for the list, in the reader's zone.
+func newDocumentView(d *roundtable.Document, u *roundtable.User, loc *time.Location, facilitating bool, when map[string]string) documentView {
+	v := documentView{ID: d.ID, Title: d.Title, Href: d.Href(), IsLink: d.Kind == roundtable.DocumentLink,
+		MayDelete: d.AddedBy == u.ID || facilitating}
+	by := d.AddedByName
+	if by == "" {
+		by = roundtable.FormerMemberName
+	}
+	kind := strings.ToUpper(strings.TrimPrefix(path.Ext(d.FileName), ".")) + ", " + d.SizeLabel()
+	if v.IsLink {
+		kind = "Link"
+		if l, err := url.Parse(d.URL); err == nil {
+			kind = "Link to " + strings.TrimPrefix(l.Hostname(), "www.")
+		}
+	}
+	v.Meta = kind + " · added by " + by + " on " + d.CreatedAt.In(loc).Format("2 Jan 2006")
+	for _, id := range d.MeetingIDs {
+		if w, ok := when[id]; ok {
+			v.Readings = append(v.Readings, meetingChoice{ID: id, When: w})
+		}
+	}
+	return v
 }
 
 // handleDocumentUpload stores a file as it arrives: the form's parts are

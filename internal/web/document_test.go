@@ -64,7 +64,7 @@ func TestDocuments_UploadAndDownload(t *testing.T) {
 	b.follow(r).want(t, http.StatusOK).contains(t, "Quarterly figures", "PDF, 32 bytes", "Mia Member", `role="status"`, "Only your circle can see this")
 	w.upload(b, "", "Case notes.docx", append([]byte("PK\x03\x04"), make([]byte, 100)...)).want(t, http.StatusSeeOther)
 
-	sh, err := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID)
+	sh, err := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID, 1)
 	if err != nil || len(sh.Documents) != 2 {
 		t.Fatalf("got %v, %v; want two documents", sh, err)
 	}
@@ -102,7 +102,7 @@ func TestDocuments_UploadRefused(t *testing.T) {
 	}
 	r := b.post("/circles/"+w.circle.ID+"/documents/links", url.Values{"link_title": {"Bad"}, "link_url": {"javascript:alert(1)"}})
 	r.want(t, http.StatusUnprocessableEntity).contains(t, "Enter a full web address")
-	sh, err := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID)
+	sh, err := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID, 1)
 	if err != nil || len(sh.Documents) != 0 {
 		t.Fatalf("got %v documents, %v; want none stored", len(sh.Documents), err)
 	}
@@ -112,7 +112,7 @@ func TestDocuments_Outsiders(t *testing.T) {
 	w := newDocWorld(t)
 	secret := "%PDF-1.7\nSECRET-CONTENT-1b2c\n"
 	w.upload(w.a.browser().signInAs(w.member), "Secret pack", "pack.pdf", []byte(secret)).want(t, http.StatusSeeOther)
-	sh, _ := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID)
+	sh, _ := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID, 1)
 	id := sh.Documents[0].ID
 	for name, b := range map[string]*browser{
 		"anonymous": w.a.browser(), "other circle": w.a.browser().signInAs(w.outsider), "organizer": w.a.browser().signInAs(w.organizer),
@@ -127,7 +127,7 @@ func TestDocuments_Outsiders(t *testing.T) {
 			t.Errorf("%s: upload got %d, want a refusal", name, r.Code)
 		}
 	}
-	sh, _ = w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID)
+	sh, _ = w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID, 1)
 	if len(sh.Documents) != 1 {
 		t.Errorf("got %d documents, want the member's one", len(sh.Documents))
 	}
@@ -138,7 +138,7 @@ func TestDocuments_Readings(t *testing.T) {
 	b := w.a.browser().signInAs(w.member)
 	b.post("/circles/"+w.circle.ID+"/documents/links", url.Values{"link_title": {"On listening"}, "link_url": {"https://example.org/listening"}}).
 		want(t, http.StatusSeeOther)
-	sh, _ := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID)
+	sh, _ := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID, 1)
 	id := sh.Documents[0].ID
 	b.get("/circles/"+w.circle.ID+"/documents").want(t, http.StatusOK).contains(t, "Make it a reading", "/documents/"+id+"/attach")
 	b.get("/documents/"+id+"/attach").want(t, http.StatusOK).contains(t, "Which meeting is it a reading for?", `name="meeting_id"`, w.meeting.ID, "checked")

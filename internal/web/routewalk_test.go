@@ -295,7 +295,7 @@ func TestRouteWalk(t *testing.T) {
 				fmt.Fprintf(&b, "  option %s %s %v\n", o.ID, o.StartsAt.UTC(), o.Answers)
 			}
 		}
-		shelf, err := a.svc.Documents.FindDocumentShelf(as(anchor), circleA.ID)
+		shelf, err := a.svc.Documents.FindDocumentShelf(as(anchor), circleA.ID, 1)
 		if err != nil {
 			t.Fatalf("snapshot documents: %v", err)
 		}
