@@ -212,6 +212,15 @@ func TestDocumentService_AddLink(t *testing.T) {
 		if _, _, err := s.OpenDocument(as(w.member), l.ID); roundtable.ErrorCode(err) != roundtable.ENOTFOUND {
 			t.Errorf("open a link: got %v, want not found", err)
 		}
+		// Her export holds what she shared; the facilitator's does not.
+		x, err := sqldb.NewExportService(e.db).ExportMyData(as(w.member))
+		must(t, err)
+		if len(x.Documents) != 1 || x.Documents[0].Title != l.Title || x.Documents[0].URL != l.URL || x.Documents[0].Circle != w.a.Name {
+			t.Errorf("got exported documents %+v, want the link", x.Documents)
+		}
+		if x, err := sqldb.NewExportService(e.db).ExportMyData(as(w.fac)); err != nil || len(x.Documents) != 0 {
+			t.Errorf("got the facilitator's export with %d documents (%v), want none", len(x.Documents), err)
+		}
 	})
 }
 

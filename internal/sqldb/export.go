@@ -202,6 +202,9 @@ func exportContent(ctx context.Context, tx *Tx, userID string, out *roundtable.D
 		}, userID); err != nil {
 		return fmt.Errorf("read reflections: %w", err)
 	}
+	if err := exportDocuments(ctx, tx, userID, out); err != nil {
+		return err
+	}
 	return exportAnswers(ctx, tx, userID, out)
 }
 
