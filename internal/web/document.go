@@ -241,6 +241,9 @@ func (s *Server) handleDocumentDownload(w http.ResponseWriter, r *http.Request) 
 	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
 	h.Set("Content-Disposition", value)
 	h.Set("X-Content-Type-Options", "nosniff")
+	// The pages' policy forbids plugins (object-src 'none'), which would
+	// keep browsers from showing a PDF; a file runs no script either way.
+	h.Set("Content-Security-Policy", documentPolicy)
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Last-Modified", d.CreatedAt.UTC().Format(http.TimeFormat))
 	if _, err := io.Copy(w, rc); err != nil {
@@ -249,6 +252,10 @@ func (s *Server) handleDocumentDownload(w http.ResponseWriter, r *http.Request) 
 	}
 	return nil
 }
+
+// documentPolicy is the Content-Security-Policy of a served file: nothing
+// but the file itself, shown by the browser's own viewer.
+const documentPolicy = "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
 
 // documentBack is where a change to a document returns: the page the form
 // was on, when it is one of ours, or the circle's documents.

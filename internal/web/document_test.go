@@ -76,7 +76,7 @@ func TestDocuments_UploadAndDownload(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		"Content-Type": "application/pdf", "Content-Disposition": `inline; filename=figures.pdf`,
-		"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
+		"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store", "Content-Security-Policy": documentPolicy,
 	} {
 		if v := got.Header.Get(k); v != want {
 			t.Errorf("%s: got %q, want %q", k, v, want)
@@ -153,4 +153,15 @@ func TestDocuments_Readings(t *testing.T) {
 	other.post("/documents/"+id+"/delete", url.Values{"back": {"/circles/" + w.circle.ID + "/documents"}}).want(t, http.StatusSeeOther)
 	b.get("/circles/"+w.circle.ID+"/documents").want(t, http.StatusOK).lacks(t, "On listening")
 	b.get("/circles/"+w.circle.ID).want(t, http.StatusOK).contains(t, "/circles/"+w.circle.ID+"/documents")
+}
+
+func TestDocuments_UploadTooBig(t *testing.T) {
+	w := newDocWorld(t)
+	b := w.a.browser().signInAs(w.member)
+	big := append([]byte("%PDF-1.7\n"), make([]byte, roundtable.MaxDocumentSize)...)
+	w.upload(b, "Too much", "huge.pdf", big).want(t, http.StatusUnprocessableEntity).contains(t, "larger than 20 MB")
+	sh, err := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID, 1)
+	if err != nil || sh.Total != 0 || sh.Used != 0 {
+		t.Fatalf("got %d documents, %d bytes (%v); want nothing stored", sh.Total, sh.Used, err)
+	}
 }
