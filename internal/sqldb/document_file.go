@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -118,8 +117,8 @@ func (s *DocumentService) UploadDocument(ctx context.Context, up *roundtable.Doc
 	}
 	// The first piece decides the type, before anything is stored.
 	buf := make([]byte, chunkSize)
-	n, err := io.ReadFull(up.Body, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	n, err := readPiece(up.Body, buf)
+	if err != nil {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
 	if n == 0 {
@@ -143,6 +142,24 @@ func (s *DocumentService) UploadDocument(ctx context.Context, up *roundtable.Doc
 		return nil, err
 	}
 	return d, nil
+}
+
+// readPiece fills buf from r, or reads to r's end. Unlike io.ReadFull it
+// tells the end of the file (io.EOF: a shorter last piece, no error) from a
+// body cut short (io.ErrUnexpectedEOF from the form's reader: an error),
+// so a broken upload is never stored as a whole file.
+func readPiece(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // usedBytes is how much a circle's stored files take.
@@ -201,8 +218,7 @@ func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 		return err
 	}
 	for n == len(w.buf) {
-		n, err = io.ReadFull(body, w.buf)
-		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		if n, err = readPiece(body, w.buf); err != nil {
 			return fmt.Errorf("read upload: %w", err)
 		}
 		if n == 0 {

@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -125,6 +126,18 @@ func TestDocumentService_UploadDocument(t *testing.T) {
 			wantNothingStored(t, e, w.a.ID)
 		})
 	})
+	t.Run("ErrBodyCutShort", func(t *testing.T) {
+		forEachEngine(t, func(t *testing.T, e *env) {
+			s := sqldb.NewDocumentService(e.db)
+			w := e.world()
+			cut := io.MultiReader(bytes.NewReader(pdfFile(2*sqldb.ChunkSizeForTest+10, "cut")), failingReader{io.ErrUnexpectedEOF})
+			_, err := s.UploadDocument(as(w.member), &roundtable.DocumentUpload{CircleID: w.a.ID, FileName: "cut.pdf", Body: cut})
+			if err == nil || !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("got %v, want the reading error", err)
+			}
+			wantNothingStored(t, e, w.a.ID)
+		})
+	})
 	t.Run("ErrOverQuota", func(t *testing.T) {
 		t.Parallel()
 		for _, engine := range sqldbtest.Engines(t) {
@@ -182,6 +195,11 @@ func TestDocumentService_UploadDocument(t *testing.T) {
 		})
 	})
 }
+
+// failingReader fails every read with err.
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
 
 // zeros reads zero bytes forever.
 type zeros struct{}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -121,56 +122,30 @@ func newDocumentView(d *roundtable.Document, u *roundtable.User, loc *time.Locat
 }
 
 // handleDocumentUpload stores a file as it arrives: the form's parts are
-// read in order (the title, file_title, comes before the file), and the file goes to the
-// database a piece at a time, never whole in memory.
+// read in order (the title, file_title, comes before the file), and the file
+// goes to the database a piece at a time, never whole in memory.
 func (s *Server) handleDocumentUpload(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
 	circleID := r.PathValue("circleID")
 	up := &roundtable.DocumentUpload{CircleID: circleID, Body: http.NoBody}
-	var doc *roundtable.Document
-	err := func() error {
-		mr, err := r.MultipartReader()
-		if err != nil {
-			return nil // no file: the service says so, after checking who asks
-		}
-		for {
-			part, err := mr.NextPart()
-			if err == io.EOF {
-				return nil
-			} else if err != nil {
-				return err
-			}
-			switch part.FormName() {
-			case "file_title":
-				b, err := io.ReadAll(io.LimitReader(part, 4<<10))
-				if err != nil {
-					return err
-				}
-				up.Title = string(b)
-			case "file":
-				if part.FileName() == "" {
-					continue // the picker was left empty
-				}
-				up.FileName, up.Body = part.FileName(), part
-				doc, err = s.svc.Documents.UploadDocument(r.Context(), up)
-				return err
-			}
-		}
-	}()
-	if err == nil && doc == nil {
-		_, err = s.svc.Documents.UploadDocument(r.Context(), up)
-	}
+	body := &recordingReader{}
+	doc, err := s.uploadParts(r, up, body)
 	if err == nil {
 		return s.notice(w, r, "/circles/"+url.PathEscape(circleID)+"/documents", "“"+doc.Title+"” is shared with your circle.")
 	}
 	ff := newForm(url.Values{"file_title": {up.Title}}, "file_title", "file")
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
+	case errors.As(err, &tooBig) || errors.As(body.err, &tooBig):
 		ff.add("file", "This file is larger than "+roundtable.ByteSize(roundtable.MaxDocumentSize)+". Upload a smaller file, or share a link to it instead.")
 		ff.finish("")
+	case body.err != nil:
+		// The browser's form broke off or could not be read; the service
+		// kept nothing of it.
+		s.renderBodyError(w, r, body.err)
+		return nil
 	case ff.fail(renameFields(err, map[string]string{"title": "file_title"})):
 		// Read the rest of what the browser sends, so it sees the reason
 		// rather than a closed connection; the body's bound stops this.
@@ -179,6 +154,54 @@ func (s *Server) handleDocumentUpload(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	return s.renderDocuments(w, r, http.StatusUnprocessableEntity, ff, newForm(nil, "link_title", "link_url"))
+}
+
+// uploadParts reads the upload form's parts and hands the file to the
+// service as it arrives, through body, which keeps any error reading the
+// request. Without a file the service is still asked: it checks who asks
+// before it says a file is missing.
+func (s *Server) uploadParts(r *http.Request, up *roundtable.DocumentUpload, body *recordingReader) (*roundtable.Document, error) {
+	mr, err := r.MultipartReader()
+	for err == nil {
+		var part *multipart.Part
+		if part, err = mr.NextPart(); err != nil {
+			break
+		}
+		switch part.FormName() {
+		case "file_title":
+			body.r = io.LimitReader(part, 4<<10)
+			b, _ := io.ReadAll(body)
+			up.Title = string(b)
+		case "file":
+			if part.FileName() == "" {
+				continue // the picker was left empty
+			}
+			body.r = part
+			up.FileName, up.Body = part.FileName(), body
+			return s.svc.Documents.UploadDocument(r.Context(), up)
+		}
+	}
+	if err != nil && err != io.EOF && err != http.ErrNotMultipart && body.err == nil {
+		body.err = err
+	}
+	if body.err != nil {
+		return nil, body.err
+	}
+	return s.svc.Documents.UploadDocument(r.Context(), up)
+}
+
+// recordingReader reads r and keeps the first error other than the end.
+type recordingReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *recordingReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
 }
 
 // renameFields returns a validation error with its fields renamed, for a

@@ -165,3 +165,18 @@ func TestDocuments_UploadTooBig(t *testing.T) {
 		t.Fatalf("got %d documents, %d bytes (%v); want nothing stored", sh.Total, sh.Used, err)
 	}
 }
+
+func TestDocuments_UploadBrokenBody(t *testing.T) {
+	w := newDocWorld(t)
+	b := w.a.browser().signInAs(w.member)
+	path := "/circles/" + w.circle.ID + "/documents/files"
+	body, ct := uploadForm("Cut short", "cut.pdf", append([]byte("%PDF-1.7\n"), make([]byte, 300<<10)...))
+	cut := bytes.NewReader(body.Bytes()[:body.Len()-200<<10]) // no closing boundary
+	b.do(http.MethodPost, path, cut, ct).want(t, http.StatusBadRequest).contains(t, "We could not read that")
+	b.do(http.MethodPost, path, strings.NewReader("--x\r\nnonsense"), "multipart/form-data").want(t, http.StatusBadRequest)
+	b.post(path, url.Values{"file_title": {"No file"}}).want(t, http.StatusUnprocessableEntity).contains(t, "Choose a file to upload.")
+	sh, err := w.a.svc.Documents.FindDocumentShelf(as(w.member), w.circle.ID, 1)
+	if err != nil || sh.Total != 0 {
+		t.Fatalf("got %d documents (%v), want nothing stored", sh.Total, err)
+	}
+}
