@@ -347,3 +347,21 @@ func TestDocumentService_FindDocumentShelf(t *testing.T) {
 		}
 	})
 }
+
+// TestDocumentService_AccountDeletion: what she shared stays with her
+// circle, shown as a former member's.
+func TestDocumentService_AccountDeletion(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		s := sqldb.NewDocumentService(e.db)
+		w := e.world()
+		d, err := upload(as(w.member), s, w.a.ID, "Her pack", "pack.pdf", pdfFile(2000, "pack"))
+		must(t, err)
+		tok, err := e.auth.StartSession(sys, w.member.ID, roundtable.SessionStart{})
+		must(t, err)
+		must(t, sqldb.NewAccountDeletionService(e.db).DeleteMyAccount(as(w.member), tok, "a long enough password"))
+		got, b := readAll(t, as(w.fac), s, d.ID)
+		if got.Title != "Her pack" || got.AddedByName != roundtable.FormerMemberName || len(b) != 2000 {
+			t.Errorf("got %q by %q, %d bytes; want her pack, by %q, whole", got.Title, got.AddedByName, len(b), roundtable.FormerMemberName)
+		}
+	})
+}
