@@ -356,6 +356,7 @@ type documentDeletePage struct {
 	layoutData
 	Document *roundtable.Document
 	Added    string
+	IsFile   bool
 }
 
 // handleDocumentDeleteConfirm asks before removing a document.
@@ -370,7 +371,7 @@ func (s *Server) handleDocumentDeleteConfirm(w http.ResponseWriter, r *http.Requ
 	}
 	s.render(w, r, http.StatusOK, "document_delete", &documentDeletePage{
 		layoutData: layoutData{Title: "Remove " + d.Title, Nav: "home"},
-		Document:   d, Added: d.CreatedAt.In(u.Location()).Format("2 January 2006"),
+		Document:   d, Added: d.CreatedAt.In(u.Location()).Format("2 January 2006"), IsFile: d.Kind == roundtable.DocumentFile,
 	})
 	return nil
 }
