@@ -217,6 +217,8 @@ func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 	if err != nil {
 		return err
 	}
+	w.db.piecesPassed(len(w.sealed)) // after the commit: no lock held
+
 	for n == len(w.buf) {
 		if n, err = readPiece(body, w.buf); err != nil {
 			return fmt.Errorf("read upload: %w", err)
@@ -227,6 +229,7 @@ func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 		if err := w.db.update(ctx, func(tx *Tx) error { return w.writeChunk(ctx, tx, w.buf[:n]) }); err != nil {
 			return err
 		}
+		w.db.piecesPassed(len(w.sealed))
 	}
 	return w.db.update(ctx, func(tx *Tx) error {
 		used, err := usedBytes(ctx, tx, d.CircleID)
@@ -265,7 +268,6 @@ func (w *chunkWriter) writeChunk(ctx context.Context, tx *Tx, piece []byte) erro
 		return fmt.Errorf("write document piece: %w", err)
 	}
 	w.pos++
-	w.db.piecesPassed(len(w.sealed))
 	return nil
 }
 
@@ -322,7 +324,8 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 
 // next reads and opens the next piece.
 func (r *chunkReader) next() error {
-	return r.db.view(r.ctx, func(tx *Tx) error {
+	var stored int
+	err := r.db.view(r.ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(r.ctx, `SELECT data FROM document_chunks WHERE document_id = $1 AND position = $2`, r.id, r.pos)
 		if err != nil {
 			return fmt.Errorf("read document piece: %w", err)
@@ -341,10 +344,13 @@ func (r *chunkReader) next() error {
 		if r.plain, err = r.key.OpenBytes(r.plain[:0], raw, chunkBinding(r.id, r.pos)); err != nil {
 			return fmt.Errorf("open document piece: %w", err)
 		}
-		r.pos, r.off = r.pos+1, 0
-		r.db.piecesPassed(len(raw))
+		r.pos, r.off, stored = r.pos+1, 0, len(raw)
 		return rows.Close()
 	})
+	if err == nil {
+		r.db.piecesPassed(stored) // after the read: no connection held
+	}
+	return err
 }
 
 // Close implements io.Closer; the reader holds no connection between reads.
