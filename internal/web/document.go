@@ -283,12 +283,6 @@ func (s *Server) handleDocumentDownload(w http.ResponseWriter, r *http.Request) 
 // but the file itself, shown by the browser's own viewer.
 const documentPolicy = "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
 
-// documentBack is where a change to a document returns: the page the form
-// was on, when it is one of ours, or the circle's documents.
-func documentBack(r *http.Request, circleID string) string {
-	return localPath(r.PostForm.Get("back"), "/circles/"+url.PathEscape(circleID)+"/documents")
-}
-
 // handleDocumentAttach makes a document a reading for a meeting.
 func (s *Server) handleDocumentAttach(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireUser(r); err != nil {
@@ -381,9 +375,12 @@ func (s *Server) handleDocumentDelete(w http.ResponseWriter, r *http.Request) er
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
-	circleID := r.PostForm.Get("circle_id")
-	if err := s.svc.Documents.DeleteDocument(r.Context(), r.PathValue("documentID")); err != nil {
+	d, err := s.svc.Documents.FindDocument(r.Context(), r.PathValue("documentID"))
+	if err != nil {
 		return err
 	}
-	return s.notice(w, r, documentBack(r, circleID), "The document is removed.")
+	if err := s.svc.Documents.DeleteDocument(r.Context(), d.ID); err != nil {
+		return err
+	}
+	return s.notice(w, r, "/circles/"+url.PathEscape(d.CircleID)+"/documents", "“"+d.Title+"” is removed.")
 }
