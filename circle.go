@@ -154,6 +154,9 @@ type MeetingPage struct {
 	Me      *CircleMember // the reader in the circle
 	Agenda  *Agenda       // as AgendaService.FindAgenda returns it
 	Polls   []*Poll       // the meeting's open polls for a new time, newest first
+	// Readings are the circle's documents and links attached to the
+	// meeting, beside its Readings text.
+	Readings []*Document
 	// Starts holds when each meeting the agenda's follow-ups were made in
 	// starts, by meeting ID.
 	Starts map[string]time.Time

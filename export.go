@@ -21,6 +21,7 @@ type DataExport struct {
 	Posts        []ExportPost        `json:"board_posts"`
 	Commitments  []ExportCommitment  `json:"commitments"`
 	Reflections  []ExportReflection  `json:"reflections"`
+	Documents    []ExportDocument    `json:"documents"`
 	RSVPs        []ExportRSVP        `json:"rsvps"`
 	Attendance   []ExportAttendance  `json:"attendance"`
 	// ParkingLot is her parking lot; Proposals the decisions she proposed
@@ -116,6 +117,18 @@ type ExportPost struct {
 	Meeting   time.Time `json:"meeting"`
 	Kind      string    `json:"kind"`
 	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ExportDocument is a file or link she shared with a circle: its title and
+// name or address; a file's bytes are downloaded from the circle's page.
+type ExportDocument struct {
+	Circle    string    `json:"circle"`
+	Kind      string    `json:"kind"`
+	Title     string    `json:"title"`
+	FileName  string    `json:"file_name,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	Size      int64     `json:"size,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

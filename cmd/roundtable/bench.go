@@ -23,6 +23,7 @@ const benchUsage = `Usage:
   roundtable bench place [--n 60,120,300,1000,2000] [--seeds 3] [--seconds S] [--bound-seconds 5] [--cbc-seconds 60]
   roundtable bench mail [--n 100000] [--db sqlite|postgres] [--workers 1]
   roundtable bench pages [--db sqlite|postgres] [--concurrency 16] [--duration 3s] [--warmup 1s] [--cpuprofile FILE] [--memprofile FILE]
+  roundtable bench documents [--db sqlite|postgres] [--documents 200] [--concurrency 16] [--duration 3s] [--size 20971520]
   roundtable bench room [--connections 2000] [--meetings 250] [--db sqlite|postgres] [--instances N] [--rounds 10] [--interval 1s] [--spread]
 
 bench mdgp runs the engine on the MDGPLIB instances and prints the gaps to the
@@ -34,7 +35,9 @@ enqueues reminders and delivers them to an SMTP server in the process, counting
 duplicates; bench room opens SSE connections to meeting rooms in progress and
 measures how fast each change reaches every screen, and the servers' memory per
 connection; bench pages asks the real server for the circle, meeting, room and
-program pages as each role and compares them with a bare hello-world handler.
+program pages as each role and compares them with a bare hello-world handler;
+bench documents measures a circle's documents page with 200 documents and the
+server's memory while a 20 MB file goes up and comes down.
 `
 
 // benchmarks are the sub-commands of `roundtable bench`, in the order the
@@ -49,6 +52,7 @@ var benchmarks = []struct {
 	{"mail", runBenchMail},
 	{"room", runBenchRoom},
 	{"pages", runBenchPages},
+	{"documents", runBenchDocuments},
 }
 
 // benchNames returns the benchmarks' names, like "mdgp, form, mail or room".

@@ -28,7 +28,7 @@ func TestBench_Usage(t *testing.T) {
 		code int
 		want string
 	}{
-		{"None", []string{"bench"}, 2, "bench needs mdgp, form, place, mail, room or pages"},
+		{"None", []string{"bench"}, 2, "bench needs mdgp, form, place, mail, room, pages or documents"},
 		{"Unknown", []string{"bench", "tsp"}, 2, `unknown benchmark "tsp"`},
 		{"NoMatch", []string{"bench", "mdgp", "--dir", benchDir, "--filter", "^Nothing$", "--seeds", "1"}, 1, "no instance"},
 		{"BadSeeds", []string{"bench", "mdgp", "--seeds", "0"}, 2, "--seeds must be at least 1"},

@@ -40,6 +40,7 @@ Usage:
   roundtable bench mail         reminders delivered to an SMTP server, counting duplicates
   roundtable bench room         the meeting room's fan-out to thousands of open screens
   roundtable bench pages        the circle, meeting, room and program pages against a bare handler
+  roundtable bench documents    a circle's documents page, and memory while a 20 MB file goes up and down
                                 ("roundtable bench help" gives each benchmark's flags)
   roundtable version            print the version
   roundtable help               print this help

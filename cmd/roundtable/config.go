@@ -28,6 +28,9 @@ type Config struct {
 	// AuditDays is how many days audit log entries are kept; 0 means
 	// DefaultAuditDays.
 	AuditDays int
+	// DocumentQuotaMB is how many megabytes one circle's files may take
+	// together; 0 means roundtable.DefaultDocumentQuota (500 MB).
+	DocumentQuotaMB int
 	// MasterKeyFile holds the master key that wraps every circle's data
 	// key; MasterKey is the key itself (environment only, so it never shows
 	// in a process listing). Neither: see Main.keyring.
@@ -98,6 +101,15 @@ func bindConfig(fs *flag.FlagSet, c *Config, getenv func(string) string) error {
 		c.AuditDays = n
 	}
 	fs.IntVar(&c.AuditDays, "audit-days", c.AuditDays, "days the audit log keeps its entries ("+envName("audit-days")+")")
+	if v := getenv(envName("document-quota-mb")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a whole number of megabytes", envName("document-quota-mb"), v)
+		}
+		c.DocumentQuotaMB = n
+	}
+	fs.IntVar(&c.DocumentQuotaMB, "document-quota-mb", c.DocumentQuotaMB,
+		"megabytes one circle's shared files may take together; 0 is 500 ("+envName("document-quota-mb")+")")
 	str(&c.SMTPHost, "smtp-host", "SMTP server; empty writes e-mails to --mail-dir and the log")
 	if v := getenv(envName("smtp-port")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -133,6 +145,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.trustedProxies(); err != nil {
 		return err
+	}
+	if c.DocumentQuotaMB < 0 || c.DocumentQuotaMB > 1<<20 {
+		return fmt.Errorf("--document-quota-mb %d: give a number of megabytes from 1 to 1048576, or 0 for 500", c.DocumentQuotaMB)
 	}
 	if c.AuditDays < 0 || c.AuditDays > 100*366 {
 		return fmt.Errorf("--audit-days %d: keep the audit log between 1 day and 100 years", c.AuditDays)

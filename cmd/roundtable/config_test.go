@@ -48,6 +48,12 @@ func TestParseConfig(t *testing.T) {
 				}
 				return ""
 			}},
+		{"DocumentQuota", map[string]string{"ROUNDTABLE_DOCUMENT_QUOTA_MB": "50"}, nil, func(c Config) string {
+			if c.DocumentQuotaMB != 50 {
+				return "document quota not applied"
+			}
+			return ""
+		}},
 		{"SQLitePath", nil, []string{"--database-url", "sqlite:/var/lib/roundtable/rt.db"}, func(c Config) string {
 			if c.DatabaseURL != "sqlite:/var/lib/roundtable/rt.db" {
 				return c.DatabaseURL

@@ -220,7 +220,8 @@ func (m *Main) openKeyring() (masterKey, *keyring.Keyring, error) {
 func (m *Main) openDatabase(ctx context.Context, logger *slog.Logger, mk masterKey, ring *keyring.Keyring) error {
 	var err error
 	m.DB, err = sqldb.Open(ctx, sqldb.Config{URL: m.Config.DatabaseURL, BaseURL: m.baseURL, Now: m.Now, Logger: logger,
-		AuditRetention: time.Duration(m.Config.AuditDays) * 24 * time.Hour, Keyring: ring})
+		AuditRetention: time.Duration(m.Config.AuditDays) * 24 * time.Hour, Keyring: ring,
+		DocumentQuota: int64(m.Config.DocumentQuotaMB) << 20})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -326,6 +327,7 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		ParkingLot:    sqldb.NewParkingLotService(db),
 		Decisions:     sqldb.NewDecisionService(db),
 		Lapses:        sqldb.NewLapseService(db),
+		Documents:     sqldb.NewDocumentService(db),
 		Health:        db.Ping,
 	}
 }

@@ -150,6 +150,10 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 	if err != nil {
 		return nil, err
 	}
+	readings, err := db.feedReadings(ctx, tx, userID)
+	if err != nil {
+		return nil, err
+	}
 	// Only the columns a calendar shows: a feed is read often, by programs.
 	mrows, err := tx.QueryContext(ctx, `
 		SELECT x.id, x.circle_id, x.starts_at, x.minutes, x.video_url, x.place, x.agenda, x.sequence, x.cancelled_at,
@@ -178,7 +182,7 @@ func (db *DB) feedEvents(ctx context.Context, tx *Tx, userID string) ([]ical.Eve
 		if c == nil {
 			continue
 		}
-		ev := db.meetingEvent(&m, c, agendaText(parts[m.ID], m.Agenda), host)
+		ev := db.meetingEvent(&m, c, agendaText(parts[m.ID], m.Agenda), readings[m.ID], host)
 		if m.Cancelled {
 			ev.Summary = "Cancelled: " + ev.Summary
 		}

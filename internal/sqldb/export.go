@@ -208,6 +208,9 @@ func exportContent(ctx context.Context, tx *Tx, userID string, out *roundtable.D
 	if err := exportDecisions(ctx, tx, userID, out); err != nil {
 		return err
 	}
+	if err := exportDocuments(ctx, tx, userID, out); err != nil {
+		return err
+	}
 	return exportAnswers(ctx, tx, userID, out)
 }
 

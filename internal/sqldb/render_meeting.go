@@ -113,14 +113,23 @@ func (db *DB) meetingCalendar(ctx context.Context, tx *Tx, method ical.Method, m
 		return nil, fmt.Errorf("list attendees: %w", err)
 	}
 	agenda := ""
+	var readings []string
 	if mm.to.accepted {
 		segs, err := loadSegments(ctx, tx, mm.m.ID)
 		if err != nil {
 			return nil, err
 		}
 		agenda = agendaText(strings.Join(segmentLines(segs), "\n"), mm.m.Agenda)
+		docs, err := meetingReadings(ctx, tx, mm.m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			title, link := db.readingLine(d)
+			readings = append(readings, title+": "+link)
+		}
 	}
-	ev := db.meetingEvent(mm.m, mm.circle, agenda, db.host())
+	ev := db.meetingEvent(mm.m, mm.circle, agenda, readings, db.host())
 	ev.Attendees = attendees
 	if f := mm.circle.facilitator; f.email != "" {
 		ev.Organizer = ical.Person{Name: f.name, Email: f.email}
@@ -162,8 +171,9 @@ const agendaLines = 12
 
 // meetingEvent is a meeting as calendars see it, anchored in its circle's
 // zone, with the agenda's first lines, the video link and the meeting page
-// in the description. Its UID is the meeting's ID at host.
-func (db *DB) meetingEvent(m *roundtable.Meeting, c *circleInfo, agenda, host string) ical.Event {
+// in the description, and the documents and links attached as readings
+// (a line each, "title: address"). Its UID is the meeting's ID at host.
+func (db *DB) meetingEvent(m *roundtable.Meeting, c *circleInfo, agenda string, readings []string, host string) ical.Event {
 	var desc []string
 	if lines := mail.Lines(agenda); len(lines) > 0 {
 		if len(lines) > agendaLines {
@@ -171,6 +181,11 @@ func (db *DB) meetingEvent(m *roundtable.Meeting, c *circleInfo, agenda, host st
 		}
 		desc = append(desc, "Agenda:")
 		desc = append(desc, lines...)
+		desc = append(desc, "")
+	}
+	if len(readings) > 0 {
+		desc = append(desc, "Readings:")
+		desc = append(desc, readings...)
 		desc = append(desc, "")
 	}
 	if m.VideoURL != "" {

@@ -40,6 +40,9 @@ func (db *DB) renderReminderWeek(ctx context.Context, tx *Tx, j job) (rendered, 
 		if err := withAgenda(ctx, tx, &d, mm); err != nil {
 			return rendered{}, err
 		}
+		if err := db.withReadings(ctx, tx, &d, mm.m.ID); err != nil {
+			return rendered{}, err
+		}
 		cards, err := loadChallenges(ctx, tx, mm.m.ID)
 		if err != nil {
 			return rendered{}, err
@@ -51,6 +54,21 @@ func (db *DB) renderReminderWeek(ctx context.Context, tx *Tx, j job) (rendered, 
 		}
 	}
 	return rendered{msg: withPrefs(mail.MeetingReminderWeek, d, db)}, nil
+}
+
+// withReadings adds the documents and links attached to the meeting to a
+// message's readings, each with where to open it (a file on this site:
+// members only).
+func (db *DB) withReadings(ctx context.Context, tx *Tx, d *mail.MeetingMail, meetingID string) error {
+	docs, err := meetingReadings(ctx, tx, meetingID)
+	if err != nil {
+		return err
+	}
+	for _, doc := range docs {
+		title, link := db.readingLine(doc)
+		d.Readings = append(d.Readings, mail.Reading{Text: title, URL: link})
+	}
+	return nil
 }
 
 // withAgenda puts the meeting's timed agenda, with each part's start in

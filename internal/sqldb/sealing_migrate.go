@@ -46,6 +46,9 @@ var sealedColumns = []sealedColumn{
 	{"decisions", "outcome", []string{"id"}, "t.circle_id"},
 	{"decision_options", "label", []string{"id"}, "(SELECT d.circle_id FROM decisions d WHERE d.id = t.decision_id)"},
 	{"decision_votes", "reason", []string{"decision_id", "user_id"}, "(SELECT d.circle_id FROM decisions d WHERE d.id = t.decision_id)"},
+	{"documents", "title", []string{"id"}, "t.circle_id"},
+	{"documents", "file_name", []string{"id"}, "t.circle_id"},
+	{"documents", "url", []string{"id"}, "t.circle_id"},
 }
 
 // sealBatch is how many values one transaction of the start-up step seals.

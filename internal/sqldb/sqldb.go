@@ -31,6 +31,9 @@ type Config struct {
 	// Keyring seals and opens circle content (see sealing.go). Nil: the
 	// database serves no circle content; writing or reading any fails.
 	Keyring *keyring.Keyring
+	// DocumentQuota is how many bytes one circle's files may take together;
+	// 0 means roundtable.DefaultDocumentQuota.
+	DocumentQuota int64
 }
 
 // DB is an open database. It is safe for concurrent use.
@@ -44,6 +47,7 @@ type DB struct {
 	log       *slog.Logger
 	auditKeep time.Duration // see auditRetention
 	keys      *keyring.Keyring
+	docQuota  int64 // see quota
 
 	// wake is signalled after a commit that enqueued e-mail, so Outbox.Run
 	// delivers at once instead of at its next poll.
@@ -52,6 +56,10 @@ type DB struct {
 	// roomHook is called after a commit that changed live rooms, once per
 	// meeting (see OnRoomChange).
 	roomHook atomic.Pointer[func(meetingID string)]
+
+	// pieceBytes counts bytes of file pieces since the last collection
+	// asked for (see piecesPassed).
+	pieceBytes atomic.Int64
 
 	// trips counts the round trips to the database (see RoundTrips).
 	trips atomic.Uint64
@@ -77,6 +85,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 		auditKeep: cfg.AuditRetention,
 		keys:      cfg.Keyring,
+		docQuota:  cfg.DocumentQuota,
 	}
 	if db.now == nil {
 		db.now = time.Now

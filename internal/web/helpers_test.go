@@ -89,7 +89,8 @@ func testServices(t testing.TB, db *sqldb.DB) Services {
 		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
 		Commitments: sqldb.NewCommitmentService(db), CheckIns: sqldb.NewCheckInService(db),
 		ParkingLot: sqldb.NewParkingLotService(db), Decisions: sqldb.NewDecisionService(db),
-		Lapses: sqldb.NewLapseService(db),
+		Lapses:    sqldb.NewLapseService(db),
+		Documents: sqldb.NewDocumentService(db),
 	}
 }
 

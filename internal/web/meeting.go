@@ -365,8 +365,9 @@ type meetingPage struct {
 	MyAnswer      string // the reader's answer in words
 	Past          bool
 	IsFacilitator bool
-	Polls         []*roundtable.Poll // open polls for a new time
-	Agenda        *agendaView        // timed parts, roles, challenge cards, commitments
+	Polls         []*roundtable.Poll     // open polls for a new time
+	Agenda        *agendaView            // timed parts, roles, challenge cards, commitments
+	Readings      []*roundtable.Document // the circle's documents attached to it
 	// Move offers the facilitator a new time when most members cannot come.
 	Move *troubleView
 }
@@ -391,6 +392,7 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		Past:          !m.EndsAt().After(now),
 		IsFacilitator: pg.Me != nil && pg.Me.Role == roundtable.RoleFacilitator,
 		Polls:         pg.Polls,
+		Readings:      pg.Readings,
 	}
 	if cloc := roundtable.LoadLocation(c.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)

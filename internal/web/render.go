@@ -35,6 +35,7 @@ var pageNames = []string{
 	"meeting_agenda", "meeting_roles", "meeting_challenge", "times", "lapse_rules", "step_away", "attendance",
 	"commitments", "goal_checkins",
 	"parking_lot", "parking_topic", "decisions", "decision_form", "decision_show",
+	"documents", "document_delete", "document_attach",
 }
 
 // sharedTemplates are parsed into every page.

@@ -172,6 +172,16 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/circles/{circleID}/decisions/{decisionID}/close", name: "decision.close", h: s.handleDecisionClose},
 		{method: "POST", pattern: "/circles/{circleID}/decisions/{decisionID}/outcome", name: "decision.outcome", h: s.handleDecisionOutcome},
 		{method: "POST", pattern: "/circles/{circleID}/decisions/{decisionID}/apply", name: "decision.apply", h: s.handleDecisionApply},
+		// A circle's shared documents and links; any of them can be a reading for a meeting.
+		{method: "GET", pattern: "/circles/{circleID}/documents", name: "documents", h: s.handleDocumentIndex},
+		{method: "POST", pattern: "/circles/{circleID}/documents/files", name: "documents.upload", h: s.handleDocumentUpload, maxBody: uploadBody, stream: true},
+		{method: "POST", pattern: "/circles/{circleID}/documents/links", name: "documents.link", h: s.handleDocumentLink},
+		{method: "GET", pattern: "/documents/{documentID}", name: "document", h: s.handleDocumentDownload},
+		{method: "GET", pattern: "/documents/{documentID}/attach", name: "document.attach.choose", h: s.handleDocumentAttachChoose},
+		{method: "POST", pattern: "/documents/{documentID}/attach", name: "document.attach", h: s.handleDocumentAttach},
+		{method: "POST", pattern: "/documents/{documentID}/detach", name: "document.detach", h: s.handleDocumentDetach},
+		{method: "GET", pattern: "/documents/{documentID}/delete", name: "document.delete.confirm", h: s.handleDocumentDeleteConfirm},
+		{method: "POST", pattern: "/documents/{documentID}/delete", name: "document.delete", h: s.handleDocumentDelete},
 
 		// Everything else, and known paths with another method: a friendly 404.
 		{method: "", pattern: "/", name: "notfound", h: s.handleNotFound},

@@ -22,9 +22,10 @@ const (
 	markerAgenda = "MARKER-AGENDA-9c1b2d"
 	markerVideo  = "MARKER-VIDEO-4d2c8e"
 	markerPlace  = "MARKER-PLACE-0a9f5b"
+	markerDoc    = "MARKER-DOCUMENT-5e6f7a"
 )
 
-var markers = []string{markerGoal, markerAgenda, markerVideo, markerPlace}
+var markers = []string{markerGoal, markerAgenda, markerVideo, markerPlace, markerDoc}
 
 // lapseMarker is the words of the notice circle A's facilitator alone sees
 // about a meeting most of the circle cannot make.
@@ -157,6 +158,19 @@ func TestRouteWalk(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A shared file and link, the file a reading for the meeting.
+	docA, err := a.svc.Documents.UploadDocument(as(anchor), &roundtable.DocumentUpload{CircleID: circleA.ID,
+		Title: "Pack " + markerDoc, FileName: "pack.pdf", Body: strings.NewReader("%PDF-1.7\n" + markerDoc + "\n%%EOF")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.Documents.AddLink(as(anchor), &roundtable.Document{CircleID: circleA.ID, Title: "Read " + markerDoc,
+		URL: "https://example.org/" + markerDoc}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.Documents.AttachDocument(as(anchor), docA.ID, meeting.ID); err != nil {
+		t.Fatal(err)
+	}
 	a.deliver() // invitations and notices out of the way
 
 	// Calendar feeds: circle A's anchor sees A's meetings in theirs; the feed
@@ -212,6 +226,7 @@ func TestRouteWalk(t *testing.T) {
 		"sessionID":   anchorSessions[0].ID,
 		"topicID":     topic.ID,
 		"decisionID":  decision.ID,
+		"documentID":  docA.ID,
 	}
 	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
 	bodies := map[string]walkBody{
@@ -293,6 +308,11 @@ func TestRouteWalk(t *testing.T) {
 		"account.session.end":            {}, // circle A's anchor's session
 		"account.sessions.end":           {},
 		"notfound":                       {},
+		"documents.upload":               {csv: "Name,Note\nIntruder,upload\n"},
+		"documents.link":                 {form: url.Values{"link_title": {"Intruder link"}, "link_url": {"https://intruder.example/"}}},
+		"document.attach":                {form: url.Values{"meeting_id": {meeting.ID}}},
+		"document.detach":                {form: url.Values{"meeting_id": {meeting.ID}}},
+		"document.delete":                {},
 		// A proposal's version that matches nothing: a real one, with moves, could take
 		// circle A's members elsewhere.
 		"seats.place":    {form: url.Values{"version": {"made-up"}, "waitlisted": {spare.ID}, "moves": {"on"}}},
@@ -408,6 +428,13 @@ func TestRouteWalk(t *testing.T) {
 		for _, m := range lapses.Moves {
 			fmt.Fprintf(&b, "move %s\n", m.MeetingID) // counts change when the organizer removes a member
 		}
+		shelf, err := a.svc.Documents.FindDocumentShelf(as(anchor), circleA.ID, 1)
+		if err != nil {
+			t.Fatalf("snapshot documents: %v", err)
+		}
+		for _, d := range shelf.Documents {
+			fmt.Fprintf(&b, "document %s %s %q %q %q %d %v\n", d.ID, d.Kind, d.Title, d.FileName, d.URL, d.Size, d.MeetingIDs)
+		}
 		for _, m := range home.Circle.Members {
 			if m.UserID == anchor.ID || m.UserID == facA.ID {
 				fmt.Fprintf(&b, "member %s %s %v\n", m.UserID, m.Role, m.GroundRulesAcceptedAt != nil)
@@ -433,6 +460,8 @@ func TestRouteWalk(t *testing.T) {
 		t.Fatalf("circle A has no meeting most cannot make; the walk would not guard the facilitator's notice")
 	}
 	a.browser().signInAs(facA).get("/circles/"+circleA.ID).want(t, http.StatusOK).contains(t, lapseMarker)
+	a.browser().signInAs(anchor).get("/meetings/"+meeting.ID).want(t, http.StatusOK).contains(t, markerAgenda, markerPlace, markerDoc)
+	a.browser().signInAs(anchor).get("/documents/"+docA.ID).want(t, http.StatusOK).contains(t, markerDoc)
 
 	identities := []struct {
 		name string

@@ -50,6 +50,7 @@ type Services struct {
 	ParkingLot    roundtable.ParkingLotService
 	Decisions     roundtable.DecisionService
 	Lapses        roundtable.LapseService
+	Documents     roundtable.DocumentService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
@@ -100,7 +101,7 @@ type Route struct {
 func New(svc Services, cfg Config) (*Server, error) {
 	if svc.Users == nil || svc.Auth == nil || svc.Programs == nil || svc.Applicants == nil || svc.Circles == nil || svc.Meetings == nil || svc.Formations == nil || svc.Backfill == nil || svc.TimeAsks == nil ||
 		svc.Calendar == nil || svc.Notifications == nil || svc.Series == nil || svc.Polls == nil || svc.Room == nil ||
-		svc.Agendas == nil || svc.ParkingLot == nil || svc.Decisions == nil || svc.Audit == nil || svc.Export == nil || svc.Deletion == nil || svc.Anonymise == nil {
+		svc.Agendas == nil || svc.ParkingLot == nil || svc.Decisions == nil || svc.Documents == nil || svc.Audit == nil || svc.Export == nil || svc.Deletion == nil || svc.Anonymise == nil {
 		return nil, errors.New("web: every service is required")
 	}
 	if cfg.Logger == nil {
@@ -179,6 +180,9 @@ type route struct {
 	name    string
 	h       handlerFunc
 	maxBody int64 // 0 means maxFormBody
+	// stream leaves a POST's body unparsed, for the handler to read as it
+	// arrives (an upload stored piece by piece).
+	stream bool
 }
 
 // Body bounds.
@@ -198,7 +202,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
-		if r.Method == http.MethodPost {
+		if r.Method == http.MethodPost && !rt.stream {
 			if err := parseBody(r, limit); err != nil {
 				s.renderBodyError(w, r, err)
 				return
