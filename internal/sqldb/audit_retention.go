@@ -25,8 +25,9 @@ func (db *DB) auditRetention() time.Duration {
 	return roundtable.DefaultAuditRetention
 }
 
-// ScheduleHousekeeping enqueues today's deletion of old audit entries and
-// anonymisation of applicants past their program's period,
+// ScheduleHousekeeping enqueues today's deletion of old audit entries,
+// anonymisation of applicants past their program's period and this week's
+// discussion digests,
 // unless it is enqueued already (by this instance or another). Run calls it
 // on each pass; it asks the database only when the day has changed.
 func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
@@ -36,6 +37,9 @@ func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
 	}
 	err := o.db.update(ctx, func(tx *Tx) error {
 		if err := enqueueJob(ctx, tx, job{Kind: kindAuditPrune, RefID: day}); err != nil {
+			return err
+		}
+		if err := scheduleDigests(ctx, tx); err != nil {
 			return err
 		}
 		return enqueueJob(ctx, tx, job{Kind: kindAnonymise, RefID: day})

@@ -43,6 +43,10 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderDeclined(ctx, tx, j)
 	case kindSeatOpened:
 		r, err = db.renderSeatOpened(ctx, tx, j)
+	case kindDiscussionThread, kindDiscussionReply:
+		r, err = db.renderDiscussionPost(ctx, tx, j)
+	case kindDiscussionDigest:
+		r, err = db.renderDigest(ctx, tx, j)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
 	case kindAnonymise:
