@@ -28,6 +28,7 @@ const (
 type Thread struct {
 	ID         string
 	CircleID   string
+	CircleName string
 	AuthorID   string // "" when the account is gone
 	AuthorName string
 	Title      string
@@ -63,6 +64,14 @@ type Reply struct {
 // authorID at created.
 func Editable(authorID, userID string, created, now time.Time) bool {
 	return authorID != "" && authorID == userID && now.Sub(created) <= EditWindow
+}
+
+// DiscussionIndex is a circle's discussion: its threads, the latest
+// activity first.
+type DiscussionIndex struct {
+	CircleID   string
+	CircleName string
+	Threads    []*Thread
 }
 
 // ThreadPage is one page of a thread, as its reader sees it.
@@ -141,7 +150,7 @@ func (e *ThreadDeleted) Error() string { return "This thread was deleted by its 
 type DiscussionService interface {
 	// ListThreads returns a circle's threads, the latest activity first,
 	// each marked New for the caller as it stands.
-	ListThreads(ctx context.Context, circleID string) ([]*Thread, error)
+	ListThreads(ctx context.Context, circleID string) (*DiscussionIndex, error)
 
 	// MeetingThreads returns the threads linked to a meeting.
 	MeetingThreads(ctx context.Context, meetingID string) ([]*Thread, error)

@@ -32,7 +32,7 @@ type threadRow struct {
 // threadSelect reads threads with their author, meeting, circle key and the
 // reader's ($1) last visit and count of replies new to her.
 const threadSelect = `
-	SELECT t.id, t.circle_id, COALESCE(t.author_id, ''), COALESCE(u.name, ''), COALESCE(t.meeting_id, ''), COALESCE(m.starts_at, 0),
+	SELECT t.id, t.circle_id, c.name, COALESCE(t.author_id, ''), COALESCE(u.name, ''), COALESCE(t.meeting_id, ''), COALESCE(m.starts_at, 0),
 		t.title, t.body, t.created_at, t.edited_at, t.deleted_at, t.last_post_at, t.replies, COALESCE(c.data_key, ''),
 		COALESCE(r.read_at, -1),
 		(SELECT COUNT(*) FROM discussion_replies x WHERE x.thread_id = t.id AND x.created_at > COALESCE(r.read_at, -1)
@@ -56,7 +56,7 @@ func loadThreads(ctx context.Context, tx *Tx, readerID string, bodies bool, wher
 		t := &threadRow{}
 		var meetingAt, created int64
 		var edited, deleted *int64
-		if err := rows.Scan(&t.ID, &t.CircleID, &t.AuthorID, &t.AuthorName, &t.MeetingID, &meetingAt, &t.Title, &t.Body,
+		if err := rows.Scan(&t.ID, &t.CircleID, &t.CircleName, &t.AuthorID, &t.AuthorName, &t.MeetingID, &meetingAt, &t.Title, &t.Body,
 			&created, &edited, &deleted, &t.lastPost, &t.Replies, &t.wrapped, &t.readAt, &t.NewReplies); err != nil {
 			return nil, err
 		}
@@ -119,18 +119,24 @@ func threads(rows []*threadRow) []*roundtable.Thread {
 }
 
 // ListThreads returns a circle's threads, the latest activity first.
-func (s *DiscussionService) ListThreads(ctx context.Context, circleID string) ([]*roundtable.Thread, error) {
+func (s *DiscussionService) ListThreads(ctx context.Context, circleID string) (*roundtable.DiscussionIndex, error) {
 	a := actorOf(ctx)
-	var out []*roundtable.Thread
+	out := &roundtable.DiscussionIndex{CircleID: circleID}
 	err := s.db.view(ctx, func(tx *Tx) error {
 		if _, err := memberWithRules(ctx, tx, a, circleID); err != nil {
 			return err
 		}
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM circles WHERE id = $1`, circleID).Scan(&out.CircleName); err != nil {
+			return fmt.Errorf("find circle: %w", err)
+		}
 		rows, err := loadThreads(ctx, tx, a.id(), false, `t.circle_id = $2 AND t.deleted_at IS NULL ORDER BY t.last_post_at DESC, t.id DESC`, circleID)
-		out = threads(rows)
+		out.Threads = threads(rows)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // MeetingThreads returns the threads linked to a meeting, oldest first.

@@ -39,12 +39,13 @@ func TestDiscussionService_ThreadsAndReplies(t *testing.T) {
 		must(t, w.s.StartThread(as(w.mo), th))
 
 		// Ana has not seen it: it is new to her, not to Mo.
-		list, err := w.s.ListThreads(as(w.ana), w.circle.ID)
+		idx, err := w.s.ListThreads(as(w.ana), w.circle.ID)
+		list := idx.Threads
 		must(t, err)
 		if len(list) != 1 || !list[0].New || list[0].Title != th.Title || list[0].AuthorName != w.mo.Name {
 			t.Fatalf("got %+v, want Mo's thread, new to Ana", list)
 		}
-		if list, _ := w.s.ListThreads(as(w.mo), w.circle.ID); list[0].New {
+		if idx, _ := w.s.ListThreads(as(w.mo), w.circle.ID); idx.Threads[0].New {
 			t.Error("got Mo's own thread new to him, want not new")
 		}
 		// The facilitator is a member; others are not.
@@ -66,14 +67,15 @@ func TestDiscussionService_ThreadsAndReplies(t *testing.T) {
 		if pg.Thread.Body != th.Body || pg.LastRead != nil || pg.Page != 1 || pg.Pages != 1 {
 			t.Fatalf("got %+v, want the thread's first page on Ana's first visit", pg)
 		}
-		if list, _ := w.s.ListThreads(as(w.ana), w.circle.ID); list[0].New {
+		if idx, _ := w.s.ListThreads(as(w.ana), w.circle.ID); idx.Threads[0].New {
 			t.Error("got the thread still new after Ana's visit, want seen")
 		}
 
 		e.clock.Add(time.Minute)
 		r := &roundtable.Reply{ThreadID: th.ID, Body: "I tried **delegating**."}
 		must(t, w.s.AddReply(as(w.ana), r))
-		list, _ = w.s.ListThreads(as(w.mo), w.circle.ID)
+		idx, _ = w.s.ListThreads(as(w.mo), w.circle.ID)
+		list = idx.Threads
 		if !list[0].New || list[0].NewReplies != 1 || list[0].Replies != 1 {
 			t.Fatalf("got %+v, want one new reply for Mo", list[0])
 		}
@@ -116,8 +118,8 @@ func TestDiscussionService_BadInput(t *testing.T) {
 		must(t, e.meetings.CreateMeeting(as(fx), m))
 		err := w.s.StartThread(as(w.mo), &roundtable.Thread{CircleID: w.circle.ID, Title: "T", Body: "B", MeetingID: m.ID})
 		wantCode(t, err, roundtable.EINVALID)
-		if list, _ := w.s.ListThreads(as(w.mo), w.circle.ID); len(list) != 0 {
-			t.Fatalf("got %d threads, want none stored", len(list))
+		if idx, _ := w.s.ListThreads(as(w.mo), w.circle.ID); len(idx.Threads) != 0 {
+			t.Fatalf("got %d threads, want none stored", len(idx.Threads))
 		}
 		th := &roundtable.Thread{CircleID: w.circle.ID, Title: "T", Body: "B"}
 		must(t, w.s.StartThread(as(w.mo), th))
@@ -180,8 +182,8 @@ func TestDiscussionService_EditAndDelete(t *testing.T) {
 		if !errors.As(err, &gone) {
 			t.Fatalf("got %v, want ThreadDeleted", err)
 		}
-		if list, _ := w.s.ListThreads(as(w.ana), w.circle.ID); len(list) != 0 {
-			t.Fatalf("got %d threads, want the deleted one gone from the list", len(list))
+		if idx, _ := w.s.ListThreads(as(w.ana), w.circle.ID); len(idx.Threads) != 0 {
+			t.Fatalf("got %d threads, want the deleted one gone from the list", len(idx.Threads))
 		}
 	})
 }
