@@ -365,8 +365,10 @@ type meetingPage struct {
 	MyAnswer      string // the reader's answer in words
 	Past          bool
 	IsFacilitator bool
-	Polls         []*roundtable.Poll // open polls for a new time
-	Agenda        *agendaView        // timed parts, roles, challenge cards, commitments
+	Polls         []*roundtable.Poll   // open polls for a new time
+	Agenda        *agendaView          // timed parts, roles, challenge cards, commitments
+	Threads       []*roundtable.Thread // the discussion carrying on from it
+	Discussion    bool                 // the reader takes part in the circle's discussion
 }
 
 // handleMeetingShow shows a meeting to its circle.
@@ -400,6 +402,16 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	}
 	data.RSVPs = groupRSVPs(people)
 	data.Agenda = newAgendaView(pg.Agenda, m, u, loc, pg.Starts)
+	// The discussion is for the circle's members: anyone else who may see
+	// the meeting sees the page without it.
+	data.Threads, err = s.svc.Discussion.MeetingThreads(r.Context(), m.ID)
+	switch roundtable.ErrorCode(err) {
+	case "":
+		data.Discussion = true
+	case roundtable.ENOTFOUND, roundtable.EGROUNDRULES:
+	default:
+		return err
+	}
 	s.render(w, r, http.StatusOK, "meeting_show", data)
 	return nil
 }

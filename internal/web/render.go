@@ -33,6 +33,7 @@ var pageNames = []string{
 	"meeting_form", "meeting_show", "formation", "formation_draft", "backfill",
 	"meeting_cancel", "meeting_notes", "series_form", "series_preview", "poll_form", "poll_show", "room",
 	"meeting_agenda", "meeting_roles", "meeting_challenge", "times",
+	"discussion", "discussion_form", "discussion_thread", "discussion_reply", "discussion_delete",
 }
 
 // sharedTemplates are parsed into every page.

@@ -99,6 +99,15 @@ func TestRouteWalk(t *testing.T) {
 	if err := a.svc.Agendas.SaveChallenge(as(anchor), &roundtable.Challenge{MeetingID: meeting.ID, Question: "Why " + markerAgenda}); err != nil {
 		t.Fatal(err)
 	}
+	// Circle A's discussion: a thread linked to the meeting, with a reply.
+	thread := &roundtable.Thread{CircleID: circleA.ID, MeetingID: meeting.ID, Title: "Thread " + markerGoal, Body: "Opening " + markerAgenda}
+	if err := a.svc.Discussion.StartThread(as(anchor), thread); err != nil {
+		t.Fatal(err)
+	}
+	reply := &roundtable.Reply{ThreadID: thread.ID, Body: "Reply " + markerPlace}
+	if err := a.svc.Discussion.AddReply(as(mover), reply); err != nil {
+		t.Fatal(err)
+	}
 	a.deliver() // invitations and notices out of the way
 
 	// Calendar feeds: circle A's anchor sees A's meetings in theirs; the feed
@@ -151,6 +160,8 @@ func TestRouteWalk(t *testing.T) {
 		"pollID":      poll.ID,
 		"itemID":      "0190c5a8-1c2d-7000-8000-00000000a11e",
 		"sessionID":   anchorSessions[0].ID,
+		"threadID":    thread.ID,
+		"replyID":     reply.ID,
 	}
 	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
 	bodies := map[string]walkBody{
@@ -224,6 +235,13 @@ func TestRouteWalk(t *testing.T) {
 		"times.answer":                   {form: url.Values{"choice": {"0"}}},
 		"account.session.end":            {}, // circle A's anchor's session
 		"account.sessions.end":           {},
+		"discussion.messages":            {form: url.Values{"delivery": {"none"}}},
+		"threads.create":                 {form: url.Values{"title": {"Intruder thread"}, "body": {"Intruder"}}},
+		"thread.reply":                   {form: url.Values{"body": {"Intruder reply"}}},
+		"thread.update":                  {form: url.Values{"title": {"Intruder title"}, "body": {"Intruder body"}}},
+		"thread.delete":                  {},
+		"reply.update":                   {form: url.Values{"body": {"Intruder body"}}},
+		"reply.delete":                   {},
 		"notfound":                       {},
 		// A proposal's version that matches nothing: a real one, with moves, could take
 		// circle A's members elsewhere.
@@ -275,6 +293,19 @@ func TestRouteWalk(t *testing.T) {
 				fmt.Fprintf(&b, "  option %s %s %v\n", o.ID, o.StartsAt.UTC(), o.Answers)
 			}
 		}
+		tp, err := a.svc.Discussion.ReadThread(as(anchor), thread.ID, 1)
+		if err != nil {
+			t.Fatalf("snapshot thread: %v", err)
+		}
+		fmt.Fprintf(&b, "thread %s %q %q %q %v\n", tp.Thread.ID, tp.Thread.Title, tp.Thread.Body, tp.Thread.MeetingID, tp.Thread.EditedAt)
+		for _, r := range tp.Replies {
+			fmt.Fprintf(&b, "  reply %s %q %v\n", r.ID, r.Body, r.EditedAt)
+		}
+		idx, err := a.svc.Discussion.ListThreads(as(anchor), circleA.ID)
+		if err != nil {
+			t.Fatalf("snapshot threads: %v", err)
+		}
+		fmt.Fprintf(&b, "threads %d\n", len(idx.Threads))
 		for _, m := range home.Circle.Members {
 			if m.UserID == anchor.ID || m.UserID == facA.ID {
 				fmt.Fprintf(&b, "member %s %s %v\n", m.UserID, m.Role, m.GroundRulesAcceptedAt != nil)
@@ -291,6 +322,8 @@ func TestRouteWalk(t *testing.T) {
 	// A member of A sees the markers through the pages: the check below can fire.
 	a.browser().signInAs(anchor).get("/circles/"+circleA.ID).want(t, http.StatusOK).contains(t, markerGoal, markerVideo)
 	a.browser().signInAs(anchor).get("/meetings/"+meeting.ID).want(t, http.StatusOK).contains(t, markerAgenda, markerPlace)
+	a.browser().signInAs(anchor).get("/threads/"+thread.ID).want(t, http.StatusOK).contains(t, markerGoal, markerAgenda, markerPlace)
+	a.browser().signInAs(anchor).get("/circles/"+circleA.ID+"/discussion").want(t, http.StatusOK).contains(t, markerGoal)
 
 	identities := []struct {
 		name string

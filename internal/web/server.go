@@ -45,6 +45,7 @@ type Services struct {
 	Polls         roundtable.PollService
 	Room          roundtable.RoomService
 	Agendas       roundtable.AgendaService
+	Discussion    roundtable.DiscussionService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
