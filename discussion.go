@@ -33,6 +33,9 @@ type Thread struct {
 	AuthorName string
 	Title      string
 	Body       string // Markdown
+	// BodyHTML is Body rendered and sanitised when it was written: safe to
+	// show as it is.
+	BodyHTML string
 	// MeetingID links the thread to a meeting of the circle ("carry on
 	// from Tuesday"); MeetingAt is that meeting's start.
 	MeetingID  string
@@ -54,7 +57,8 @@ type Reply struct {
 	CircleID   string
 	AuthorID   string
 	AuthorName string
-	Body       string // Markdown
+	Body       string // Markdown; filled in by FindReply only
+	BodyHTML   string // Body rendered and sanitised when it was written
 	CreatedAt  time.Time
 	EditedAt   *time.Time
 	New        bool // written by someone else since the reader's last visit

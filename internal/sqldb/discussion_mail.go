@@ -104,7 +104,7 @@ func (db *DB) renderDiscussionPost(ctx context.Context, tx *Tx, j job) (rendered
 	}
 	author, body := t.AuthorName, t.Body
 	if replyID != "" {
-		rs, err := loadReplies(ctx, tx, t, to.id, `x.id = $1`, replyID)
+		rs, err := loadReplies(ctx, tx, t, to.id, true, `x.id = $1`, replyID)
 		if err != nil {
 			return rendered{}, err
 		}

@@ -44,7 +44,7 @@ func (s *DiscussionService) ReadThread(ctx context.Context, threadID string, pag
 		default:
 			out.Page = min(page, out.Pages)
 		}
-		out.Replies, err = loadReplies(ctx, tx, t, a.id(), `x.thread_id = $1 ORDER BY x.created_at, x.id LIMIT `+
+		out.Replies, err = loadReplies(ctx, tx, t, a.id(), false, `x.thread_id = $1 ORDER BY x.created_at, x.id LIMIT `+
 			fmt.Sprint(roundtable.RepliesPerPage)+` OFFSET `+fmt.Sprint((out.Page-1)*roundtable.RepliesPerPage), t.ID)
 		return err
 	})
@@ -56,16 +56,17 @@ func (s *DiscussionService) ReadThread(ctx context.Context, threadID string, pag
 }
 
 // loadReplies returns the replies matching where (on discussion_replies x),
-// opened with the key of thread t's circle and marked new for the reader.
-func loadReplies(ctx context.Context, tx *Tx, t *threadRow, readerID, where string, args ...any) ([]*roundtable.Reply, error) {
+// opened with the key of thread t's circle and marked new for the reader:
+// their HTML, and with source their Markdown too.
+func loadReplies(ctx context.Context, tx *Tx, t *threadRow, readerID string, source bool, where string, args ...any) ([]*roundtable.Reply, error) {
 	out, err := queryAll(ctx, tx, `
-		SELECT x.id, COALESCE(x.author_id, ''), COALESCE(u.name, ''), x.body, x.created_at, x.edited_at
+		SELECT x.id, COALESCE(x.author_id, ''), COALESCE(u.name, ''), x.body, x.body_html, x.created_at, x.edited_at
 		FROM discussion_replies x LEFT JOIN users u ON u.id = x.author_id
 		WHERE `+where, func(rows *sql.Rows) (*roundtable.Reply, error) {
 		r := &roundtable.Reply{ThreadID: t.ID, CircleID: t.CircleID}
 		var created int64
 		var edited *int64
-		err := rows.Scan(&r.ID, &r.AuthorID, &r.AuthorName, &r.Body, &created, &edited)
+		err := rows.Scan(&r.ID, &r.AuthorID, &r.AuthorName, &r.Body, &r.BodyHTML, &created, &edited)
 		r.CreatedAt, r.EditedAt = fromMS(created), nullMS(edited)
 		r.New = created > t.readAt && r.AuthorID != readerID
 		return r, err
@@ -74,12 +75,18 @@ func loadReplies(ctx context.Context, tx *Tx, t *threadRow, readerID, where stri
 		return nil, fmt.Errorf("list replies: %w", err)
 	}
 	for _, r := range out {
-		r.Body = tx.open(t.CircleID, t.wrapped, "discussion_replies", "body", r.ID, r.Body)
+		r.BodyHTML = tx.open(t.CircleID, t.wrapped, "discussion_replies", "body_html", r.ID, r.BodyHTML)
+		if source {
+			r.Body = tx.open(t.CircleID, t.wrapped, "discussion_replies", "body", r.ID, r.Body)
+		} else {
+			r.Body = ""
+		}
 	}
 	return out, nil
 }
 
-// replyAccess returns a reply and its thread for a member of its circle.
+// replyAccess returns a reply (with its Markdown) and its thread for a
+// member of its circle.
 func replyAccess(ctx context.Context, tx *Tx, a actor, replyID string) (*roundtable.Reply, *threadRow, error) {
 	if !validID(replyID) {
 		return nil, nil, notFound("reply")
@@ -95,7 +102,7 @@ func replyAccess(ctx context.Context, tx *Tx, a actor, replyID string) (*roundta
 	if err != nil {
 		return nil, nil, err
 	}
-	rs, err := loadReplies(ctx, tx, t, a.id(), `x.id = $1`, replyID)
+	rs, err := loadReplies(ctx, tx, t, a.id(), true, `x.id = $1`, replyID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,12 +138,13 @@ func (s *DiscussionService) AddReply(ctx context.Context, r *roundtable.Reply) e
 			return err
 		}
 		r.ID, r.CircleID, r.AuthorID, r.AuthorName, r.CreatedAt, r.EditedAt = newID(), t.CircleID, a.user.ID, a.user.Name, tx.now, nil
-		body, err := tx.seal(ctx, t.CircleID, "discussion_replies", "body", r.ID, r.Body)
+		body, bodyHTML, html, err := s.sealBody(ctx, tx, t.CircleID, "discussion_replies", r.ID, r.Body)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO discussion_replies (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			r.ID, t.ID, r.AuthorID, body, ms(tx.now)); err != nil {
+		r.BodyHTML = html
+		if _, err := tx.ExecContext(ctx, `INSERT INTO discussion_replies (id, thread_id, author_id, body, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			r.ID, t.ID, r.AuthorID, body, bodyHTML, ms(tx.now)); err != nil {
 			return fmt.Errorf("insert reply: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE discussion_threads SET replies = replies + 1, last_post_at = $1 WHERE id = $2`,
@@ -202,15 +210,15 @@ func (s *DiscussionService) EditThread(ctx context.Context, in *roundtable.Threa
 		if err != nil {
 			return err
 		}
-		sealedBody, err := tx.seal(ctx, t.CircleID, "discussion_threads", "body", t.ID, body)
+		sealedBody, sealedHTML, html, err := s.sealBody(ctx, tx, t.CircleID, "discussion_threads", t.ID, body)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE discussion_threads SET title = $1, body = $2, meeting_id = $3, edited_at = $4 WHERE id = $5`,
-			sealedTitle, sealedBody, nullable(meetingID), ms(tx.now), t.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE discussion_threads SET title = $1, body = $2, body_html = $3, meeting_id = $4, edited_at = $5 WHERE id = $6`,
+			sealedTitle, sealedBody, sealedHTML, nullable(meetingID), ms(tx.now), t.ID); err != nil {
 			return fmt.Errorf("update thread: %w", err)
 		}
-		in.Title, in.Body, in.MeetingID, in.CircleID = title, body, meetingID, t.CircleID
+		in.Title, in.Body, in.BodyHTML, in.MeetingID, in.CircleID = title, body, html, meetingID, t.CircleID
 		return nil
 	})
 }
@@ -230,14 +238,15 @@ func (s *DiscussionService) EditReply(ctx context.Context, in *roundtable.Reply)
 		if err := roundtable.ValidatePost("", body, false); err != nil {
 			return err
 		}
-		sealed, err := tx.seal(ctx, t.CircleID, "discussion_replies", "body", r.ID, body)
+		sealed, sealedHTML, html, err := s.sealBody(ctx, tx, t.CircleID, "discussion_replies", r.ID, body)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE discussion_replies SET body = $1, edited_at = $2 WHERE id = $3`, sealed, ms(tx.now), r.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE discussion_replies SET body = $1, body_html = $2, edited_at = $3 WHERE id = $4`,
+			sealed, sealedHTML, ms(tx.now), r.ID); err != nil {
 			return fmt.Errorf("update reply: %w", err)
 		}
-		in.Body, in.ThreadID, in.CircleID = body, t.ID, t.CircleID
+		in.Body, in.BodyHTML, in.ThreadID, in.CircleID = body, html, t.ID, t.CircleID
 		return nil
 	})
 }
@@ -258,7 +267,7 @@ func (s *DiscussionService) DeleteThread(ctx context.Context, threadID string) e
 			return fmt.Errorf("delete replies: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `
-			UPDATE discussion_threads SET title = '', body = '', meeting_id = NULL, replies = 0, deleted_at = $1 WHERE id = $2`,
+			UPDATE discussion_threads SET title = '', body = '', body_html = '', meeting_id = NULL, replies = 0, deleted_at = $1 WHERE id = $2`,
 			ms(tx.now), t.ID); err != nil {
 			return fmt.Errorf("delete thread: %w", err)
 		}

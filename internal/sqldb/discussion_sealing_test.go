@@ -34,8 +34,12 @@ func TestSealing_MarkersDiscussion(t *testing.T) {
 
 			pg, err := sqldb.NewDiscussionService(e.db).ReadThread(as(w.fac), th.ID, 0)
 			must(t, err)
-			if pg.Thread.Title != m["edited-title"] || pg.Thread.Body != m["edited-body"] || len(pg.Replies) != 1 || pg.Replies[0].Body != m["edited-reply"] {
+			if pg.Thread.Title != m["edited-title"] || pg.Thread.Body != m["edited-body"] || !strings.Contains(pg.Thread.BodyHTML, m["edited-body"]) ||
+				len(pg.Replies) != 1 || !strings.Contains(pg.Replies[0].BodyHTML, m["edited-reply"]) {
 				t.Fatalf("got %q %q %+v, want the edited texts read back", pg.Thread.Title, pg.Thread.Body, pg.Replies)
+			}
+			if r, err := w.s.FindReply(as(w.ana), r.ID); err != nil || r.Body != m["edited-reply"] {
+				t.Fatalf("got %+v (%v), want the reply's Markdown read back", r, err)
 			}
 			raw := rawDatabase(t, engine, url)
 			if !bytes.Contains(raw, []byte(m["control"])) {

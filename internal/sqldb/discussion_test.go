@@ -64,7 +64,7 @@ func TestDiscussionService_ThreadsAndReplies(t *testing.T) {
 
 		pg, err := w.s.ReadThread(as(w.ana), th.ID, 0)
 		must(t, err)
-		if pg.Thread.Body != th.Body || pg.LastRead != nil || pg.Page != 1 || pg.Pages != 1 {
+		if pg.Thread.Body != th.Body || pg.Thread.BodyHTML != "<p>What did you <em>try</em>?</p>\n" || pg.LastRead != nil || pg.Page != 1 || pg.Pages != 1 {
 			t.Fatalf("got %+v, want the thread's first page on Ana's first visit", pg)
 		}
 		if idx, _ := w.s.ListThreads(as(w.ana), w.circle.ID); idx.Threads[0].New {
@@ -81,7 +81,7 @@ func TestDiscussionService_ThreadsAndReplies(t *testing.T) {
 		}
 		pg, err = w.s.ReadThread(as(w.mo), th.ID, 0)
 		must(t, err)
-		if len(pg.Replies) != 1 || !pg.Replies[0].New || pg.Replies[0].Body != r.Body || pg.FirstNewPage != 1 {
+		if len(pg.Replies) != 1 || !pg.Replies[0].New || pg.Replies[0].BodyHTML != "<p>I tried <strong>delegating</strong>.</p>\n" || pg.FirstNewPage != 1 {
 			t.Fatalf("got %+v, want Ana's reply marked new", pg.Replies)
 		}
 		pg, _ = w.s.ReadThread(as(w.mo), th.ID, 0)
@@ -146,9 +146,12 @@ func TestDiscussionService_EditAndDelete(t *testing.T) {
 		e.clock.Add(10 * time.Minute)
 		must(t, w.s.EditThread(as(w.mo), &roundtable.Thread{ID: th.ID, Title: "Second", Body: "New body"}))
 		must(t, w.s.EditReply(as(w.ana), &roundtable.Reply{ID: r.ID, Body: "Reply, edited"}))
+		if got, err := w.s.FindReply(as(w.ana), r.ID); err != nil || got.Body != "Reply, edited" {
+			t.Fatalf("got %+v (%v), want the edited reply's Markdown", got, err)
+		}
 		pg, err := w.s.ReadThread(as(w.mo), th.ID, 0)
 		must(t, err)
-		if pg.Thread.Title != "Second" || pg.Thread.EditedAt == nil || pg.Replies[0].Body != "Reply, edited" || pg.Replies[0].EditedAt == nil {
+		if pg.Thread.Title != "Second" || pg.Thread.EditedAt == nil || pg.Replies[0].BodyHTML != "<p>Reply, edited</p>\n" || pg.Replies[0].EditedAt == nil {
 			t.Fatalf("got %+v %+v, want both edits", pg.Thread, pg.Replies[0])
 		}
 

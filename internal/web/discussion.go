@@ -7,12 +7,7 @@ import (
 	"time"
 
 	"github.com/roundtable/roundtable"
-	"github.com/roundtable/roundtable/internal/markdown"
 )
-
-// posts renders members' Markdown into safe HTML. It holds no state that
-// changes: one serves every request.
-var posts = markdown.New()
 
 // postWhen writes when a post was written, in the reader's zone, like
 // "Tuesday 3 March, 10:02", with the year when it is not this one.

@@ -21,12 +21,14 @@ type postView struct {
 	EditUntil      string // "" when it can no longer be changed
 }
 
-func (s *Server) postView(id, authorID, author, body string, created time.Time, edited *time.Time, isNew bool, u *roundtable.User) postView {
+// postView shows a post; html is its body as sanitised when it was
+// written (see DiscussionService).
+func (s *Server) postView(id, authorID, author, html string, created time.Time, edited *time.Time, isNew bool, u *roundtable.User) postView {
 	loc, now := u.Location(), s.now()
 	if author == "" {
 		author = roundtable.FormerMemberName
 	}
-	v := postView{ID: id, AuthorName: author, HTML: posts.HTML(body), When: postWhen(created, loc, now),
+	v := postView{ID: id, AuthorName: author, HTML: template.HTML(html), When: postWhen(created, loc, now),
 		Edited: edited != nil, New: isNew, Mine: authorID == u.ID}
 	if roundtable.Editable(authorID, u.ID, created, now) {
 		v.EditUntil = created.Add(roundtable.EditWindow).In(loc).Format("15:04")
@@ -72,13 +74,13 @@ func (s *Server) loadThreadPage(r *http.Request, f *form) (*threadPage, error) {
 	page := &threadPage{
 		layoutData: layoutData{Title: t.Title, Nav: "home"},
 		Thread:     t, Page: tp.Page, Pages: tp.Pages, FirstNewPage: tp.FirstNewPage, NewCount: t.NewReplies, Form: f,
-		Opening: s.postView(t.ID, t.AuthorID, t.AuthorName, t.Body, t.CreatedAt, t.EditedAt, tp.LastRead == nil && t.AuthorID != u.ID, u),
+		Opening: s.postView(t.ID, t.AuthorID, t.AuthorName, t.BodyHTML, t.CreatedAt, t.EditedAt, tp.LastRead == nil && t.AuthorID != u.ID, u),
 	}
 	if t.MeetingID != "" {
 		page.MeetingWhen = meetingDay(t.MeetingAt, u.Location(), s.now())
 	}
 	for _, rp := range tp.Replies {
-		page.Replies = append(page.Replies, s.postView(rp.ID, rp.AuthorID, rp.AuthorName, rp.Body, rp.CreatedAt, rp.EditedAt, rp.New, u))
+		page.Replies = append(page.Replies, s.postView(rp.ID, rp.AuthorID, rp.AuthorName, rp.BodyHTML, rp.CreatedAt, rp.EditedAt, rp.New, u))
 	}
 	if page.Form == nil {
 		page.Form = newForm(nil, "body")

@@ -1,8 +1,10 @@
 -- The circles' discussions: threads and replies, circle content sealed with
--- the circle's key (titles and bodies, as Markdown). A thread deleted by its
--- author keeps its row, emptied, so its address can say so. Each person's
--- last visit of a thread marks what is new for her; her choice of e-mails
--- (immediate, a weekly digest, none) holds for all her circles.
+-- the circle's key: titles, and bodies both as written (Markdown) and as the
+-- sanitised HTML rendered from them when written, so that a page of a long
+-- thread renders nothing. A thread deleted by its author keeps its row,
+-- emptied, so its address can say so. Each person's last visit of a thread
+-- marks what is new for her; her choice of e-mails (immediate, a weekly
+-- digest, none) holds for all her circles.
 CREATE TABLE discussion_threads (
 	id           TEXT PRIMARY KEY,
 	circle_id    TEXT NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
@@ -10,6 +12,7 @@ CREATE TABLE discussion_threads (
 	meeting_id   TEXT REFERENCES meetings (id) ON DELETE SET NULL,
 	title        TEXT NOT NULL DEFAULT '',
 	body         TEXT NOT NULL DEFAULT '',
+	body_html    TEXT NOT NULL DEFAULT '',
 	created_at   INTEGER NOT NULL,
 	edited_at    INTEGER,
 	deleted_at   INTEGER,
@@ -24,6 +27,7 @@ CREATE TABLE discussion_replies (
 	thread_id  TEXT NOT NULL REFERENCES discussion_threads (id) ON DELETE CASCADE,
 	author_id  TEXT REFERENCES users (id) ON DELETE SET NULL,
 	body       TEXT NOT NULL DEFAULT '',
+	body_html  TEXT NOT NULL DEFAULT '',
 	created_at INTEGER NOT NULL,
 	edited_at  INTEGER
 );
