@@ -44,8 +44,13 @@ func (s *DiscussionService) ReadThread(ctx context.Context, threadID string, pag
 		default:
 			out.Page = min(page, out.Pages)
 		}
-		out.Replies, err = loadReplies(ctx, tx, t, a.id(), false, `x.thread_id = $1 ORDER BY x.created_at, x.id LIMIT `+
-			fmt.Sprint(roundtable.RepliesPerPage)+` OFFSET `+fmt.Sprint((out.Page-1)*roundtable.RepliesPerPage), t.ID)
+		// The page's replies are found on the index alone, which holds
+		// everything the ordering needs: skipping 950 replies for the last
+		// page of a long thread then reads no reply it does not show.
+		out.Replies, err = loadReplies(ctx, tx, t, a.id(), false, `x.id IN (
+			SELECT y.id FROM discussion_replies y WHERE y.thread_id = $1 ORDER BY y.created_at, y.id
+			LIMIT `+fmt.Sprint(roundtable.RepliesPerPage)+` OFFSET `+fmt.Sprint((out.Page-1)*roundtable.RepliesPerPage)+`)
+			ORDER BY x.created_at, x.id`, t.ID)
 		return err
 	})
 	if err != nil || a.user == nil || t.lastPost <= t.readAt {
