@@ -148,6 +148,17 @@ type ThreadDeleted struct{ CircleID string }
 
 func (e *ThreadDeleted) Error() string { return "This thread was deleted by its author." }
 
+// ExportThreadPost is a thread she started or a reply she wrote, for her
+// data export: a reply comes without the thread's title, another's words.
+type ExportThreadPost struct {
+	Circle    string     `json:"circle"`
+	Kind      string     `json:"kind"` // "thread" or "reply"
+	Title     string     `json:"title,omitempty"`
+	Body      string     `json:"body"`
+	CreatedAt time.Time  `json:"created_at"`
+	EditedAt  *time.Time `json:"edited_at,omitempty"`
+}
+
 // DiscussionService keeps the circles' discussions. Every method answers
 // ENOTFOUND to anyone but a member of the thread's circle (organizers
 // included) and EGROUNDRULES to a member who has not accepted the rules.

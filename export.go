@@ -22,6 +22,7 @@ type DataExport struct {
 	Reflections  []ExportReflection  `json:"reflections"`
 	RSVPs        []ExportRSVP        `json:"rsvps"`
 	Attendance   []ExportAttendance  `json:"attendance"`
+	Discussion   []ExportThreadPost  `json:"discussion_posts"`
 	Messages     map[string]bool     `json:"messages,omitempty"` // which kinds of e-mail she receives
 }
 

@@ -293,3 +293,23 @@ func TestDiscussionService_Mail(t *testing.T) {
 		}
 	})
 }
+
+func TestDiscussionService_Export(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.discussionWorld()
+		th := &roundtable.Thread{CircleID: w.circle.ID, Title: "Mo's thread", Body: "Mo's words"}
+		must(t, w.s.StartThread(as(w.mo), th))
+		e.clock.Add(time.Minute)
+		must(t, w.s.AddReply(as(w.ana), &roundtable.Reply{ThreadID: th.ID, Body: "Ana's reply"}))
+		x, err := sqldb.NewExportService(e.db).ExportMyData(as(w.ana))
+		must(t, err)
+		if len(x.Discussion) != 1 || x.Discussion[0].Kind != "reply" || x.Discussion[0].Body != "Ana's reply" || x.Discussion[0].Title != "" {
+			t.Fatalf("got %+v, want Ana's reply alone, without Mo's title", x.Discussion)
+		}
+		x, err = sqldb.NewExportService(e.db).ExportMyData(as(w.mo))
+		must(t, err)
+		if len(x.Discussion) != 1 || x.Discussion[0].Title != "Mo's thread" || x.Discussion[0].Body != "Mo's words" {
+			t.Fatalf("got %+v, want Mo's thread", x.Discussion)
+		}
+	})
+}
