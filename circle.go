@@ -153,6 +153,7 @@ type MeetingPage struct {
 	Me      *CircleMember // the reader in the circle
 	Agenda  *Agenda       // as AgendaService.FindAgenda returns it
 	Polls   []*Poll       // the meeting's open polls for a new time, newest first
+	Threads []*Thread     // the discussion's threads carrying on from it, oldest first
 	// Starts holds when each meeting the agenda's follow-ups were made in
 	// starts, by meeting ID.
 	Starts map[string]time.Time

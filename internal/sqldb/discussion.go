@@ -169,11 +169,18 @@ func (s *DiscussionService) MeetingThreads(ctx context.Context, meetingID string
 		if _, err := meetingAccess(ctx, tx, a, meetingID); err != nil {
 			return err
 		}
-		rows, err := loadThreads(ctx, tx, a.id(), false, `t.meeting_id = $2 AND t.deleted_at IS NULL ORDER BY t.created_at, t.id`, meetingID)
-		out = threads(rows)
+		var err error
+		out, err = meetingThreads(ctx, tx, a, meetingID)
 		return err
 	})
 	return out, err
+}
+
+// meetingThreads returns the threads linked to a meeting the actor may see,
+// oldest first.
+func meetingThreads(ctx context.Context, tx *Tx, a actor, meetingID string) ([]*roundtable.Thread, error) {
+	rows, err := loadThreads(ctx, tx, a.id(), false, `t.meeting_id = $2 AND t.deleted_at IS NULL ORDER BY t.created_at, t.id`, meetingID)
+	return threads(rows), err
 }
 
 // checkThreadMeeting refuses a link to a meeting of another circle.

@@ -40,6 +40,9 @@ func (s *CircleService) FindMeetingPage(ctx context.Context, meetingID string) (
 		if pg.Polls, err = loadPolls(ctx, tx, "p.meeting_id = $1 AND p.closed_at IS NULL", meetingID); err != nil {
 			return fmt.Errorf("list polls: %w", err)
 		}
+		if pg.Threads, err = meetingThreads(ctx, tx, a, meetingID); err != nil {
+			return err
+		}
 		if pg.Agenda, err = readAgenda(ctx, tx, a, pg.Meeting, top.mb); err != nil {
 			return err
 		}

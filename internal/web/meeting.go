@@ -368,7 +368,6 @@ type meetingPage struct {
 	Polls         []*roundtable.Poll   // open polls for a new time
 	Agenda        *agendaView          // timed parts, roles, challenge cards, commitments
 	Threads       []*roundtable.Thread // the discussion carrying on from it
-	Discussion    bool                 // the reader takes part in the circle's discussion
 }
 
 // handleMeetingShow shows a meeting to its circle.
@@ -391,6 +390,7 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		Past:          !m.EndsAt().After(now),
 		IsFacilitator: pg.Me != nil && pg.Me.Role == roundtable.RoleFacilitator,
 		Polls:         pg.Polls,
+		Threads:       pg.Threads,
 	}
 	if cloc := roundtable.LoadLocation(c.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)
@@ -402,16 +402,6 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 	}
 	data.RSVPs = groupRSVPs(people)
 	data.Agenda = newAgendaView(pg.Agenda, m, u, loc, pg.Starts)
-	// The discussion is for the circle's members: anyone else who may see
-	// the meeting sees the page without it.
-	data.Threads, err = s.svc.Discussion.MeetingThreads(r.Context(), m.ID)
-	switch roundtable.ErrorCode(err) {
-	case "":
-		data.Discussion = true
-	case roundtable.ENOTFOUND, roundtable.EGROUNDRULES:
-	default:
-		return err
-	}
 	s.render(w, r, http.StatusOK, "meeting_show", data)
 	return nil
 }

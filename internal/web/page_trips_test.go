@@ -27,8 +27,8 @@ var pageTrips = []struct {
 }{
 	{"circle", "member", 9, 7},
 	{"circle", "facilitator", 9, 7},
-	{"meeting", "member", 11, 9}, // the meeting, its circle and the agenda in one read
-	{"meeting", "facilitator", 11, 9},
+	{"meeting", "member", 12, 10}, // the meeting, its circle, the agenda and the threads carrying on from it in one read
+	{"meeting", "facilitator", 12, 10},
 	{"room", "member", 12, 10},
 	{"room", "facilitator", 12, 10},
 	{"program", "organizer", 7, 5}, // one read: program, counts, circles, to-do card
