@@ -1,6 +1,9 @@
 package mail
 
-import "strings"
+import (
+	htmltemplate "html/template"
+	"strings"
+)
 
 // DiscussionMail tells a member of a new thread or reply in her circle's
 // discussion, for those who asked for an e-mail on each post.
@@ -12,9 +15,12 @@ type DiscussionMail struct {
 	Author      string
 	Title       string   // the thread's
 	Reply       bool     // a reply, not a new thread
-	Body        []string // the post as written (Markdown), a line each
-	Link        string   // the thread's page
-	PrefsLink   string   // where she changes what she receives
+	Body        []string // the post as written (Markdown), a line each, for the text part
+	// BodyHTML is the post as the site shows it, sanitised when it was
+	// written (see internal/markdown), for the HTML part.
+	BodyHTML  htmltemplate.HTML
+	Link      string // the thread's page
+	PrefsLink string // where she changes what she receives
 }
 
 // DigestThread is one thread with news in a weekly digest.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"html/template"
 	"sort"
 	"strings"
 	"time"
@@ -102,7 +103,7 @@ func (db *DB) renderDiscussionPost(ctx context.Context, tx *Tx, j job) (rendered
 	} else if d != roundtable.DeliverImmediate {
 		return drop(dropNotImmediate), nil
 	}
-	author, body := t.AuthorName, t.Body
+	author, body, html := t.AuthorName, t.Body, t.BodyHTML
 	if replyID != "" {
 		rs, err := loadReplies(ctx, tx, t, to.id, true, `x.id = $1`, replyID)
 		if err != nil {
@@ -111,7 +112,7 @@ func (db *DB) renderDiscussionPost(ctx context.Context, tx *Tx, j job) (rendered
 		if len(rs) == 0 {
 			return drop(dropPostGone), nil
 		}
-		author, body = rs[0].AuthorName, rs[0].Body
+		author, body, html = rs[0].AuthorName, rs[0].Body, rs[0].BodyHTML
 	}
 	c, err := findCircleInfo(ctx, tx, t.CircleID)
 	if err != nil {
@@ -119,7 +120,7 @@ func (db *DB) renderDiscussionPost(ctx context.Context, tx *Tx, j job) (rendered
 	}
 	return rendered{msg: mail.DiscussionPost(mail.DiscussionMail{
 		To: to.email, Name: to.name, ProgramName: c.programName, CircleName: c.name,
-		Author: author, Title: t.Title, Reply: replyID != "", Body: mail.Lines(body),
+		Author: author, Title: t.Title, Reply: replyID != "", Body: mail.Lines(body), BodyHTML: template.HTML(html),
 		Link: db.threadLink(t.ID), PrefsLink: db.discussionLink(t.CircleID) + "#messages",
 	})}, nil
 }

@@ -255,7 +255,7 @@ func TestDiscussionService_Mail(t *testing.T) {
 		must(t, w.s.StartThread(as(w.mo), th))
 		sent := e.deliver()
 		if len(sent) != 1 || sent[0].To != "ana@example.org" || !strings.Contains(sent[0].Subject, "Budget talk") ||
-			!strings.Contains(sent[0].Text, "How do you **plan**?") || !strings.Contains(sent[0].Text, "/threads/"+th.ID) {
+			!strings.Contains(sent[0].Text, "How do you **plan**?") || !strings.Contains(sent[0].HTML, "How do you <strong>plan</strong>?") || !strings.Contains(sent[0].Text, "/threads/"+th.ID) {
 			t.Fatalf("got %+v, want one e-mail to Ana with the post", sent)
 		}
 		// A reply deleted before it is sent sends nothing.
