@@ -20,8 +20,10 @@ const (
 	MaxPostBody    = 20000
 	// EditWindow is how long after writing a post its author may change it.
 	EditWindow = 15 * time.Minute
-	// RepliesPerPage is how many replies a thread's page shows.
-	RepliesPerPage = 50
+	// RepliesPerPage is how many replies a thread's page shows: a few
+	// screens on a phone, and a page of a long thread served within its
+	// time on a busy machine.
+	RepliesPerPage = 30
 )
 
 // Thread is a conversation in a circle.
