@@ -79,7 +79,9 @@ func TestBrowser_Discussion(t *testing.T) {
 	mem.waitPath(`/discussion/new$`)
 	mem.checkPage("discussion new thread")
 	mem.set(`#f-title`, "Carrying on from Tuesday")
-	mem.set(`#f-body`, "What did each of you **try** since we met?\n\n- one thing that worked\n- one that did not")
+	mem.set(`#f-body`, "What did each of you **try** since we met?\n\n- one thing that worked\n- one that did not\n\n"+
+		"| week | what I tried | how it went | what I will do next |\n|---|---|---|---|\n| one | delegating the weekly report to the team | better than feared | keep doing it |\n\n"+
+		"Notes: https://example.org/a-very-long-address-without-any-break-in-it-that-a-phone-must-wrap-somewhere")
 	threadPath := mem.submit(`form[action$="/discussion/new"] button[type=submit]`, `^/threads/[^/]+$`)
 	mem.see("Your thread is started", "Carrying on from Tuesday", "one thing that worked")
 
@@ -102,6 +104,9 @@ func TestBrowser_Discussion(t *testing.T) {
 		t.Fatalf("got %d posts marked new, want the facilitator's reply", n)
 	}
 	mem.checkPage("discussion thread")
+	mem.checkWidth(320, "discussion thread")
+	mem.open("/circles/" + circleID + "/discussion")
+	mem.checkWidth(320, "discussion threads")
 	mem.open(threadPath)
 	if n := evaluate[int](mem, "count new posts", `document.querySelectorAll("article.post-new").length`); n != 0 {
 		t.Fatalf("got %d posts marked new on the second visit, want none", n)
