@@ -313,3 +313,29 @@ func TestDiscussionService_Export(t *testing.T) {
 		}
 	})
 }
+
+func TestDiscussionService_AuthorDeleted(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.discussionWorld()
+		th := &roundtable.Thread{CircleID: w.circle.ID, Title: "Mo's thread", Body: "Mo's words"}
+		must(t, w.s.StartThread(as(w.mo), th))
+		must(t, w.s.SetDiscussionDelivery(as(w.mo), roundtable.DeliverImmediate))
+		tok, err := e.auth.StartSession(sys, w.mo.ID, roundtable.SessionStart{})
+		must(t, err)
+		must(t, sqldb.NewAccountDeletionService(e.db).DeleteMyAccount(as(w.mo), tok, "a long enough password"))
+		// The circle keeps her thread, as a former member's.
+		pg, err := w.s.ReadThread(as(w.ana), th.ID, 0)
+		must(t, err)
+		if pg.Thread.AuthorName != roundtable.FormerMemberName || pg.Thread.Body != "Mo's words" {
+			t.Fatalf("got %q %q, want Mo's words kept as a former member's", pg.Thread.AuthorName, pg.Thread.Body)
+		}
+		// Her own things go: her visits and her choice of e-mails.
+		for _, q := range []string{`SELECT COUNT(*) FROM discussion_reads WHERE user_id = $1`, `SELECT COUNT(*) FROM discussion_prefs WHERE user_id = $1`} {
+			n, err := sqldb.CountForTest(context.Background(), e.db, q, w.mo.ID)
+			must(t, err)
+			if n != 0 {
+				t.Errorf("%s: got %d rows, want none", q, n)
+			}
+		}
+	})
+}
