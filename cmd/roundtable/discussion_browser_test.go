@@ -82,8 +82,13 @@ func TestBrowser_Discussion(t *testing.T) {
 	mem.set(`#f-body`, "What did each of you **try** since we met?\n\n- one thing that worked\n- one that did not\n\n"+
 		"| week | what I tried | how it went | what I will do next |\n|---|---|---|---|\n| one | delegating the weekly report to the team | better than feared | keep doing it |\n\n"+
 		"Notes: https://example.org/a-very-long-address-without-any-break-in-it-that-a-phone-must-wrap-somewhere")
+	meetingID := m.Demo.MeetingIDs[0] // the circle's next meeting
+	mem.set(`#f-meeting_id`, meetingID)
 	threadPath := mem.submit(`form[action$="/discussion/new"] button[type=submit]`, `^/threads/[^/]+$`)
-	mem.see("Your thread is started", "Carrying on from Tuesday", "one thing that worked")
+	mem.see("Your thread is started", "Carrying on from Tuesday", "one thing that worked", "Carries on from the meeting of")
+	mem.open("/meetings/" + meetingID)
+	mem.see("Discussion", "Carrying on from Tuesday", "Start a thread about this meeting")
+	mem.checkPage("meeting with its thread")
 
 	fac := newBrowser(t, root, "facilitator", m.URL())
 	signIn(fac, demo.FacilitatorEmail, demo.Password)
