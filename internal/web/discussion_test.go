@@ -1,12 +1,17 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/roundtable/roundtable"
+	"github.com/roundtable/roundtable/internal/sqldb"
+	"github.com/roundtable/roundtable/internal/sqldb/sqldbtest"
 )
 
 // TestDiscussion_Pages: a member starts a thread linked to a meeting, another
@@ -117,4 +122,55 @@ func TestDiscussion_Paging(t *testing.T) {
 func pathOnly(loc string) string {
 	p, _, _ := strings.Cut(loc, "#")
 	return p
+}
+
+// newAppAt is newApp on a clock the test moves: the server's and the
+// database's.
+func newAppAt(t *testing.T, now func() time.Time) *app {
+	t.Helper()
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	db := sqldbtest.OpenWith(t, "sqlite", sqldb.Config{BaseURL: testBase, Logger: logger, Now: now})
+	svc := testServices(t, db)
+	srv, err := New(svc, Config{BaseURL: testBase, Logger: logger, Now: now})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return &app{t: t, db: db, svc: svc, srv: srv, outbox: sqldb.NewOutbox(db), logs: logs}
+}
+
+// TestDiscussion_EditWindow: a post can be changed for 15 minutes; after
+// that its author is told why, and nothing changes.
+func TestDiscussion_EditWindow(t *testing.T) {
+	var offset atomic.Int64
+	a := newAppAt(t, func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
+	s := a.scheduled()
+	ny := a.browser().signInAs(s.ny)
+	th := &roundtable.Thread{CircleID: s.circle.ID, Title: "First words", Body: "Body"}
+	if err := a.svc.Discussion.StartThread(as(s.ny), th); err != nil {
+		t.Fatal(err)
+	}
+	rp := &roundtable.Reply{ThreadID: th.ID, Body: "A reply"}
+	if err := a.svc.Discussion.AddReply(as(s.ny), rp); err != nil {
+		t.Fatal(err)
+	}
+	path := "/threads/" + th.ID
+	ny.get(path).want(t, http.StatusOK).contains(t, "Change the thread", "Change my reply")
+	ny.get(path+"/edit").want(t, http.StatusOK).contains(t, `value="First words"`)
+
+	offset.Store(int64(16 * time.Minute))
+	ny.get(path).want(t, http.StatusOK).lacks(t, "Change the thread", "Change my reply").contains(t, "Delete the thread", "Delete my reply")
+	for _, ask := range []func() *response{
+		func() *response { return ny.get(path + "/edit") },
+		func() *response { return ny.post(path+"/edit", url.Values{"title": {"Late title"}, "body": {"Late"}}) },
+		func() *response { return ny.get("/replies/" + rp.ID + "/edit") },
+		func() *response { return ny.post("/replies/"+rp.ID+"/edit", url.Values{"body": {"Late"}}) },
+	} {
+		r := ask().want(t, http.StatusSeeOther)
+		if r.Location != path {
+			t.Errorf("got redirect %q, want %q", r.Location, path)
+		}
+		ny.follow(r).contains(t, "can be changed for 15 minutes", "that time has passed")
+	}
+	ny.get(path).contains(t, "First words", "A reply").lacks(t, "Late")
 }
