@@ -11,8 +11,11 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 )
 
 // Renderer renders and sanitises Markdown. It is safe for concurrent use.
@@ -28,7 +31,8 @@ func New() *Renderer {
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.TaskList),
 		// Raw HTML is dropped by goldmark already; bluemonday is the
 		// second wall, in case a construct slips through.
-		goldmark.WithRendererOptions(html.WithHardWraps()),
+		goldmark.WithRendererOptions(html.WithHardWraps(),
+			renderer.WithNodeRenderers(util.Prioritized(imageLinks{}, 100))),
 	)
 	p := bluemonday.UGCPolicy()
 	p.RequireNoReferrerOnLinks(true)
@@ -47,4 +51,30 @@ func (r *Renderer) HTML(src string) template.HTML {
 		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
 	}
 	return template.HTML(r.policy.SanitizeBytes(b.Bytes()))
+}
+
+// imageLinks renders an image as a link to it, named by its alternative
+// text: a circle's pages load nothing from elsewhere (the site's content
+// policy would block it anyway), and an e-mail of a post tells no image
+// host who read it, or when.
+type imageLinks struct{}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (imageLinks) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindImage, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		img := n.(*ast.Image)
+		if !entering {
+			w.WriteString("</a>")
+			return ast.WalkContinue, nil
+		}
+		w.WriteString(`<a href="`)
+		if !html.IsDangerousURL(img.Destination) {
+			w.Write(util.EscapeHTML(util.URLEscape(img.Destination, true)))
+		}
+		w.WriteString(`">`)
+		if !n.HasChildren() {
+			w.WriteString("an image")
+		}
+		return ast.WalkContinue, nil
+	})
 }

@@ -111,6 +111,9 @@ func TestRenderer_HTML_XSS(t *testing.T) {
 
 func TestRenderer_HTML_Markdown(t *testing.T) {
 	r := New()
+	if got := string(r.HTML("![x](https://img.example/c.png)")); strings.Contains(got, "<img") {
+		t.Errorf("got %q, want no image loaded from elsewhere", got)
+	}
 	for _, c := range []struct{ in, want string }{
 		{"**bold** and *it*", "<strong>bold</strong> and <em>it</em>"},
 		{"- one\n- two", "<li>one</li>"},
@@ -119,6 +122,8 @@ func TestRenderer_HTML_Markdown(t *testing.T) {
 		{"~~gone~~", "<del>gone</del>"},
 		{"- [x] done", `<input checked="" disabled="" type="checkbox"`},
 		{"`<b>`", "<code>&lt;b&gt;</code>"},
+		{"![our chart](https://img.example/c.png)", `<a href="https://img.example/c.png" rel="nofollow noreferrer">our chart</a>`},
+		{"![](https://img.example/c.png)", `>an image</a>`},
 	} {
 		if got := string(r.HTML(c.in)); !strings.Contains(got, c.want) {
 			t.Errorf("%q: got %q, want it to contain %q", c.in, got, c.want)
