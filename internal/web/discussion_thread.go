@@ -19,6 +19,7 @@ type postView struct {
 	New            bool
 	Mine           bool
 	EditUntil      string // "" when it can no longer be changed
+	Opening        bool   // the thread's own post, whose heading is a level higher
 }
 
 // postView shows a post; html is its body as sanitised when it was
@@ -76,6 +77,7 @@ func (s *Server) loadThreadPage(r *http.Request, f *form) (*threadPage, error) {
 		Thread:     t, Page: tp.Page, Pages: tp.Pages, FirstNewPage: tp.FirstNewPage, NewCount: t.NewReplies, Form: f,
 		Opening: s.postView(t.ID, t.AuthorID, t.AuthorName, t.BodyHTML, t.CreatedAt, t.EditedAt, tp.LastRead == nil && t.AuthorID != u.ID, u),
 	}
+	page.Opening.Opening = true
 	if t.MeetingID != "" {
 		page.MeetingWhen = meetingDay(t.MeetingAt, u.Location(), s.now())
 	}
