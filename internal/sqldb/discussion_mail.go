@@ -155,8 +155,8 @@ func scheduleDigests(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// ScheduleDigests enqueues this week's discussion digests now; the
-// housekeeping pass does it each day (tests and the command line call it).
+// ScheduleDigests enqueues this week's discussion digests now, as the
+// housekeeping pass does once a day; tests call it to skip the wait.
 func (o *Outbox) ScheduleDigests(ctx context.Context) error {
 	return o.db.update(ctx, func(tx *Tx) error { return scheduleDigests(ctx, tx) })
 }
