@@ -58,6 +58,7 @@ type discussionData struct {
 
 type digestData struct {
 	Subject     string
+	Where       string // "your circle's discussion", or "your circles' discussions"
 	ButtonLabel string
 	Link        string
 	ProgramName string
@@ -89,11 +90,15 @@ func DiscussionDigest(d DigestMail) Message {
 			c.Threads[j].Title, c.Threads[j].Author = firstLine(c.Threads[j].Title), firstLine(c.Threads[j].Author)
 		}
 	}
-	subject := "This week in your circle's discussion: " + strings.Join(names, ", ")
+	where := "your circle's discussion"
+	if len(names) > 1 {
+		where = "your circles' discussions"
+	}
+	subject := "This week in " + where + ": " + strings.Join(names, ", ")
 	link := ""
 	if len(d.Circles) > 0 {
 		link = d.Circles[0].Link
 	}
-	data := digestData{Subject: subject, ButtonLabel: "Open the discussion", Link: link, DigestMail: d}
+	data := digestData{Subject: subject, Where: where, ButtonLabel: "Open the discussion", Link: link, DigestMail: d}
 	return render("discussion_digest", d.To, subject, link, discussionHTML["discussion_digest"], data)
 }
