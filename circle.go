@@ -157,6 +157,7 @@ type MeetingPage struct {
 	// Readings are the circle's documents and links attached to the
 	// meeting, beside its Readings text.
 	Readings []*Document
+	Threads  []*Thread // the discussion's threads carrying on from it, oldest first
 	// Starts holds when each meeting the agenda's follow-ups were made in
 	// starts, by meeting ID.
 	Starts map[string]time.Time

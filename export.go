@@ -29,6 +29,7 @@ type DataExport struct {
 	ParkingLot []ExportParkingTopic `json:"parking_lot"`
 	Proposals  []ExportProposal     `json:"proposals"`
 	Votes      []ExportDecisionVote `json:"decision_votes"`
+	Discussion []ExportThreadPost   `json:"discussion_posts"`
 	Messages   map[string]bool      `json:"messages,omitempty"` // which kinds of e-mail she receives
 }
 

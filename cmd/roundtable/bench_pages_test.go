@@ -22,7 +22,7 @@ func TestBench_Pages(t *testing.T) {
 			// was asked for as every role and answered as expected.
 			for _, want := range []string{"bare net/http", "circle         member", "circle         facilitator",
 				"meeting        member", "meeting        facilitator", "room           member", "room           facilitator",
-				"program        organizer", "Targets: every page"} {
+				"program        organizer", "discussion     member", "thread         member", "thread last    member", "Targets: every page"} {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("got %q, want it to contain %q", stdout, want)
 				}

@@ -320,6 +320,7 @@ func webServices(db *sqldb.DB, formations *sqldb.FormationService) web.Services 
 		Notifications: sqldb.NewNotificationService(db),
 		Series:        sqldb.NewSeriesService(db),
 		Polls:         sqldb.NewPollService(db),
+		Discussion:    sqldb.NewDiscussionService(db),
 		Room:          sqldb.NewRoomService(db),
 		Agendas:       sqldb.NewAgendaService(db),
 		Commitments:   sqldb.NewCommitmentService(db),

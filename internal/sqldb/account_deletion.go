@@ -188,6 +188,8 @@ func eraseOwnRows(ctx context.Context, tx *Tx, userID, email string) error {
 		`DELETE FROM sign_in_links WHERE user_id = $1`,
 		`DELETE FROM calendar_feeds WHERE user_id = $1`,
 		`DELETE FROM notification_prefs WHERE user_id = $1`,
+		`DELETE FROM discussion_prefs WHERE user_id = $1`,
+		`DELETE FROM discussion_reads WHERE user_id = $1`,
 		`DELETE FROM meeting_guests WHERE user_id = $1`,
 		`DELETE FROM program_organizers WHERE user_id = $1`,
 		`DELETE FROM room_presence WHERE user_id = $1`,

@@ -26,8 +26,8 @@ func (db *DB) auditRetention() time.Duration {
 }
 
 // ScheduleHousekeeping enqueues today's deletion of old audit entries,
-// anonymisation of applicants past their program's period and prompts to
-// check in on goals,
+// anonymisation of applicants past their program's period, prompts to
+// check in on goals and this week's discussion digests,
 // unless it is enqueued already (by this instance or another). Run calls it
 // on each pass; it asks the database only when the day has changed.
 func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
@@ -40,6 +40,9 @@ func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
 			return err
 		}
 		if err := enqueueJob(ctx, tx, job{Kind: kindCheckInsDue, RefID: day}); err != nil {
+			return err
+		}
+		if err := scheduleDigests(ctx, tx); err != nil {
 			return err
 		}
 		return enqueueJob(ctx, tx, job{Kind: kindAnonymise, RefID: day})

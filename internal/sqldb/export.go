@@ -37,6 +37,9 @@ func (s *ExportService) ExportMyData(ctx context.Context) (*roundtable.DataExpor
 		if err := exportContent(ctx, tx, a.user.ID, out); err != nil {
 			return err
 		}
+		if err := exportDiscussion(ctx, tx, a.user.ID, out); err != nil {
+			return err
+		}
 		return audit(ctx, tx, auditNote{kind: roundtable.AuditDataExported, userID: a.user.ID})
 	})
 	if err != nil {

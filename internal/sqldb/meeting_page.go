@@ -43,6 +43,9 @@ func (s *CircleService) FindMeetingPage(ctx context.Context, meetingID string) (
 		if pg.Readings, err = meetingReadings(ctx, tx, meetingID); err != nil {
 			return err
 		}
+		if pg.Threads, err = meetingThreads(ctx, tx, a, meetingID); err != nil {
+			return err
+		}
 		if pg.Agenda, err = readAgenda(ctx, tx, a, pg.Meeting, top.mb); err != nil {
 			return err
 		}

@@ -55,6 +55,10 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderLapse(ctx, tx, j)
 	case kindLapseHeld:
 		return db.evaluateHeld(ctx, tx, j)
+	case kindDiscussionThread, kindDiscussionReply:
+		r, err = db.renderDiscussionPost(ctx, tx, j)
+	case kindDiscussionDigest:
+		r, err = db.renderDigest(ctx, tx, j)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
 	case kindAnonymise:

@@ -50,7 +50,8 @@ type documentView struct {
 	Readings        []meetingChoice // the meetings it is a reading for
 }
 
-// meetingChoice names a meeting by when it starts, in the reader's zone.
+// meetingChoice names a meeting by when it starts, in the reader's zone
+// (a reading's meeting, or a meeting a thread can carry on from).
 type meetingChoice struct {
 	ID, When string
 	Attached bool // the document is a reading for it already

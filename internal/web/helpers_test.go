@@ -85,7 +85,7 @@ func testServices(t testing.TB, db *sqldb.DB) Services {
 		Export: sqldb.NewExportService(db), Deletion: sqldb.NewAccountDeletionService(db),
 		Anonymise: sqldb.NewApplicantAnonymiseService(db), Health: db.Ping,
 		Calendar: sqldb.NewCalendarService(db), Notifications: sqldb.NewNotificationService(db),
-		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db),
+		Series: sqldb.NewSeriesService(db), Polls: sqldb.NewPollService(db), Discussion: sqldb.NewDiscussionService(db),
 		Room: sqldb.NewRoomService(db), Agendas: sqldb.NewAgendaService(db),
 		Commitments: sqldb.NewCommitmentService(db), CheckIns: sqldb.NewCheckInService(db),
 		ParkingLot: sqldb.NewParkingLotService(db), Decisions: sqldb.NewDecisionService(db),

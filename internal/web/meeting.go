@@ -368,6 +368,7 @@ type meetingPage struct {
 	Polls         []*roundtable.Poll     // open polls for a new time
 	Agenda        *agendaView            // timed parts, roles, challenge cards, commitments
 	Readings      []*roundtable.Document // the circle's documents attached to it
+	Threads       []*roundtable.Thread   // the discussion carrying on from it
 	// Move offers the facilitator a new time when most members cannot come.
 	Move *troubleView
 }
@@ -393,6 +394,7 @@ func (s *Server) handleMeetingShow(w http.ResponseWriter, r *http.Request) error
 		IsFacilitator: pg.Me != nil && pg.Me.Role == roundtable.RoleFacilitator,
 		Polls:         pg.Polls,
 		Readings:      pg.Readings,
+		Threads:       pg.Threads,
 	}
 	if cloc := roundtable.LoadLocation(c.TimeZone); cloc.String() != loc.String() {
 		data.CircleWhen, data.CircleZone = meetingWhen(m.StartsAt, m.EndsAt(), cloc, now), zoneName(cloc)

@@ -27,10 +27,10 @@ var pageTrips = []struct {
 }{
 	{"circle", "member", 9, 7},
 	{"circle", "facilitator", 10, 8}, // and her notices: lapses, meetings most cannot make, in one statement
-	// The meeting, its circle and the agenda in one read; one query more for
-	// the circle's documents attached as readings.
-	{"meeting", "member", 12, 10},
-	{"meeting", "facilitator", 13, 11}, // and whether most cannot come, in one statement
+	// The meeting, its circle, the agenda and the threads carrying on from
+	// it in one read; one query more for the documents attached as readings.
+	{"meeting", "member", 13, 11},
+	{"meeting", "facilitator", 14, 12}, // and whether most cannot come, in one statement
 	{"room", "member", 12, 10},
 	{"room", "facilitator", 12, 10},
 	{"program", "organizer", 7, 5}, // one read: program, counts, circles, to-do card

@@ -36,6 +36,7 @@ var pageNames = []string{
 	"commitments", "goal_checkins",
 	"parking_lot", "parking_topic", "decisions", "decision_form", "decision_show",
 	"documents", "document_delete", "document_attach",
+	"discussion", "discussion_form", "discussion_thread", "discussion_reply", "discussion_delete",
 }
 
 // sharedTemplates are parsed into every page.

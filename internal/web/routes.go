@@ -127,6 +127,22 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/polls/{pollID}/choose", name: "poll.choose", h: s.handlePollChoose},
 		{method: "POST", pattern: "/polls/{pollID}/close", name: "poll.close", h: s.handlePollClose},
 
+		// A circle's discussion between meetings: threads and replies, members only.
+		{method: "GET", pattern: "/circles/{circleID}/discussion", name: "discussion", h: s.handleDiscussionIndex},
+		{method: "POST", pattern: "/circles/{circleID}/discussion/messages", name: "discussion.messages", h: s.handleDiscussionMessages},
+		{method: "GET", pattern: "/circles/{circleID}/discussion/new", name: "threads.new", h: s.handleThreadNew},
+		{method: "POST", pattern: "/circles/{circleID}/discussion/new", name: "threads.create", h: s.handleThreadCreate},
+		{method: "GET", pattern: "/threads/{threadID}", name: "thread", h: s.handleThreadShow},
+		{method: "POST", pattern: "/threads/{threadID}/replies", name: "thread.reply", h: s.handleThreadReply},
+		{method: "GET", pattern: "/threads/{threadID}/edit", name: "thread.edit", h: s.handleThreadEdit},
+		{method: "POST", pattern: "/threads/{threadID}/edit", name: "thread.update", h: s.handleThreadUpdate},
+		{method: "GET", pattern: "/threads/{threadID}/delete", name: "thread.delete.confirm", h: s.handleThreadDeleteShow},
+		{method: "POST", pattern: "/threads/{threadID}/delete", name: "thread.delete", h: s.handleThreadDelete},
+		{method: "GET", pattern: "/replies/{replyID}/edit", name: "reply.edit", h: s.handleReplyEdit},
+		{method: "POST", pattern: "/replies/{replyID}/edit", name: "reply.update", h: s.handleReplyUpdate},
+		{method: "GET", pattern: "/replies/{replyID}/delete", name: "reply.delete.confirm", h: s.handleReplyDeleteShow},
+		{method: "POST", pattern: "/replies/{replyID}/delete", name: "reply.delete", h: s.handleReplyDelete},
+
 		// The live meeting room.
 		{method: "GET", pattern: "/meetings/{meetingID}/room", name: "room", h: s.handleRoom},
 		{method: "GET", pattern: "/meetings/{meetingID}/room/events", name: "room.events", h: s.handleRoomEvents},

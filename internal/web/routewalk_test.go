@@ -171,6 +171,15 @@ func TestRouteWalk(t *testing.T) {
 	if err := a.svc.Documents.AttachDocument(as(anchor), docA.ID, meeting.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Circle A's discussion: a thread linked to the meeting, with a reply.
+	thread := &roundtable.Thread{CircleID: circleA.ID, MeetingID: meeting.ID, Title: "Thread " + markerGoal, Body: "Opening " + markerAgenda}
+	if err := a.svc.Discussion.StartThread(as(anchor), thread); err != nil {
+		t.Fatal(err)
+	}
+	reply := &roundtable.Reply{ThreadID: thread.ID, Body: "Reply " + markerPlace}
+	if err := a.svc.Discussion.AddReply(as(mover), reply); err != nil {
+		t.Fatal(err)
+	}
 	a.deliver() // invitations and notices out of the way
 
 	// Calendar feeds: circle A's anchor sees A's meetings in theirs; the feed
@@ -227,6 +236,8 @@ func TestRouteWalk(t *testing.T) {
 		"topicID":     topic.ID,
 		"decisionID":  decision.ID,
 		"documentID":  docA.ID,
+		"threadID":    thread.ID,
+		"replyID":     reply.ID,
 	}
 	day := time.Now().AddDate(0, 0, 20).Format(roundtable.DateLayout)
 	bodies := map[string]walkBody{
@@ -307,6 +318,13 @@ func TestRouteWalk(t *testing.T) {
 		"attendance.excuse":              {form: url.Values{"user": {anchor.ID}, "excused": {"1"}}},
 		"account.session.end":            {}, // circle A's anchor's session
 		"account.sessions.end":           {},
+		"discussion.messages":            {form: url.Values{"delivery": {"none"}}},
+		"threads.create":                 {form: url.Values{"title": {"Intruder thread"}, "body": {"Intruder"}}},
+		"thread.reply":                   {form: url.Values{"body": {"Intruder reply"}}},
+		"thread.update":                  {form: url.Values{"title": {"Intruder title"}, "body": {"Intruder body"}}},
+		"thread.delete":                  {},
+		"reply.update":                   {form: url.Values{"body": {"Intruder body"}}},
+		"reply.delete":                   {},
 		"notfound":                       {},
 		"documents.upload":               {csv: "Name,Note\nIntruder,upload\n"},
 		"documents.link":                 {form: url.Values{"link_title": {"Intruder link"}, "link_url": {"https://intruder.example/"}}},
@@ -435,6 +453,19 @@ func TestRouteWalk(t *testing.T) {
 		for _, d := range shelf.Documents {
 			fmt.Fprintf(&b, "document %s %s %q %q %q %d %v\n", d.ID, d.Kind, d.Title, d.FileName, d.URL, d.Size, d.MeetingIDs)
 		}
+		tp, err := a.svc.Discussion.ReadThread(as(anchor), thread.ID, 1)
+		if err != nil {
+			t.Fatalf("snapshot thread: %v", err)
+		}
+		fmt.Fprintf(&b, "thread %s %q %q %q %v\n", tp.Thread.ID, tp.Thread.Title, tp.Thread.Body, tp.Thread.MeetingID, tp.Thread.EditedAt)
+		for _, r := range tp.Replies {
+			fmt.Fprintf(&b, "  reply %s %q %v\n", r.ID, r.Body, r.EditedAt)
+		}
+		idx, err := a.svc.Discussion.ListThreads(as(anchor), circleA.ID)
+		if err != nil {
+			t.Fatalf("snapshot threads: %v", err)
+		}
+		fmt.Fprintf(&b, "threads %d\n", len(idx.Threads))
 		for _, m := range home.Circle.Members {
 			if m.UserID == anchor.ID || m.UserID == facA.ID {
 				fmt.Fprintf(&b, "member %s %s %v\n", m.UserID, m.Role, m.GroundRulesAcceptedAt != nil)
@@ -462,6 +493,8 @@ func TestRouteWalk(t *testing.T) {
 	a.browser().signInAs(facA).get("/circles/"+circleA.ID).want(t, http.StatusOK).contains(t, lapseMarker)
 	a.browser().signInAs(anchor).get("/meetings/"+meeting.ID).want(t, http.StatusOK).contains(t, markerAgenda, markerPlace, markerDoc)
 	a.browser().signInAs(anchor).get("/documents/"+docA.ID).want(t, http.StatusOK).contains(t, markerDoc)
+	a.browser().signInAs(anchor).get("/threads/"+thread.ID).want(t, http.StatusOK).contains(t, markerGoal, markerAgenda, markerPlace)
+	a.browser().signInAs(anchor).get("/circles/"+circleA.ID+"/discussion").want(t, http.StatusOK).contains(t, markerGoal)
 
 	identities := []struct {
 		name string

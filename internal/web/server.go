@@ -51,6 +51,7 @@ type Services struct {
 	Decisions     roundtable.DecisionService
 	Lapses        roundtable.LapseService
 	Documents     roundtable.DocumentService
+	Discussion    roundtable.DiscussionService
 
 	// Health reports whether the database answers (nil error).
 	Health func(ctx context.Context) error
