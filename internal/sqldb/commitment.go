@@ -150,22 +150,9 @@ func (db *DB) renderCommitmentDue(ctx context.Context, tx *Tx, j job) (rendered,
 	if it.Status != roundtable.ActionOpen {
 		return drop(dropCommitmentClosed), nil
 	}
-	to, err := findRecipient(ctx, tx, j.UserID, it.CircleID)
-	if err != nil {
-		return rendered{}, err
-	}
-	switch {
-	case to == nil:
-		return drop(dropNoAccount), nil
-	case to.role == "":
-		return drop(dropNotInCircle), nil
-	case !to.accepted:
-		return drop(dropRulesPending), nil
-	}
-	if ok, err := wants(ctx, tx, to.id, j.Kind); err != nil {
-		return rendered{}, err
-	} else if !ok {
-		return drop(dropTurnedOff), nil
+	to, why, err := memberRecipient(ctx, tx, j, it.CircleID)
+	if to == nil {
+		return drop(why), err
 	}
 	c, err := findCircleInfo(ctx, tx, it.CircleID)
 	if err != nil {

@@ -87,16 +87,9 @@ func (db *DB) renderDiscussionPost(ctx context.Context, tx *Tx, j job) (rendered
 		return drop(dropPostGone), nil
 	}
 	t := ts[0]
-	to, err := findRecipient(ctx, tx, j.UserID, t.CircleID)
-	switch {
-	case err != nil:
-		return rendered{}, err
-	case to == nil:
-		return drop(dropNoAccount), nil
-	case to.role == "":
-		return drop(dropNotInCircle), nil
-	case !to.accepted:
-		return drop(dropRulesPending), nil
+	to, why, err := memberRecipient(ctx, tx, j, t.CircleID)
+	if to == nil {
+		return drop(why), err
 	}
 	if d, err := deliveryOf(ctx, tx, to.id); err != nil {
 		return rendered{}, err

@@ -75,22 +75,9 @@ func running(start, end string, now time.Time) bool {
 // has goals to check in on this period and wants these messages.
 func (db *DB) renderCheckInPrompt(ctx context.Context, tx *Tx, j job) (rendered, error) {
 	circleID, period, _ := strings.Cut(j.RefID, ".")
-	to, err := findRecipient(ctx, tx, j.UserID, circleID)
-	if err != nil {
-		return rendered{}, err
-	}
-	switch {
-	case to == nil:
-		return drop(dropNoAccount), nil
-	case to.role == "":
-		return drop(dropNotInCircle), nil
-	case !to.accepted:
-		return drop(dropRulesPending), nil
-	}
-	if ok, err := wants(ctx, tx, to.id, j.Kind); err != nil {
-		return rendered{}, err
-	} else if !ok {
-		return drop(dropTurnedOff), nil
+	to, why, err := memberRecipient(ctx, tx, j, circleID)
+	if to == nil {
+		return drop(why), err
 	}
 	page, err := loadCheckIns(ctx, tx, circleID, j.UserID)
 	if err != nil {

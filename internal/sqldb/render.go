@@ -126,6 +126,29 @@ type recipient struct {
 	accepted        bool                  // ground rules accepted
 }
 
+// memberRecipient finds the member a message about her circle goes to, or
+// says why it must be dropped: her account is gone, she left the circle or
+// has not accepted its ground rules yet, or she turned this kind off.
+func memberRecipient(ctx context.Context, tx *Tx, j job, circleID string) (*recipient, string, error) {
+	to, err := findRecipient(ctx, tx, j.UserID, circleID)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case to == nil:
+		return nil, dropNoAccount, nil
+	case to.role == "":
+		return nil, dropNotInCircle, nil
+	case !to.accepted:
+		return nil, dropRulesPending, nil
+	}
+	if ok, err := wants(ctx, tx, to.id, j.Kind); err != nil {
+		return nil, "", err
+	} else if !ok {
+		return nil, dropTurnedOff, nil
+	}
+	return to, "", nil
+}
+
 // findRecipient returns a user and their membership of circleID; nil when
 // the account is gone.
 func findRecipient(ctx context.Context, tx *Tx, userID, circleID string) (*recipient, error) {

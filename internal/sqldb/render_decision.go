@@ -67,21 +67,9 @@ func (db *DB) renderDecision(ctx context.Context, tx *Tx, j job) (rendered, erro
 	if closed != nil || !tx.now.Before(fromMS(closes)) {
 		return drop(dropDecisionClosed), nil
 	}
-	to, err := findRecipient(ctx, tx, j.UserID, circleID)
-	switch {
-	case err != nil:
-		return rendered{}, err
-	case to == nil:
-		return drop(dropNoAccount), nil
-	case to.role == "":
-		return drop(dropNotInCircle), nil
-	case !to.accepted:
-		return drop(dropRulesPending), nil
-	}
-	if ok, err := wants(ctx, tx, to.id, j.Kind); err != nil {
-		return rendered{}, err
-	} else if !ok {
-		return drop(dropTurnedOff), nil
+	to, why, err := memberRecipient(ctx, tx, j, circleID)
+	if to == nil {
+		return drop(why), err
 	}
 	if j.Kind == kindDecisionDue {
 		var voted int

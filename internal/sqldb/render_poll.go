@@ -32,21 +32,9 @@ func (db *DB) renderPoll(ctx context.Context, tx *Tx, j job) (rendered, error) {
 	if closed != nil {
 		return drop(dropPollClosed), nil
 	}
-	to, err := findRecipient(ctx, tx, j.UserID, circleID)
-	switch {
-	case err != nil:
-		return rendered{}, err
-	case to == nil:
-		return drop(dropNoAccount), nil
-	case to.role == "":
-		return drop(dropNotInCircle), nil
-	case !to.accepted:
-		return drop(dropRulesPending), nil
-	}
-	if ok, err := wants(ctx, tx, to.id, j.Kind); err != nil {
-		return rendered{}, err
-	} else if !ok {
-		return drop(dropTurnedOff), nil
+	to, why, err := memberRecipient(ctx, tx, j, circleID)
+	if to == nil {
+		return drop(why), err
 	}
 	var answered int
 	err = tx.QueryRowContext(ctx, `
