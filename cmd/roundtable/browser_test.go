@@ -302,7 +302,10 @@ func selectOptionContaining(sel, text string) chromedp.Action[chromedp.Void] {
 
 // startDemo boots Roundtable on a free port with a fresh SQLite database
 // filled with the demo data, sending e-mail to the test's SMTP server.
-func startDemo(t *testing.T, smtp *mailtest.Server) *Main {
+func startDemo(t *testing.T, smtp *mailtest.Server) *Main { return startDemoOn(t, smtp, nil) }
+
+// startDemoOn is startDemo on a clock of the test's (nil: the real one).
+func startDemoOn(t *testing.T, smtp *mailtest.Server, now func() time.Time) *Main {
 	t.Helper()
 	m := NewMain()
 	m.Config.Addr = "127.0.0.1:0"
@@ -310,6 +313,7 @@ func startDemo(t *testing.T, smtp *mailtest.Server) *Main {
 	m.Config.LogLevel = "warn"
 	m.Mailer = smtp.Mailer(t)
 	m.SeedDemo = true
+	m.Now = now
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := m.Run(ctx); err != nil {

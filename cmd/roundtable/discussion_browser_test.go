@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -22,25 +21,6 @@ type shiftClock struct{ offset atomic.Int64 }
 func (c *shiftClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *shiftClock) Add(d time.Duration)     { c.offset.Add(int64(d)) }
 func (c *shiftClock) since(t time.Time) int64 { return int64(c.Now().Sub(t)) }
-
-// startDemoOn is startDemo on a clock of the test's.
-func startDemoOn(t *testing.T, smtp *mailtest.Server, now func() time.Time) *Main {
-	t.Helper()
-	m := NewMain()
-	m.Config.Addr = "127.0.0.1:0"
-	m.Config.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
-	m.Config.LogLevel = "warn"
-	m.Mailer = smtp.Mailer(t)
-	m.SeedDemo = true
-	m.Now = now
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := m.Run(ctx); err != nil {
-		t.Fatalf("start Roundtable: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
-}
 
 // TestBrowser_Discussion: the demo's member starts a thread from her circle's
 // page, the facilitator replies, the member finds the reply marked new; a

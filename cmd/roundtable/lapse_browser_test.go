@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,7 +22,7 @@ func TestBrowser_LapseAlert(t *testing.T) {
 	root := startChromium(t)
 	smtp := mailtest.StartServer(t)
 	var ahead atomic.Int64 // how far the program's clock runs ahead of the wall clock
-	m := startDemoClock(t, smtp, func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) })
+	m := startDemoOn(t, smtp, func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) })
 	sys := roundtable.NewSystemContext(context.Background())
 	home, err := sqldb.NewCircleService(m.DB).FindCircleHome(sys, m.Demo.MemberCircleID)
 	if err != nil {
@@ -88,25 +87,6 @@ func TestBrowser_LapseAlert(t *testing.T) {
 	if text := mo.mainText(); strings.Contains(text, "missed the last") || strings.Contains(text, roundtable.LapseNextStep) {
 		t.Errorf("the member sees the facilitator's alert; the page says:\n%s", text)
 	}
-}
-
-// startDemoClock is startDemo on the clock now.
-func startDemoClock(t *testing.T, smtp *mailtest.Server, now func() time.Time) *Main {
-	t.Helper()
-	m := NewMain()
-	m.Config.Addr = "127.0.0.1:0"
-	m.Config.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "roundtable.db")
-	m.Config.LogLevel = "warn"
-	m.Mailer = smtp.Mailer(t)
-	m.SeedDemo = true
-	m.Now = now
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := m.Run(ctx); err != nil {
-		t.Fatalf("start Roundtable: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
 }
 
 // TestBrowser_LapsePages walks the other pages of attendance as their
