@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -37,7 +38,9 @@ func TestBrowser_ParkingLotAndDecision(t *testing.T) {
 	member.do("priority A", chromedp.Click(chromedp.CSS(`#f-priority`)))
 	member.submit(`form[action="`+lot+`"] button[type=submit]`, `/parking-lot$`)
 	member.see("Only you can see it until you share it", "Handing over the key accounts")
-	member.submit(`form[action$="/share"] button[type=submit]`, `/parking-lot$`)
+	// The demo's own topics are listed too: act on this one's form.
+	member.do("find its share button", markIn(`form[action$="/share"] button`, "Handing over the key accounts", "share-it"))
+	member.submit(`#share-it`, `/parking-lot$`)
 	member.see("Your topic is shared with the circle.")
 	member.checkPage("parking lot")
 
@@ -45,9 +48,10 @@ func TestBrowser_ParkingLotAndDecision(t *testing.T) {
 	fac.open(lot)
 	fac.see("Handing over the key accounts", "Pick this topic")
 	fac.checkPage("parking lot picking")
+	fac.do("find its pick form", markIn(`form[action$="/pick"]`, "Handing over the key accounts", "pick-it"))
 	fac.do("choose the last meeting", chromedp.Evaluate[chromedp.Void](
-		`(() => { const s = document.querySelector('form[action$="/pick"] select'); s.value = s.options[s.options.length - 1].value; })()`))
-	agenda := fac.submit(`form[action$="/pick"] button[type=submit]`, `^/meetings/[^/]+/agenda$`)
+		`(() => { const s = document.querySelector('#pick-it select'); s.value = s.options[s.options.length - 1].value; })()`))
+	agenda := fac.submit(`#pick-it button[type=submit]`, `^/meetings/[^/]+/agenda$`)
 	fac.see("The topic is picked")
 	meetingID := strings.Split(agenda, "/")[2]
 	member.open("/meetings/" + meetingID + "/challenge")
@@ -95,4 +99,14 @@ func TestBrowser_ParkingLotAndDecision(t *testing.T) {
 	if len(ag.Segments) != 1 || ag.Segments[0].Title != "Check-in round" {
 		t.Fatalf("got %d parts on a coming meeting, want the check-in format", len(ag.Segments))
 	}
+}
+
+// markIn gives the id to the first element matching sel inside the list
+// item that mentions text, so a test acts on one item of a list.
+func markIn(sel, text, id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const el = [...document.querySelectorAll(%q)].find(e => e.closest("li").textContent.includes(%q));
+		if (!el) throw new Error("no " + %q + " in an item with " + %q);
+		el.id = %q;
+	})()`, sel, text, sel, text, id))
 }

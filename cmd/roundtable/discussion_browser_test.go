@@ -54,7 +54,12 @@ func TestBrowser_Discussion(t *testing.T) {
 	mem.open("/circles/" + circleID)
 	mem.do("open the discussion", chromedp.Click(chromedp.CSS(`main a[href="/circles/`+circleID+`/discussion"]`)))
 	mem.waitPath(`/discussion$`)
-	mem.see("No threads yet", "A weekly digest of what is new")
+	// The demo's own thread, with replies she has not read yet; she reads it.
+	mem.see("Carrying on: handing over the weekly escalations", "New: ", "A weekly digest of what is new")
+	mem.do("open the demo thread", chromedp.Click(chromedp.CSS(`main a[href^="/threads/"]`)))
+	mem.waitPath(`^/threads/[^/]+$`)
+	mem.see("How did you get your people to trust")
+	mem.open("/circles/" + circleID + "/discussion")
 	mem.do("start a thread", chromedp.Click(chromedp.CSS(`main a[href$="/discussion/new"]`)))
 	mem.waitPath(`/discussion/new$`)
 	mem.checkPage("discussion new thread")

@@ -96,7 +96,7 @@ func TestBrowser_DocumentReading(t *testing.T) {
 	signIn(mia, demo.MemberEmail, demo.Password)
 	mia.open("/circles/" + m.Demo.MemberCircleID)
 	mia.submit(`a[href$="/documents"]`, `/documents$`)
-	mia.see("Documents and links", "Nothing is shared yet")
+	mia.see("Documents and links", "Shared with your circle", "Delegation without abdication")
 	mia.typeIn(`#f-file_title`, "Board pack for the case")
 	mia.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS(`#f-file`), []string{pdf}))
 	mia.submit(`form[action$="/documents/files"] button[type=submit]`, `/documents$`)

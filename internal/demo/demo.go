@@ -180,6 +180,9 @@ func (s *seeder) seed(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", plan.name, err)
 		}
 	}
+	if err := s.between(ctx); err != nil {
+		return fmt.Errorf("between meetings: %w", err)
+	}
 	// Whatever is still in the outbox (confirmations of applications) is
 	// demo mail to invented people: take it out so nothing is sent.
 	if _, err := s.drain(ctx); err != nil {

@@ -206,3 +206,37 @@ func checkDemo(t *testing.T, ctx context.Context, db *sqldb.DB, d *demo.Demo) {
 		}
 	})
 }
+
+// TestSeed_BetweenMeetings: the member's circle has a life between its
+// meetings for a newcomer to look at — a thread with replies, a reading for
+// the next meeting, shared topics and a proposal open for a vote — and the
+// organizer sees none of it.
+func TestSeed_BetweenMeetings(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t, "sqlite", func() time.Time { return now })
+	d, err := demo.Seed(ctx, db)
+	if err != nil {
+		t.Fatalf("Seed: %v", err)
+	}
+	member := signIn(t, ctx, db, demo.MemberEmail)
+	idx, err := sqldb.NewDiscussionService(db).ListThreads(member, d.MemberCircleID)
+	if err != nil || len(idx.Threads) != 1 || idx.Threads[0].Replies != 2 {
+		t.Errorf("threads: got %+v %v, want one with two replies", idx, err)
+	}
+	shelf, err := sqldb.NewDocumentService(db).FindDocumentShelf(member, d.MemberCircleID, 1)
+	if err != nil || len(shelf.Documents) != 1 || len(shelf.Documents[0].MeetingIDs) != 1 || shelf.Documents[0].MeetingIDs[0] != d.MeetingIDs[0] {
+		t.Errorf("documents: got %+v %v, want one link, a reading for the next meeting", shelf, err)
+	}
+	lot, err := sqldb.NewParkingLotService(db).FindParkingLot(member, d.MemberCircleID)
+	if err != nil || len(lot.Mine) != 2 || len(lot.Shared) != 2 {
+		t.Errorf("parking lot: got %+v %v, want two of hers and two shared", lot, err)
+	}
+	ds, err := sqldb.NewDecisionService(db).ListDecisions(member, d.MemberCircleID)
+	if err != nil || len(ds) != 1 || !ds[0].ClosedAt.IsZero() {
+		t.Errorf("decisions: got %+v %v, want one open", ds, err)
+	}
+	org := signIn(t, ctx, db, demo.OrganizerEmail)
+	if _, err := sqldb.NewDiscussionService(db).ListThreads(org, d.MemberCircleID); roundtable.ErrorCode(err) != roundtable.ENOTFOUND {
+		t.Errorf("the organizer lists the threads: got %v, want ENOTFOUND", err)
+	}
+}
