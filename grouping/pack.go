@@ -432,6 +432,9 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 			}
 		}
 	}
+	if len(people) <= levelPolishUpTo {
+		win.polishLevels(deadline)
+	}
 	cs, left := win.circles()
 	return cs, left, bound
 }

@@ -46,6 +46,7 @@ func (s *state) restarts(ctx context.Context, seed uint64, b *budget, workers in
 					rep = report(c)
 				}
 				c.anneal(ctx, seed+uint64(k)*0x9e3779b97f4a7c15, rb, 1, rep)
+				c.descend(ctx)
 				mu.Lock()
 				if t := c.total(); bestRun < 0 || t > best.total()+epsilon || t > best.total()-epsilon && k < bestRun {
 					best, bestRun = c, k
