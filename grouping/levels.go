@@ -160,9 +160,6 @@ func (lp *levelPolish) reshape(temp float64) {
 	default:
 		ok = pk.rebuild(lp.randomTime())
 	}
-	if ok && pk.placed >= before {
-		pk.augmentAll(nil)
-	}
 	if !ok || pk.placed < before {
 		pk.rollback(mark)
 		return
