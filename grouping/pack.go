@@ -432,6 +432,15 @@ func placeFirst(ctx context.Context, md *model, people []int32, start time.Time)
 			}
 		}
 	}
+	if len(people) <= levelPolishUpTo {
+		// The polish runs a fixed number of steps, so that a short budget polishes as far as
+		// a long one; three quarters of the budget is only a guard on a machine short of time.
+		var until time.Time
+		if !deadline.IsZero() {
+			until = start.Add(deadline.Sub(start) * 3 / 2)
+		}
+		win.polishLevels(until)
+	}
 	cs, left := win.circles()
 	return cs, left, bound
 }

@@ -199,32 +199,41 @@ func TestPacker_FillingKeepsTheRules(t *testing.T) {
 		}
 		pk := newPacker(md, all, seed)
 		pk.pack(context.Background(), time.Time{})
-		placed := 0
-		for tm := range pk.slot {
-			k, ms := int(pk.k[tm]), pk.mem[tm]
-			placed += len(ms)
-			if len(ms) > 0 && (len(ms) < s.Min*k || len(ms) > s.Max*k) {
-				t.Errorf("seed %d, time %d: %d people in %d circles of %d–%d", seed, tm, len(ms), k, s.Min, s.Max)
+		checkFilling(t, pk, fmt.Sprintf("seed %d", seed))
+	}
+}
+
+// checkFilling checks a packer's filling against the rules of packing: sizes per time, times
+// people can make, organizations at most once per circle, keep-apart pairs out of one-circle
+// times, and the count of people placed.
+func checkFilling(t *testing.T, pk *packer, label string) {
+	t.Helper()
+	s := &pk.md.s
+	placed := 0
+	for tm := range pk.slot {
+		k, ms := int(pk.k[tm]), pk.mem[tm]
+		placed += len(ms)
+		if len(ms) > 0 && (len(ms) < s.Min*k || len(ms) > s.Max*k) {
+			t.Errorf("%s, time %d: %d people in %d circles of %d–%d", label, tm, len(ms), k, s.Min, s.Max)
+		}
+		orgs := map[int32]int{}
+		for _, p := range ms {
+			if !slices.Contains(pk.opts[p], int32(tm)) {
+				t.Errorf("%s: person %d placed at a time they cannot make", label, p)
 			}
-			orgs := map[int32]int{}
-			for _, p := range ms {
-				if !slices.Contains(pk.opts[p], int32(tm)) {
-					t.Errorf("seed %d: person %d placed at a time they cannot make", seed, p)
+			if o := pk.org[p]; o >= 0 {
+				if orgs[o]++; orgs[o] > k {
+					t.Errorf("%s, time %d: %d of one organization in %d circles", label, tm, orgs[o], k)
 				}
-				if o := pk.org[p]; o >= 0 {
-					if orgs[o]++; orgs[o] > k {
-						t.Errorf("seed %d, time %d: %d of one organization in %d circles", seed, tm, orgs[o], k)
-					}
-				}
-				for _, q := range pk.av[p] {
-					if k == 1 && pk.at[q] == int32(tm) {
-						t.Errorf("seed %d, time %d: a keep-apart pair in its only circle", seed, tm)
-					}
+			}
+			for _, q := range pk.av[p] {
+				if k == 1 && pk.at[q] == int32(tm) {
+					t.Errorf("%s, time %d: a keep-apart pair in its only circle", label, tm)
 				}
 			}
 		}
-		if placed != pk.placed {
-			t.Errorf("seed %d: %d people at times, the count says %d", seed, placed, pk.placed)
-		}
+	}
+	if placed != pk.placed {
+		t.Errorf("%s: %d people at times, the count says %d", label, placed, pk.placed)
 	}
 }

@@ -51,6 +51,8 @@ type packer struct {
 	needs            []need
 	unplacedScratch  []int32
 	candidateScratch []int32
+
+	lv *levelPolish // the level bookkeeping while polishLevels runs, else nil
 }
 
 // undo is one change of the filling, replayed backwards to roll a step back.
@@ -208,6 +210,9 @@ func (pk *packer) shift(p, t int32) {
 		pk.placed++
 	}
 	pk.at[p] = t
+	if pk.lv != nil {
+		pk.lv.moved(p, from, t)
+	}
 }
 
 // setK sets the circles of time t, logging the change.
@@ -215,6 +220,9 @@ func (pk *packer) setK(t, k int32) {
 	pk.log = append(pk.log, undo{p: -1, from: t, k: pk.k[t]})
 	pk.circ += int(k - pk.k[t])
 	pk.k[t] = k
+	if pk.lv != nil {
+		pk.lv.touch(t)
+	}
 }
 
 // rollback undoes the log back to length mark.
@@ -224,6 +232,9 @@ func (pk *packer) rollback(mark int) {
 		if u.p < 0 {
 			pk.circ += int(u.k - pk.k[u.from])
 			pk.k[u.from] = u.k
+			if pk.lv != nil {
+				pk.lv.touch(u.from)
+			}
 		} else {
 			pk.shift(u.p, u.from)
 		}

@@ -23,6 +23,7 @@ type placeRow struct {
 	bound      grouping.Bound
 	opt        *optimum // nil without CBC
 	spread     float64  // the engine's mean level spread inside circles
+	score      float64  // the engine's score (Formation.Score, 0…100)
 	greedySprd float64
 	budget     time.Duration
 	took       time.Duration
@@ -141,7 +142,7 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 		return row, nil, fmt.Errorf("n=%d seed %d: form circles: %w", n, seed, err)
 	}
 	row.took = time.Since(start)
-	row.engine, row.spread, row.sure = len(people)-len(f.Unplaced), levelSpread(f), f.PlacedOptimal
+	row.engine, row.spread, row.sure, row.score = len(people)-len(f.Unplaced), levelSpread(f), f.PlacedOptimal, f.Score
 	var problems []string
 	for _, p := range checkFormation(people, s, f) {
 		problems = append(problems, fmt.Sprintf("engine, n=%d seed %d: %s", n, seed, p))

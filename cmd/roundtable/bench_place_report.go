@@ -14,7 +14,7 @@ import (
 // known, so the share is at least that).
 func writePlaceTable(w io.Writer, rows []placeRow) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "n\tseed\tengine\tproven\tgreedy\tbound\toptimum (CBC)\tengine % of opt.\tspread engine\tspread greedy\tengine time\tCBC time\t")
+	fmt.Fprintln(tw, "n\tseed\tengine\tproven\tgreedy\tbound\toptimum (CBC)\tengine % of opt.\tspread engine\tspread greedy\tscore engine\tengine time\tCBC time\t")
 	for _, r := range rows {
 		opt, cbcTime := "—", "—"
 		if r.opt != nil {
@@ -34,12 +34,13 @@ func writePlaceTable(w io.Writer, rows []placeRow) {
 		if r.sure {
 			proven = "yes"
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.1f s\t%s\t\n", r.n, r.seed, r.engine, proven, r.greedy,
-			r.bound.Placed, opt, r.share(), spreadText(r.spread), spreadText(r.greedySprd), r.took.Seconds(), cbcTime)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%.1f s\t%s\t\n", r.n, r.seed, r.engine, proven, r.greedy,
+			r.bound.Placed, opt, r.share(), spreadText(r.spread), spreadText(r.greedySprd), r.score, r.took.Seconds(), cbcTime)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "proven: the engine proved (by the bound or its exact search) that no formation places more;")
-	fmt.Fprintln(w, "bound: our Lagrangian bound (no formation places more); spread: highest less lowest level in a circle, averaged.")
+	fmt.Fprintln(w, "bound: our Lagrangian bound (no formation places more); spread: highest less lowest level in a circle, averaged;")
+	fmt.Fprintln(w, "score: the engine's score of its circles (0…100), the figure to compare between budgets (--seconds).")
 }
 
 // spreadText writes a mean level spread, "—" when there was no circle.

@@ -16,7 +16,7 @@ func TestBench_Place(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("got exit %d, want 0\n%s%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"Realistic cohorts", "engine", "greedy", "bound", "optimum (CBC)", "spread engine",
+	for _, want := range []string{"Realistic cohorts", "engine", "greedy", "bound", "optimum (CBC)", "spread engine", "score engine",
 		"Targets:", "n ≤ 500: at least 98 % of the optimum within 10 s", "n ≥ 1,000", "mean level spread inside circles"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("got %q, want it to contain %q", stdout, want)
