@@ -91,8 +91,7 @@ func (db *DB) readLapses(ctx context.Context, a actor, where, arg string, alerts
 		JOIN circle_members m ON m.circle_id = l.circle_id AND m.user_id = l.user_id AND m.role = 'member'
 		WHERE l.circle_id = ` + circle + ` AND l.cleared_at IS NULL AND l.done_at IS NULL AND ` + fac
 	}
-	db.trips.Add(1)
-	rs, err := db.read.QueryContext(ctx, q, arg, a.id(), flag(a.system && a.user == nil), ms(db.clock().Add(roundtable.TimeTroubleNotice)))
+	rs, err := db.readRows(ctx, q, arg, a.id(), flag(a.system && a.user == nil), ms(db.clock().Add(roundtable.TimeTroubleNotice)))
 	if err != nil {
 		return nil, fmt.Errorf("read lapses: %w", err)
 	}

@@ -287,6 +287,17 @@ func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return db.read.QueryRowContext(ctx, query, args...)
 }
 
+// readRows is readRow for a query of several rows.
+func (db *DB) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	db.trips.Add(1)
+	if db.readStmts != nil {
+		if s := db.readStmts.get(query); s != nil {
+			return s.QueryContext(ctx, args...)
+		}
+	}
+	return db.read.QueryContext(ctx, query, args...)
+}
+
 // view runs fn in a read-only transaction.
 func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := db.beginRead(ctx)
