@@ -37,7 +37,7 @@ const (
 	DocumentSniffSize = 512
 	// DocumentsPerPage is how many documents the documents page lists at
 	// once, newest first.
-	DocumentsPerPage = 50
+	DocumentsPerPage = 30
 )
 
 // Document is a file or a link a member shared with her circle. Its title,
