@@ -39,11 +39,15 @@ func (r *placeRow) best() int {
 	return b
 }
 
-// ceiling is the proven bound: ours, or CBC's when lower.
+// ceiling is the lowest proven bound: ours, CBC's, or the engine's own proof.
 func (r *placeRow) ceiling() int {
 	c := r.bound.Placed
 	if r.opt != nil {
 		c = min(c, r.opt.bound)
+	}
+	if r.sure {
+		// The engine proved by its own exact search that none places more.
+		c = min(c, r.engine)
 	}
 	return c
 }
