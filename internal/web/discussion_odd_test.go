@@ -78,3 +78,32 @@ func TestDiscussion_OddInput(t *testing.T) {
 		t.Fatalf("got a reply of %d bytes (%v), want the long one", len(r.Body), err)
 	}
 }
+
+// TestDiscussion_AccountChoice: the choice of discussion e-mails is also on
+// the account page, beside the other messages, and saved with them.
+func TestDiscussion_AccountChoice(t *testing.T) {
+	a := newApp(t)
+	s := a.scheduled()
+	ny := a.browser().signInAs(s.ny)
+	ny.get("/account").want(t, http.StatusOK).contains(t, "E-mails about your circles’ discussions", `name="delivery" value="weekly" checked`,
+		`for="delivery-immediate"`)
+
+	r := ny.post("/account/messages", url.Values{"kinds": {"notes"}, "on_notes": {"on"}, "delivery": {"immediate"}}).want(t, http.StatusSeeOther)
+	ny.get(pathOnly(r.Location)).contains(t, "Your choice of messages is saved", `name="delivery" value="immediate" checked`)
+	if d, _ := a.svc.Discussion.DiscussionDelivery(as(s.ny)); d != roundtable.DeliverImmediate {
+		t.Fatalf("got %q, want immediate", d)
+	}
+	ny.get("/circles/"+s.circle.ID+"/discussion").contains(t, `value="immediate" checked`)
+
+	// A bad choice saves nothing and says why; a page without the choice
+	// keeps it.
+	r = ny.post("/account/messages", url.Values{"kinds": {"notes"}, "delivery": {"hourly"}}).want(t, http.StatusSeeOther)
+	ny.get(pathOnly(r.Location)).contains(t, `role="alert"`, "Choose one of the three ways to hear about new posts")
+	if p, _ := a.svc.Notifications.NotificationPrefs(as(s.ny)); !p.On(roundtable.NotifyNotes) {
+		t.Error("got the notes turned off by a refused form, want them kept")
+	}
+	ny.post("/account/messages", url.Values{"kinds": {"notes"}, "on_notes": {"on"}}).want(t, http.StatusSeeOther)
+	if d, _ := a.svc.Discussion.DiscussionDelivery(as(s.ny)); d != roundtable.DeliverImmediate {
+		t.Fatalf("got %q, want immediate kept", d)
+	}
+}
