@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/roundtable/roundtable"
 )
@@ -67,4 +68,41 @@ func newFlags(rs []*roundtable.Reply) []bool {
 		out[i] = r.New
 	}
 	return out
+}
+
+// A visit marks as seen what its page showed, not the whole thread: with
+// more new replies than a page holds, the rest stay new until she reaches
+// them, and an earlier page read again changes nothing.
+func TestDiscussionService_NewAcrossPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.discussionWorld()
+		th := &roundtable.Thread{CircleID: w.circle.ID, Title: "Long", Body: "B"}
+		must(t, w.s.StartThread(as(w.mo), th))
+		n := roundtable.RepliesPerPage + 5
+		for range n {
+			e.clock.Add(time.Second)
+			must(t, w.s.AddReply(as(w.ana), &roundtable.Reply{ThreadID: th.ID, Body: "reply"}))
+		}
+		pg, err := w.s.ReadThread(as(w.mo), th.ID, 0)
+		must(t, err)
+		if pg.Page != 1 || len(pg.Replies) != roundtable.RepliesPerPage || !pg.Replies[roundtable.RepliesPerPage-1].New {
+			t.Fatalf("got page %d with %d replies, want page 1 all new", pg.Page, len(pg.Replies))
+		}
+		idx, _ := w.s.ListThreads(as(w.mo), w.circle.ID)
+		if got := idx.Threads[0]; !got.New || got.NewReplies != 5 {
+			t.Fatalf("got new %v with %d new replies after page 1, want new with 5", got.New, got.NewReplies)
+		}
+		// Page 1 again: still 5 new, and the next visit opens on page 2.
+		_, err = w.s.ReadThread(as(w.mo), th.ID, 1)
+		must(t, err)
+		pg, err = w.s.ReadThread(as(w.mo), th.ID, 0)
+		must(t, err)
+		if pg.Page != 2 || pg.FirstNewPage != 2 || len(pg.Replies) != 5 || !pg.Replies[0].New || !pg.Replies[4].New {
+			t.Fatalf("got page %d (first new %d) with %d replies, new %v, want page 2 with 5 new", pg.Page, pg.FirstNewPage, len(pg.Replies), newFlags(pg.Replies))
+		}
+		idx, _ = w.s.ListThreads(as(w.mo), w.circle.ID)
+		if got := idx.Threads[0]; got.New || got.NewReplies != 0 {
+			t.Fatalf("got new %v with %d new replies after the last page, want nothing new", got.New, got.NewReplies)
+		}
+	})
 }

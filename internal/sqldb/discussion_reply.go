@@ -12,7 +12,9 @@ import (
 )
 
 // ReadThread returns a page of a thread and records the caller's visit. The
-// visit is recorded in its own short transaction, only when there was
+// visit is recorded at the newest post the page showed (the thread's latest
+// on its last page), so replies on later pages stay new until she gets
+// there. It is recorded in its own short transaction, only when there was
 // something new: reading a thread again writes nothing.
 func (s *DiscussionService) ReadThread(ctx context.Context, threadID string, page int) (*roundtable.ThreadPage, error) {
 	a := actorOf(ctx)
@@ -53,10 +55,17 @@ func (s *DiscussionService) ReadThread(ctx context.Context, threadID string, pag
 			ORDER BY x.created_at, x.id`, t.ID)
 		return err
 	})
-	if err != nil || a.user == nil || t.lastPost <= t.readAt {
+	if err != nil || a.user == nil {
 		return out, err
 	}
-	err = s.db.update(ctx, func(tx *Tx) error { return markRead(ctx, tx, a.user.ID, t.ID, t.lastPost) })
+	seen := t.lastPost
+	if out.Page < out.Pages && len(out.Replies) > 0 {
+		seen = ms(out.Replies[len(out.Replies)-1].CreatedAt)
+	}
+	if seen <= t.readAt {
+		return out, nil
+	}
+	err = s.db.update(ctx, func(tx *Tx) error { return markRead(ctx, tx, a.user.ID, t.ID, seen) })
 	return out, err
 }
 
