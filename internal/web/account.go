@@ -27,7 +27,7 @@ type accountPage struct {
 	// Delivery is her choice of e-mails about her circles' discussions.
 	Delivery   roundtable.DiscussionDelivery
 	Deliveries []roundtable.DiscussionDelivery
-	FeedURL      string // https address of the person's calendar feed
+	FeedURL    string // https address of the person's calendar feed
 	// WebcalURL is the same with webcal://, which calendar programs open. It
 	// is made of the site's address and a URL-safe secret, so it is marked
 	// safe for html/template, which would otherwise refuse the scheme.
