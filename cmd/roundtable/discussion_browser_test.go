@@ -55,7 +55,8 @@ func TestBrowser_Discussion(t *testing.T) {
 	mem.do("open the discussion", chromedp.Click(chromedp.CSS(`main a[href="/circles/`+circleID+`/discussion"]`)))
 	mem.waitPath(`/discussion$`)
 	// The demo's own thread, with replies she has not read yet; she reads it.
-	mem.see("Carrying on: handing over the weekly escalations", "New: ", "A weekly digest of what is new")
+	// She started it; both replies, written as the demo was seeded, are new.
+	mem.see("Carrying on: handing over the weekly escalations", "New: 2 replies", "A weekly digest of what is new")
 	mem.do("open the demo thread", chromedp.Click(chromedp.CSS(`main a[href^="/threads/"]`)))
 	mem.waitPath(`^/threads/[^/]+$`)
 	mem.see("How did you get your people to trust")
@@ -101,6 +102,12 @@ func TestBrowser_Discussion(t *testing.T) {
 	if n := evaluate[int](mem, "count new posts", `document.querySelectorAll("article.post-new").length`); n != 0 {
 		t.Fatalf("got %d posts marked new on the second visit, want none", n)
 	}
+
+	// The same choice of e-mails is on her account page.
+	mem.open("/account")
+	mem.see("E-mails about your circles’ discussions", "A weekly digest of what is new")
+	screensOf(t, mem, "account-discussion-choice", "fieldset:has(#delivery-weekly)")
+	mem.checkPage("account with the discussion choice")
 
 	// A week later the absent member hears of it in her digest.
 	before := clock.Now()

@@ -222,6 +222,8 @@ func TestSeed_BetweenMeetings(t *testing.T) {
 	idx, err := sqldb.NewDiscussionService(db).ListThreads(member, d.MemberCircleID)
 	if err != nil || len(idx.Threads) != 1 || idx.Threads[0].Replies != 2 {
 		t.Errorf("threads: got %+v %v, want one with two replies", idx, err)
+	} else if th := idx.Threads[0]; !th.New || th.NewReplies != 2 {
+		t.Errorf("thread: got new %v with %d new replies for the member, want new with 2", th.New, th.NewReplies)
 	}
 	shelf, err := sqldb.NewDocumentService(db).FindDocumentShelf(member, d.MemberCircleID, 1)
 	if err != nil || len(shelf.Documents) != 1 || len(shelf.Documents[0].MeetingIDs) != 1 || shelf.Documents[0].MeetingIDs[0] != d.MeetingIDs[0] {

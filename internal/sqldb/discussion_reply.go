@@ -12,7 +12,9 @@ import (
 )
 
 // ReadThread returns a page of a thread and records the caller's visit. The
-// visit is recorded in its own short transaction, only when there was
+// visit is recorded at the newest post the page showed (the thread's latest
+// on its last page), so replies on later pages stay new until she gets
+// there. It is recorded in its own short transaction, only when there was
 // something new: reading a thread again writes nothing.
 func (s *DiscussionService) ReadThread(ctx context.Context, threadID string, page int) (*roundtable.ThreadPage, error) {
 	a := actorOf(ctx)
@@ -53,10 +55,17 @@ func (s *DiscussionService) ReadThread(ctx context.Context, threadID string, pag
 			ORDER BY x.created_at, x.id`, t.ID)
 		return err
 	})
-	if err != nil || a.user == nil || t.lastPost <= t.readAt {
+	if err != nil || a.user == nil {
 		return out, err
 	}
-	err = s.db.update(ctx, func(tx *Tx) error { return markRead(ctx, tx, a.user.ID, t.ID, t.lastPost) })
+	seen := t.lastPost
+	if out.Page < out.Pages && len(out.Replies) > 0 {
+		seen = ms(out.Replies[len(out.Replies)-1].CreatedAt)
+	}
+	if seen <= t.readAt {
+		return out, nil
+	}
+	err = s.db.update(ctx, func(tx *Tx) error { return markRead(ctx, tx, a.user.ID, t.ID, seen) })
 	return out, err
 }
 
@@ -142,25 +151,33 @@ func (s *DiscussionService) AddReply(ctx context.Context, r *roundtable.Reply) e
 		if err := roundtable.ValidatePost("", r.Body, false); err != nil {
 			return err
 		}
-		r.ID, r.CircleID, r.AuthorID, r.AuthorName, r.CreatedAt, r.EditedAt = newID(), t.CircleID, a.user.ID, a.user.Name, tx.now, nil
+		// A post's time is after the thread's latest post, by a millisecond
+		// when the clock has not moved on: "new since your last visit"
+		// compares times, and a visit is recorded at the latest post seen,
+		// so two posts never share one. The update takes the thread's row
+		// first, so concurrent replies each get their own time.
+		var created int64
+		if err := tx.QueryRowContext(ctx, `
+			UPDATE discussion_threads SET replies = replies + 1,
+				last_post_at = CASE WHEN last_post_at < $1 THEN $1 ELSE last_post_at + 1 END
+			WHERE id = $2 RETURNING last_post_at`, ms(tx.now), t.ID).Scan(&created); err != nil {
+			return fmt.Errorf("count reply: %w", err)
+		}
+		r.ID, r.CircleID, r.AuthorID, r.AuthorName, r.CreatedAt, r.EditedAt = newID(), t.CircleID, a.user.ID, a.user.Name, fromMS(created), nil
 		body, bodyHTML, html, err := s.sealBody(ctx, tx, t.CircleID, "discussion_replies", r.ID, r.Body)
 		if err != nil {
 			return err
 		}
 		r.BodyHTML = html
 		if _, err := tx.ExecContext(ctx, `INSERT INTO discussion_replies (id, thread_id, author_id, body, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			r.ID, t.ID, r.AuthorID, body, bodyHTML, ms(tx.now)); err != nil {
+			r.ID, t.ID, r.AuthorID, body, bodyHTML, created); err != nil {
 			return fmt.Errorf("insert reply: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE discussion_threads SET replies = replies + 1, last_post_at = $1 WHERE id = $2`,
-			ms(tx.now), t.ID); err != nil {
-			return fmt.Errorf("count reply: %w", err)
 		}
 		// Her own reply is nothing new to her. (What others wrote before
 		// it stays new if she had not seen it: she replied to the page she
 		// had, which the visit recorded.)
 		if t.lastPost <= t.readAt {
-			if err := markRead(ctx, tx, a.user.ID, t.ID, ms(tx.now)); err != nil {
+			if err := markRead(ctx, tx, a.user.ID, t.ID, created); err != nil {
 				return err
 			}
 		}

@@ -24,7 +24,10 @@ type accountPage struct {
 	Sessions     []sessionView // where the person is signed in
 	Zone         string        // the zone times are shown in
 	Messages     []messageChoice
-	FeedURL      string // https address of the person's calendar feed
+	// Delivery is her choice of e-mails about her circles' discussions.
+	Delivery   roundtable.DiscussionDelivery
+	Deliveries []roundtable.DiscussionDelivery
+	FeedURL    string // https address of the person's calendar feed
 	// WebcalURL is the same with webcal://, which calendar programs open. It
 	// is made of the site's address and a URL-safe secret, so it is marked
 	// safe for html/template, which would otherwise refuse the scheme.
@@ -50,6 +53,10 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if p.Messages, err = s.messageChoices(r); err != nil {
 		return err
 	}
+	if p.Delivery, err = s.svc.Discussion.DiscussionDelivery(r.Context()); err != nil {
+		return err
+	}
+	p.Deliveries = roundtable.DiscussionDeliveries
 	secret, err := s.svc.Calendar.FeedSecret(r.Context())
 	if err != nil {
 		return fmt.Errorf("calendar feed: %w", err)
@@ -152,6 +159,13 @@ func (s *Server) handleAccountMessages(w http.ResponseWriter, r *http.Request) e
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
+	// The discussion's choice, when the page has it (an older one may not).
+	d, withDelivery := roundtable.DiscussionDelivery(r.PostForm.Get("delivery")), r.PostForm.Has("delivery")
+	if withDelivery && !d.Valid() {
+		s.setFlash(w, flashError, "Choose one of the three ways to hear about new posts. Nothing was saved.")
+		redirect(w, r, "/account#messages")
+		return nil
+	}
 	prefs := roundtable.NotificationPrefs{}
 	for _, k := range r.PostForm["kinds"] {
 		kind := roundtable.NotificationKind(k)
@@ -162,6 +176,11 @@ func (s *Server) handleAccountMessages(w http.ResponseWriter, r *http.Request) e
 	}
 	if err := s.svc.Notifications.SetNotificationPrefs(r.Context(), prefs); err != nil {
 		return fmt.Errorf("save message preferences: %w", err)
+	}
+	if withDelivery {
+		if err := s.svc.Discussion.SetDiscussionDelivery(r.Context(), d); err != nil {
+			return err
+		}
 	}
 	return s.notice(w, r, "/account#messages", "Your choice of messages is saved.")
 }

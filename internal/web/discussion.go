@@ -9,6 +9,11 @@ import (
 	"github.com/roundtable/roundtable"
 )
 
+// postBody bounds a post's form: a title and a body of the longest allowed,
+// in characters of up to four bytes, each byte percent-encoded (three), with
+// room for the other fields.
+const postBody = 3*4*(roundtable.MaxPostBody+roundtable.MaxThreadTitle) + 16<<10
+
 // postWhen writes when a post was written, in the reader's zone, like
 // "Tuesday 3 March, 10:02", with the year when it is not this one.
 func postWhen(t time.Time, loc *time.Location, now time.Time) string {
