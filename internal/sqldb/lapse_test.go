@@ -424,3 +424,34 @@ func TestLapseService_CorrectedEarlierOnce(t *testing.T) {
 		}
 	})
 }
+
+// Once she stepped away she writes nothing more in the circle, and is
+// asked nothing more about it.
+func TestLapseService_StepAway_NoMoreWriting(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.lapseWorld(1)
+		checkIns := sqldb.NewCheckInService(e.db)
+		p, err := checkIns.FindCheckIns(as(w.member), w.a.ID, w.member.ID)
+		must(t, err)
+		goal := p.Goals[0].Goal.ID
+		e.deliver()
+		must(t, w.lapses.StepAway(as(w.member), w.a.ID))
+		wantCode(t, checkIns.CheckIn(as(w.member), w.a.ID, []roundtable.CheckInEntry{{GoalID: goal, Rating: 3}}), roundtable.ENOTFOUND)
+		wantCode(t, checkIns.ShareCheckIns(as(w.member), w.a.ID, true), roundtable.ENOTFOUND)
+		wantCode(t, e.circles.SetGoals(as(w.member), w.a.ID, []string{"Still here"}), roundtable.ENOTFOUND)
+		_, err = checkIns.FindCheckIns(as(w.member), w.a.ID, w.member.ID)
+		wantCode(t, err, roundtable.ENOTFOUND)
+		mine, err := sqldb.NewCommitmentService(e.db).ListMyCommitments(as(w.member))
+		must(t, err)
+		if len(mine) != 0 {
+			t.Fatalf("got %d commitments in the circle she left, want none", len(mine))
+		}
+		// A month on, the check-in prompts go to those still there.
+		e.clock.Add(32 * 24 * time.Hour)
+		for _, m := range e.deliver() {
+			if m.To == w.member.Email {
+				t.Fatalf("got %q to Mo, who stepped away; want nothing", m.Subject)
+			}
+		}
+	})
+}
