@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/roundtable/roundtable"
 )
@@ -245,45 +246,80 @@ func (s *CircleService) SetGoals(ctx context.Context, circleID string, goals []s
 		if _, err := memberWithRules(ctx, tx, a, circleID); err != nil {
 			return err
 		}
-		valid, err := roundtable.ValidateGoals(goals)
-		if err != nil {
+		if _, err := roundtable.ValidateGoals(goals); err != nil {
 			return err
 		}
-		return saveGoals(ctx, tx, circleID, a.user.ID, valid)
+		return saveGoals(ctx, tx, circleID, a.user.ID, goals)
 	})
 }
 
-// saveGoals stores a member's goals in order. A goal keeps its row (and so
-// its check-ins) while its place in the list stays: rewording the first goal
-// keeps the first goal's history; goals beyond the new list go, with theirs.
-func saveGoals(ctx context.Context, tx *Tx, circleID, userID string, goals []string) error {
-	ids, err := queryStrings(ctx, tx, `SELECT id FROM goals WHERE circle_id = $1 AND user_id = $2 ORDER BY position, id`, circleID, userID)
+// saveGoals stores a member's goals in the order of the form's fields
+// (slots; a blank field is no goal). A goal keeps its row, and so its
+// check-ins, when its words are unchanged, wherever it moved; a goal
+// reworded in its own field keeps the row of the goal shown there. Goals
+// not kept go, with their check-ins: no history ever moves to another
+// goal's words.
+func saveGoals(ctx context.Context, tx *Tx, circleID, userID string, slots []string) error {
+	all, err := listGoals(ctx, tx, circleID)
 	if err != nil {
-		return fmt.Errorf("list goals: %w", err)
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM goals WHERE circle_id = $1 AND user_id = $2 AND position > $3`,
-		circleID, userID, len(goals)); err != nil {
-		return fmt.Errorf("delete goals: %w", err)
-	}
-	for i, g := range goals {
-		id, insert := newID(), true
-		if i < len(ids) {
-			id, insert = ids[i], false
+	ids, keep := matchGoalRows(all[userID], slots)
+	for _, g := range all[userID] {
+		if keep[g.ID] {
+			continue
 		}
-		body, err := tx.seal(ctx, circleID, "goals", "body", id, g)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM goals WHERE id = $1`, g.ID); err != nil {
+			return fmt.Errorf("delete goal: %w", err)
+		}
+	}
+	pos := 0
+	for i, g := range slots {
+		if ids[i] == "" {
+			continue
+		}
+		pos++
+		body, err := tx.seal(ctx, circleID, "goals", "body", ids[i], g)
 		if err != nil {
 			return err
 		}
-		if insert {
+		if keep[ids[i]] {
+			_, err = tx.ExecContext(ctx, `UPDATE goals SET body = $1, position = $2 WHERE id = $3`, body, pos, ids[i])
+		} else {
 			_, err = tx.ExecContext(ctx, `
 				INSERT INTO goals (id, circle_id, user_id, body, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				id, circleID, userID, body, i+1, ms(tx.now))
-		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE goals SET body = $1, position = $2 WHERE id = $3`, body, i+1, id)
+				ids[i], circleID, userID, body, pos, ms(tx.now))
 		}
 		if err != nil {
 			return fmt.Errorf("save goal: %w", err)
 		}
 	}
 	return nil
+}
+
+// matchGoalRows picks the row of each slot's goal (trimmed in place; ""
+// for a blank slot): the existing goal with the same words, else the goal
+// shown in that slot when its words are no longer used, else a new row.
+// keep holds the existing rows reused.
+func matchGoalRows(existing []*roundtable.Goal, slots []string) (ids []string, keep map[string]bool) {
+	ids, keep = make([]string, len(slots)), map[string]bool{}
+	for i := range slots {
+		slots[i] = strings.TrimSpace(slots[i])
+		for _, g := range existing {
+			if slots[i] != "" && ids[i] == "" && !keep[g.ID] && g.Text == slots[i] {
+				ids[i], keep[g.ID] = g.ID, true
+			}
+		}
+	}
+	for i, text := range slots {
+		if text == "" || ids[i] != "" {
+			continue
+		}
+		if i < len(existing) && !keep[existing[i].ID] {
+			ids[i], keep[existing[i].ID] = existing[i].ID, true
+		} else {
+			ids[i] = newID()
+		}
+	}
+	return ids, keep
 }

@@ -240,3 +240,40 @@ func TestCheckInService_Prompt(t *testing.T) {
 		}
 	})
 }
+
+// Reordering her goals, or clearing one of them, keeps each goal's history
+// with its own words: no check-in shows under another goal's text.
+func TestCheckInService_SetGoals_KeepsHistoryWithItsGoal(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewCheckInService(e.db)
+		must(t, e.circles.SetGoals(as(w.member), w.a.ID, []string{"Goal A", "Goal B", "Goal C"}))
+		p, err := s.FindCheckIns(as(w.member), w.a.ID, w.member.ID)
+		must(t, err)
+		var entries []roundtable.CheckInEntry
+		for i, g := range p.Goals {
+			entries = append(entries, roundtable.CheckInEntry{GoalID: g.Goal.ID, Rating: i + 1, Reflection: "On " + g.Goal.Text})
+		}
+		must(t, s.CheckIn(as(w.member), w.a.ID, entries))
+		want := map[string]int{"Goal A": 1, "Goal B": 2, "Goal C": 3}
+		check := func(step string, goals []string) {
+			t.Helper()
+			must(t, e.circles.SetGoals(as(w.member), w.a.ID, goals))
+			p, err := s.FindCheckIns(as(w.member), w.a.ID, w.member.ID)
+			must(t, err)
+			for _, g := range p.Goals {
+				r, ok := want[g.Goal.Text]
+				switch {
+				case !ok && len(g.CheckIns) != 0:
+					t.Errorf("%s: new goal %q got %d check-ins, want 0", step, g.Goal.Text, len(g.CheckIns))
+				case ok && (len(g.CheckIns) != 1 || g.CheckIns[0].Rating != r || g.CheckIns[0].Reflection != "On "+g.Goal.Text):
+					t.Errorf("%s: goal %q got check-ins %+v, want its own, rated %d", step, g.Goal.Text, g.CheckIns, r)
+				}
+			}
+		}
+		check("swap", []string{"Goal B", "Goal A", "Goal C"})
+		check("first cleared", []string{"", "Goal A", "Goal C"})
+		check("moved up", []string{"Goal C", "Goal A"})
+		check("new one", []string{"Goal D", "Goal C", "Goal A"})
+	})
+}

@@ -258,19 +258,35 @@ func circleMarks(ctx context.Context, tx *Tx, circleID string) (map[string]map[s
 
 // openAlert records a member's current crossing, keeping when it was first
 // told, and enqueues its e-mail to each facilitator: the message's key makes
-// it once per crossing, however often the rules are evaluated.
+// it once per crossing, however often the rules are evaluated. A lapse that
+// goes on while a correction moved where it began (an earlier absence
+// excused or undone) is the same lapse: it keeps its follow-up, and a
+// facilitator already told of it is not told again.
 func openAlert(ctx context.Context, tx *Tx, circleID, userID, meetingID string, rule roundtable.LapseRule, count, held int, facs []string) error {
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO lapse_alerts (circle_id, user_id, meeting_id, rule, missed, held, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	prev, prevDone, err := openLapseElsewhere(ctx, tx, circleID, userID, meetingID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO lapse_alerts (circle_id, user_id, meeting_id, rule, missed, held, created_at, done_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (circle_id, user_id, meeting_id) DO UPDATE SET rule = excluded.rule, missed = excluded.missed,
-			held = excluded.held, cleared_at = NULL`,
-		circleID, userID, meetingID, string(rule), count, held, ms(tx.now))
+			held = excluded.held, cleared_at = NULL, done_at = COALESCE(lapse_alerts.done_at, excluded.done_at)`,
+		circleID, userID, meetingID, string(rule), count, held, ms(tx.now), prevDone)
 	if err != nil {
 		return fmt.Errorf("record lapse alert: %w", err)
 	}
 	for _, f := range facs {
 		if f == userID {
 			continue
+		}
+		if prev != "" {
+			told, err := lapseTold(ctx, tx, f, circleID+"."+userID+"."+prev)
+			if err != nil {
+				return err
+			}
+			if told || prevDone != nil {
+				continue
+			}
 		}
 		j := job{Kind: kindLapseAlert, UserID: f, RefID: circleID + "." + userID + "." + meetingID, DueAt: tx.now.Add(lapseMailDelay)}
 		if err := enqueueJob(ctx, tx, j); err != nil {
@@ -286,4 +302,34 @@ func openAlert(ctx context.Context, tx *Tx, circleID, userID, meetingID string, 
 		}
 	}
 	return nil
+}
+
+// openLapseElsewhere returns the member's open alert at another meeting
+// than meetingID, with when it was followed up (nil if not): her lapse as
+// last measured. prev is "" when there is none.
+func openLapseElsewhere(ctx context.Context, tx *Tx, circleID, userID, meetingID string) (prev string, done any, err error) {
+	var doneAt *int64
+	err = tx.QueryRowContext(ctx, `
+		SELECT meeting_id, done_at FROM lapse_alerts
+		WHERE circle_id = $1 AND user_id = $2 AND meeting_id <> $3 AND cleared_at IS NULL
+		ORDER BY created_at DESC, meeting_id LIMIT 1`, circleID, userID, meetingID).Scan(&prev, &doneAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, nil
+	} else if err != nil {
+		return "", nil, fmt.Errorf("find open lapse alert: %w", err)
+	}
+	if doneAt != nil {
+		done = *doneAt
+	}
+	return prev, done, nil
+}
+
+// lapseTold reports whether the facilitator was sent the alert of refID.
+func lapseTold(ctx context.Context, tx *Tx, facilitatorID, refID string) (bool, error) {
+	var n int
+	key := job{Kind: kindLapseAlert, UserID: facilitatorID, RefID: refID}.key()
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE dedupe_key = $1 AND sent_at IS NOT NULL`, key).Scan(&n); err != nil {
+		return false, fmt.Errorf("find lapse e-mail: %w", err)
+	}
+	return n > 0, nil
 }

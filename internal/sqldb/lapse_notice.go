@@ -256,7 +256,7 @@ func (s *LapseService) StepAway(ctx context.Context, circleID string) error {
 
 // Reasons a lapse message is not sent.
 const (
-	dropLapseCleared = "the member no longer crosses a lapse rule"
+	dropLapseCleared = "the member no longer crosses a lapse rule, or the facilitator followed it up"
 	dropNotAway      = "the member is back in the circle"
 )
 
@@ -299,7 +299,7 @@ func (db *DB) renderLapse(ctx context.Context, tx *Tx, j job) (rendered, error) 
 	var rule string
 	err = tx.QueryRowContext(ctx, `
 		SELECT rule, missed, held FROM lapse_alerts
-		WHERE circle_id = $1 AND user_id = $2 AND meeting_id = $3 AND cleared_at IS NULL`, circleID, memberID, parts[2]).
+		WHERE circle_id = $1 AND user_id = $2 AND meeting_id = $3 AND cleared_at IS NULL AND done_at IS NULL`, circleID, memberID, parts[2]).
 		Scan(&rule, &a.Missed, &a.Held)
 	if errors.Is(err, sql.ErrNoRows) {
 		return drop(dropLapseCleared), nil

@@ -389,3 +389,69 @@ func TestLapseService_HeldWithoutEnd(t *testing.T) {
 		}
 	})
 }
+
+// An alert the facilitator followed up from the circle page while its
+// e-mail was held sends nothing: she was told already.
+func TestLapseService_DoneBeforeSending(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.lapseWorld(2)
+		w.hold(t, 1, w.kim)
+		w.hold(t, 2, w.kim)
+		must(t, w.lapses.MarkLapseDone(as(w.fac), w.a.ID, w.member.ID))
+		if sent := lapseMails(w.mails()); len(sent) != 0 {
+			t.Fatalf("got %d alert e-mails, want none once she followed it up", len(sent))
+		}
+	})
+}
+
+// Correcting an earlier absence moves where a lapse that goes on began;
+// the facilitator, told already, is not told again.
+func TestLapseService_CorrectedEarlierOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.lapseWorld(3)
+		w.hold(t, 1, w.kim)
+		w.hold(t, 2, w.kim)
+		w.hold(t, 3, w.kim)
+		if sent := lapseMails(w.mails()); len(sent) != 1 {
+			t.Fatalf("got %d alert e-mails, want 1", len(sent))
+		}
+		must(t, w.rooms.SetAttendance(as(w.fac), w.meetings[0].ID, w.member.ID, true))
+		if a := w.alerts(t)[w.member.ID]; a == nil || a.Missed != 2 {
+			t.Fatalf("got %+v, want Mo's alert, two in a row", a)
+		}
+		if sent := lapseMails(w.mails()); len(sent) != 0 {
+			t.Fatalf("got %d more alert e-mails %+v, want none: the lapse goes on and was told", len(sent), sent)
+		}
+	})
+}
+
+// Once she stepped away she writes nothing more in the circle, and is
+// asked nothing more about it.
+func TestLapseService_StepAway_NoMoreWriting(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.lapseWorld(1)
+		checkIns := sqldb.NewCheckInService(e.db)
+		p, err := checkIns.FindCheckIns(as(w.member), w.a.ID, w.member.ID)
+		must(t, err)
+		goal := p.Goals[0].Goal.ID
+		e.deliver()
+		must(t, w.lapses.StepAway(as(w.member), w.a.ID))
+		wantCode(t, checkIns.CheckIn(as(w.member), w.a.ID, []roundtable.CheckInEntry{{GoalID: goal, Rating: 3}}), roundtable.ENOTFOUND)
+		wantCode(t, checkIns.ShareCheckIns(as(w.member), w.a.ID, true), roundtable.ENOTFOUND)
+		wantCode(t, e.circles.SetGoals(as(w.member), w.a.ID, []string{"Still here"}), roundtable.ENOTFOUND)
+		_, err = checkIns.FindCheckIns(as(w.member), w.a.ID, w.member.ID)
+		wantCode(t, err, roundtable.ENOTFOUND)
+		mine, err := sqldb.NewCommitmentService(e.db).ListMyCommitments(as(w.member))
+		must(t, err)
+		if len(mine) != 0 {
+			t.Fatalf("got %d commitments in the circle she left, want none", len(mine))
+		}
+		// A month on, the check-in prompts go to those still there.
+		e.clock.Add(32 * 24 * time.Hour)
+		for _, m := range e.deliver() {
+			if m.To == w.member.Email {
+				t.Fatalf("got %q to Mo, who stepped away; want nothing", m.Subject)
+			}
+		}
+	})
+}

@@ -84,7 +84,9 @@ func newTimelineChart(entries []checkInEntryView) *timelineChart {
 }
 
 func newCheckInsPage(p *roundtable.CheckInPage, loc *time.Location, f *form) *checkInsPage {
-	v := &checkInsPage{Page: p, Next: p.NextPeriod.In(loc).Format("2 January 2006"), Form: f}
+	// Periods begin at midnight on the circle's calendar: its day, for everyone.
+	next := p.NextPeriod.In(roundtable.LoadLocation(p.Circle.TimeZone)).Format("2 January 2006")
+	v := &checkInsPage{Page: p, Next: next, Form: f}
 	for r := roundtable.MinRating; r <= roundtable.MaxRating; r++ {
 		v.Ratings = append(v.Ratings, ratingChoice{r, roundtable.RatingLabel(r)})
 	}
