@@ -117,7 +117,12 @@ func applyCadence(ctx context.Context, tx *Tx, a actor, circleID string, cadence
 		return "", roundtable.Errorf(roundtable.EINVALID, "This circle has no meeting series to change yet: set one up first.")
 	}
 	sr := *old
-	sr.Cadence, sr.Nth = cadence, 0
+	sr.Cadence = cadence
+	if !old.Monthly() || !sr.Monthly() {
+		// A monthly series keeps its week of the month (the last Tuesday
+		// stays the last); otherwise the first meeting's date sets it.
+		sr.Nth = 0
+	}
 	if err := sr.Validate(); err != nil {
 		return "", err
 	}
