@@ -31,3 +31,39 @@ func TestDecisionService_ApplyCadence_KeepsWeekOfMonth(t *testing.T) {
 		}
 	})
 }
+
+// A facilitator who clicks "Apply" twice (two requests at once, as a double
+// click sends them) applies the decision once: the other click is told it
+// was applied already.
+func TestDecisionService_ApplyDecision_Twice(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewDecisionService(e.db)
+		for i := 0; i < 8; i++ {
+			d := proposal(w.a, e.clock.Now())
+			d.Change = roundtable.DecisionChange{Format: "check_in"}
+			must(t, s.CreateDecision(as(w.member), d))
+			must(t, s.CloseDecision(as(w.member), w.a.ID, d.ID))
+			errs := make(chan error, 2)
+			for range 2 {
+				go func() {
+					_, err := s.ApplyDecision(as(w.fac), w.a.ID, d.ID)
+					errs <- err
+				}()
+			}
+			applied := 0
+			for range 2 {
+				switch err := <-errs; roundtable.ErrorCode(err) {
+				case "":
+					applied++
+				case roundtable.EINVALID:
+				default:
+					t.Fatalf("a second click: got %v, want it told the decision was applied already", err)
+				}
+			}
+			if applied != 1 {
+				t.Fatalf("decision %d: applied %d times, want once", i, applied)
+			}
+		}
+	})
+}
