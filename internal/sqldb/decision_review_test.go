@@ -67,3 +67,55 @@ func TestDecisionService_ApplyDecision_Twice(t *testing.T) {
 		}
 	})
 }
+
+// A facilitator who clicks "Pick this topic" twice picks it once: the other
+// click is told the topic was picked already, not shown an error page.
+func TestParkingLotService_PickTopic_Twice(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewParkingLotService(e.db)
+		for i := 0; i < 8; i++ {
+			tp := topicOf(w.a, "Picked once")
+			must(t, s.SaveTopic(as(w.member), tp))
+			must(t, s.ShareTopic(as(w.member), w.a.ID, tp.ID, true))
+			errs := make(chan error, 2)
+			for range 2 {
+				go func() { errs <- s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID) }()
+			}
+			picked := 0
+			for range 2 {
+				switch err := <-errs; roundtable.ErrorCode(err) {
+				case "":
+					picked++
+				case roundtable.EINVALID:
+				default:
+					t.Fatalf("a second click: got %v, want it told the topic was picked already", err)
+				}
+			}
+			if picked != 1 {
+				t.Fatalf("topic %d: picked %d times, want once", i, picked)
+			}
+		}
+	})
+}
+
+// A topic picked for a meeting that was then cancelled waits again and can
+// be picked for another meeting.
+func TestParkingLotService_PickTopic_AfterCancel(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewParkingLotService(e.db)
+		tp := topicOf(w.a, "Picked again")
+		must(t, s.SaveTopic(as(w.member), tp))
+		must(t, s.ShareTopic(as(w.member), w.a.ID, tp.ID, true))
+		must(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID))
+		must(t, e.meetings.CancelMeeting(as(w.fac), w.meeting.ID))
+		wantCode(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID), roundtable.EINVALID) // cancelled
+		next := &roundtable.Meeting{CircleID: w.a.ID, StartsAt: w.meeting.StartsAt.Add(7 * 24 * time.Hour), Minutes: 60, Place: "Library"}
+		must(t, e.meetings.CreateMeeting(as(w.fac), next))
+		must(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, next.ID))
+		if l := lot(t, s, w.member, w.a); len(l.Picked) != 1 || l.Picked[0].PickedMeetingID != next.ID {
+			t.Fatalf("got picked %+v, want the topic picked for the next meeting", l.Picked)
+		}
+	})
+}
