@@ -119,3 +119,22 @@ func TestParkingLotService_PickTopic_AfterCancel(t *testing.T) {
 		}
 	})
 }
+
+// A member who left the circle takes her topics out of its lot: the
+// facilitator is not offered to pick a topic whose owner can no longer
+// present it.
+func TestParkingLotService_OwnerLeft(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewParkingLotService(e.db)
+		tp := topicOf(w.a, "Mine while I was here")
+		must(t, s.SaveTopic(as(w.member), tp))
+		must(t, s.ShareTopic(as(w.member), w.a.ID, tp.ID, true))
+		must(t, e.circles.RemoveMember(as(w.org), w.a.ID, w.member.ID))
+		if l := lot(t, s, w.fac, w.a); len(l.Shared) != 0 {
+			t.Fatalf("got %d shared topics after their owner left, want 0", len(l.Shared))
+		}
+		wantCode(t, s.WantTopic(as(w.fac), w.a.ID, tp.ID, true), roundtable.ENOTFOUND)
+		wantCode(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID), roundtable.ENOTFOUND)
+	})
+}
