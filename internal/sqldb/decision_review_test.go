@@ -138,3 +138,23 @@ func TestParkingLotService_OwnerLeft(t *testing.T) {
 		wantCode(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID), roundtable.ENOTFOUND)
 	})
 }
+
+// A cadence decision in a circle with no series yet is refused with the
+// reason, and stays to be applied once there is one.
+func TestDecisionService_ApplyCadence_NoSeries(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewDecisionService(e.db)
+		d := proposal(w.a, e.clock.Now())
+		d.Change = roundtable.DecisionChange{Cadence: roundtable.Biweekly}
+		must(t, s.CreateDecision(as(w.member), d))
+		must(t, s.CloseDecision(as(w.member), w.a.ID, d.ID))
+		_, err := s.ApplyDecision(as(w.fac), w.a.ID, d.ID)
+		if wantCode(t, err, roundtable.EINVALID); !contains(roundtable.ErrorMessage(err), "no meeting series") {
+			t.Fatalf("got %q, want to be told the circle has no series", roundtable.ErrorMessage(err))
+		}
+		if got := findDecision(t, s, w.fac, d); !got.AppliedAt.IsZero() || !got.CanApply {
+			t.Fatalf("got applied at %v, can apply %v; want it still to be applied", got.AppliedAt, got.CanApply)
+		}
+	})
+}
