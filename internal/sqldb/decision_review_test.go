@@ -158,3 +158,26 @@ func TestDecisionService_ApplyCadence_NoSeries(t *testing.T) {
 		}
 	})
 }
+
+// A member who voted and then left still counts among those who voted, and
+// the page never says more voted than could: "2 of 2", not "2 of 1".
+func TestDecisionService_VoterLeft(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewDecisionService(e.db)
+		d := proposal(w.a, e.clock.Now())
+		must(t, s.CreateDecision(as(w.fac), d))
+		must(t, s.Vote(as(w.member), w.a.ID, &roundtable.DecisionVote{DecisionID: d.ID, Stance: roundtable.StanceAgree}))
+		before := findDecision(t, s, w.fac, d)
+		must(t, e.circles.RemoveMember(as(w.org), w.a.ID, w.member.ID))
+		got := findDecision(t, s, w.fac, d)
+		if got.Voters != 1 || got.Members != before.Members {
+			t.Fatalf("got %d of %d voted, want 1 of %d", got.Voters, got.Members, before.Members)
+		}
+		list, err := s.ListDecisions(as(w.fac), w.a.ID)
+		must(t, err)
+		if list[0].Voters > list[0].Members {
+			t.Fatalf("list: got %d of %d voted, want no more voters than members", list[0].Voters, list[0].Members)
+		}
+	})
+}
