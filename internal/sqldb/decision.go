@@ -19,13 +19,15 @@ var _ roundtable.DecisionService = (*DecisionService)(nil)
 func NewDecisionService(db *DB) *DecisionService { return &DecisionService{db: db} }
 
 // decisionColumns read a decision with its proposer's name, who recorded
-// the outcome, how many voted, whether the reader ($2) did, and the
-// circle's wrapped key.
+// the outcome, how many voted, how many could (the members, and those who
+// voted before they left), whether the reader ($2) did, and the circle's
+// wrapped key.
 const decisionColumns = `d.id, d.circle_id, d.proposer_id, u.name, d.title, d.details, d.kind, d.results_open,
 	d.change_format, d.change_cadence, d.closes_at, d.closed_at, d.outcome, COALESCE(ob.name, ''), d.outcome_at,
 	d.applied_at, d.created_at,
 	(SELECT COUNT(*) FROM decision_votes v WHERE v.decision_id = d.id),
-	(SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = d.circle_id),
+	(SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = d.circle_id) + (SELECT COUNT(*) FROM decision_votes v
+		WHERE v.decision_id = d.id AND NOT EXISTS (SELECT 1 FROM circle_members cm WHERE cm.circle_id = d.circle_id AND cm.user_id = v.user_id)),
 	(SELECT COUNT(*) FROM decision_votes v WHERE v.decision_id = d.id AND v.user_id = $2),
 	COALESCE(c.data_key, '')`
 

@@ -29,18 +29,23 @@ func (s *DecisionService) ApplyDecision(ctx context.Context, circleID, decisionI
 		case !d.AppliedAt.IsZero():
 			return roundtable.Errorf(roundtable.EINVALID, "This decision was applied already.")
 		}
+		// Marked first, on the condition it was not: a second click at the
+		// same moment waits for the first on PostgreSQL, then finds it done.
+		res, err := tx.ExecContext(ctx, `UPDATE decisions SET applied_at = $1 WHERE id = $2 AND applied_at IS NULL`, ms(tx.now), d.ID)
+		if err != nil {
+			return fmt.Errorf("mark decision applied: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("mark decision applied: %w", err)
+		} else if n == 0 {
+			return roundtable.Errorf(roundtable.EINVALID, "This decision was applied already.")
+		}
 		if d.Change.Format != "" {
 			out, err = applyCircleFormat(ctx, tx, circleID, d.Change.Format)
 		} else {
 			out, err = applyCadence(ctx, tx, a, circleID, d.Change.Cadence)
 		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET applied_at = $1 WHERE id = $2`, ms(tx.now), d.ID); err != nil {
-			return fmt.Errorf("mark decision applied: %w", err)
-		}
-		return nil
+		return err
 	})
 	return out, err
 }
@@ -117,7 +122,12 @@ func applyCadence(ctx context.Context, tx *Tx, a actor, circleID string, cadence
 		return "", roundtable.Errorf(roundtable.EINVALID, "This circle has no meeting series to change yet: set one up first.")
 	}
 	sr := *old
-	sr.Cadence, sr.Nth = cadence, 0
+	sr.Cadence = cadence
+	if !old.Monthly() || !sr.Monthly() {
+		// A monthly series keeps its week of the month (the last Tuesday
+		// stays the last); otherwise the first meeting's date sets it.
+		sr.Nth = 0
+	}
 	if err := sr.Validate(); err != nil {
 		return "", err
 	}

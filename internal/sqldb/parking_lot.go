@@ -32,8 +32,10 @@ const topicColumns = `t.id, t.circle_id, t.owner_id, u.name, t.title, t.why, t.p
 	(SELECT COUNT(*) FROM parking_wants w WHERE w.topic_id = t.id AND w.user_id = $2),
 	COALESCE(c.data_key, '')`
 
-// topicFrom is the FROM of topicColumns.
+// topicFrom is the FROM of topicColumns: the topics of those still in the
+// circle (one who left can no longer present hers).
 const topicFrom = ` FROM parking_topics t JOIN users u ON u.id = t.owner_id JOIN circles c ON c.id = t.circle_id
+	JOIN circle_members o ON o.circle_id = t.circle_id AND o.user_id = t.owner_id
 	LEFT JOIN meetings m ON m.id = t.picked_meeting_id`
 
 // scanTopic reads topicColumns and opens the sealed texts.

@@ -36,24 +36,36 @@ func (s *ParkingLotService) PickTopic(ctx context.Context, circleID, topicID, me
 			return fieldError("meeting_id", "Choose one of the circle's meetings still to come.")
 		}
 		if t.Picked() {
-			return roundtable.Errorf(roundtable.EINVALID, "This topic was picked already, for another meeting.")
+			return errPickedAlready()
 		}
 		if err := checkRolePeople(ctx, tx, circleID, []roundtable.RoleAssignment{{Role: roundtable.RolePresenter, UserID: t.OwnerID}}); err != nil {
 			return roundtable.Errorf(roundtable.EINVALID, "The topic's owner is no longer in the circle.")
 		}
-		if err := addPresenter(ctx, tx, m.ID, t.OwnerID); err != nil {
-			return err
-		}
-		if err := draftCard(ctx, tx, m.ID, t); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE parking_topics SET picked_meeting_id = $1, picked_at = $2, updated_at = $2 WHERE id = $3`,
+		// Marked first, on the condition it still waits: a second click at
+		// the same moment waits for the first on PostgreSQL, then finds it
+		// picked.
+		res, err := tx.ExecContext(ctx, `UPDATE parking_topics SET picked_meeting_id = $1, picked_at = $2, updated_at = $2
+			WHERE id = $3 AND (picked_meeting_id IS NULL
+				OR picked_meeting_id IN (SELECT id FROM meetings WHERE cancelled_at IS NOT NULL))`,
 			m.ID, ms(tx.now), t.ID)
 		if err != nil {
 			return fmt.Errorf("mark topic picked: %w", err)
 		}
-		return nil
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("mark topic picked: %w", err)
+		} else if n == 0 {
+			return errPickedAlready()
+		}
+		if err := addPresenter(ctx, tx, m.ID, t.OwnerID); err != nil {
+			return err
+		}
+		return draftCard(ctx, tx, m.ID, t)
 	})
+}
+
+// errPickedAlready is the answer to picking a topic picked already.
+func errPickedAlready() error {
+	return roundtable.Errorf(roundtable.EINVALID, "This topic was picked already.")
 }
 
 // addPresenter makes userID a presenter of the meeting, after those there

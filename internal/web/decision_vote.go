@@ -148,6 +148,11 @@ func (s *Server) handleDecisionOutcome(w http.ResponseWriter, r *http.Request) e
 	}
 	circleID, id := r.PathValue("circleID"), r.PathValue("decisionID")
 	if err := s.svc.Decisions.RecordOutcome(r.Context(), circleID, id, r.PostFormValue("outcome")); err != nil {
+		if len(roundtable.ErrorFields(err)) == 0 {
+			// Not about what she wrote (the decision is still open): the
+			// page has no outcome form to show it on.
+			return s.refuse(w, r, decisionPath(circleID, id), err)
+		}
 		f := newForm(r.PostForm, "outcome")
 		if !f.fail(err) {
 			return err
