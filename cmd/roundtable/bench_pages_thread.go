@@ -58,7 +58,7 @@ func threadCases(ctx context.Context, m *Main, session string) ([]pageCase, erro
 		{Page: "discussion", Role: "member", Session: session, P99Target: threadTargetP99,
 			Path: "/circles/" + url.PathEscape(d.MemberCircleID) + "/discussion", Marker: th.Title},
 		{Page: "thread", Role: "member", Session: session, P99Target: threadTargetP99,
-			Path: path, Marker: "Page 1 of " + strconv.Itoa(last)},
+			Path: path + "?page=1", Marker: "Page 1 of " + strconv.Itoa(last)},
 		{Page: "thread last", Role: "member", Session: session, P99Target: threadTargetP99,
 			Path: path + "?page=last", Marker: "Page " + strconv.Itoa(last) + " of " + strconv.Itoa(last)},
 	}, nil
