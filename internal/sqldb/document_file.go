@@ -110,7 +110,12 @@ func (s *DocumentService) UploadDocument(ctx context.Context, up *roundtable.Doc
 		return nil, err
 	}
 	if d.Title == "" {
-		d.Title = strings.TrimSuffix(d.FileName, path.Ext(d.FileName))
+		// The name without its extension; a name that is all extension
+		// (".pdf") stays whole, so the list has something to link.
+		d.Title = strings.TrimSpace(strings.TrimSuffix(d.FileName, path.Ext(d.FileName)))
+		if d.Title == "" {
+			d.Title = d.FileName
+		}
 	}
 	if room <= 0 {
 		return nil, errQuota(room, s.db.quota())

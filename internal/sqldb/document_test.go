@@ -93,6 +93,21 @@ func TestDocumentService_UploadDocument(t *testing.T) {
 			}
 		})
 	})
+	t.Run("TitleOfNameWithoutStem", func(t *testing.T) {
+		forEachEngine(t, func(t *testing.T, e *env) {
+			s := sqldb.NewDocumentService(e.db)
+			w := e.world()
+			// A file called just ".pdf" (or "  .pdf") still needs a title
+			// to be listed and linked by.
+			for _, name := range []string{".pdf", "  .pdf"} {
+				d, err := upload(as(w.member), s, w.a.ID, "", name, pdfFile(100, "stem"))
+				must(t, err)
+				if d.Title != ".pdf" {
+					t.Errorf("%q: got title %q, want the file's name %q", name, d.Title, ".pdf")
+				}
+			}
+		})
+	})
 	t.Run("ErrWrongType", func(t *testing.T) {
 		forEachEngine(t, func(t *testing.T, e *env) {
 			s := sqldb.NewDocumentService(e.db)
