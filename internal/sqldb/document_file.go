@@ -237,6 +237,12 @@ func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 		w.db.piecesPassed(len(w.sealed))
 	}
 	return w.db.update(ctx, func(tx *Tx) error {
+		// Touching the circle's row first makes two uploads to one circle
+		// complete one after the other on PostgreSQL (SQLite's one writer
+		// does so anyway): the second then counts the first's bytes.
+		if _, err := tx.ExecContext(ctx, `UPDATE circles SET name = name WHERE id = $1`, d.CircleID); err != nil {
+			return fmt.Errorf("hold the circle's quota: %w", err)
+		}
 		used, err := usedBytes(ctx, tx, d.CircleID)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -379,4 +380,58 @@ func TestDocumentService_AccountDeletion(t *testing.T) {
 			t.Errorf("got %q by %q, %d bytes; want her pack, by %q, whole", got.Title, got.AddedByName, len(b), roundtable.FormerMemberName)
 		}
 	})
+}
+
+// meetAtEnd reads r, and at its end waits for the other uploads of the
+// group to reach theirs, so their last steps run at once.
+type meetAtEnd struct {
+	r     io.Reader
+	group *sync.WaitGroup
+	once  sync.Once
+}
+
+func (m *meetAtEnd) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	if err == io.EOF {
+		m.once.Do(func() {
+			m.group.Done()
+			m.group.Wait()
+		})
+	}
+	return n, err
+}
+
+// TestDocumentService_UploadDocument_QuotaRace: two members upload at once
+// into room for one file; the circle never ends up over its quota.
+func TestDocumentService_UploadDocument_QuotaRace(t *testing.T) {
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e, s := docEnv(t, engine, 1<<20)
+			w := e.world()
+			var group, done sync.WaitGroup
+			group.Add(2)
+			errs := make([]error, 2)
+			for i, who := range []*roundtable.User{w.member, w.fac} {
+				done.Add(1)
+				go func() {
+					defer done.Done()
+					// Whole pieces: after the wait comes the last step alone.
+					body := &meetAtEnd{r: bytes.NewReader(pdfFile(3*sqldb.ChunkSizeForTest, "race")), group: &group}
+					_, errs[i] = s.UploadDocument(as(who), &roundtable.DocumentUpload{CircleID: w.a.ID, FileName: "race.pdf", Body: body})
+				}()
+			}
+			done.Wait()
+			sh, err := s.FindDocumentShelf(as(w.member), w.a.ID, 1)
+			must(t, err)
+			if sh.Used > sh.Quota || sh.Total != 1 {
+				t.Errorf("got %d documents taking %d of a %d quota (errors %v), want one, within the quota", sh.Total, sh.Used, sh.Quota, errs)
+			}
+			if code := roundtable.ErrorCode(errors.Join(errs...)); code != roundtable.EINVALID {
+				t.Errorf("got errors %v, want the quota's reason for one", errs)
+			}
+			if docs, chunks, err := sqldb.DocumentRowsForTest(context.Background(), e.db, w.a.ID); err != nil || docs != 1 || chunks != 3 {
+				t.Errorf("got %d documents and %d pieces (%v), want the one stored and its 3", docs, chunks, err)
+			}
+		})
+	}
 }
