@@ -22,7 +22,7 @@ import (
 // send it. The document's row says the file is complete (ready_at) only
 // after its last piece: until then it is shown nowhere. A refused or broken
 // upload removes its row and pieces; one abandoned by a crash is removed by
-// a later upload once it is staleUpload old.
+// a later upload or by the day's housekeeping once it is staleUpload old.
 const (
 	chunkSize   = 256 << 10
 	staleUpload = time.Hour
@@ -149,6 +149,30 @@ func (s *DocumentService) UploadDocument(ctx context.Context, up *roundtable.Doc
 	return d, nil
 }
 
+// kindUploadsPrune is the daily job that removes abandoned uploads, for a
+// site where nobody uploads again soon; RefID is the day (UTC).
+const kindUploadsPrune = "documents.prune"
+
+// removeAbandonedUploads removes the rows and pieces of uploads that began
+// staleUpload ago or more and never completed, and says how many.
+func removeAbandonedUploads(ctx context.Context, tx *Tx) (int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE ready_at IS NULL AND created_at < $1`, ms(tx.now.Add(-staleUpload)))
+	if err != nil {
+		return 0, fmt.Errorf("remove abandoned uploads: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// pruneUploads is the daily job: it removes abandoned uploads.
+func (db *DB) pruneUploads(ctx context.Context, tx *Tx) (rendered, error) {
+	n, err := removeAbandonedUploads(ctx, tx)
+	if err != nil {
+		return rendered{}, err
+	}
+	return drop(fmt.Sprintf("housekeeping, no message: removed %d abandoned uploads", n)), nil
+}
+
 // readPiece fills buf from r, or reads to r's end. Unlike io.ReadFull it
 // tells the end of the file (io.EOF: a shorter last piece, no error) from a
 // body cut short (io.ErrUnexpectedEOF from the form's reader: an error),
@@ -194,10 +218,10 @@ type chunkWriter struct {
 func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 	d := w.doc
 	err := w.db.update(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE ready_at IS NULL AND created_at < $1`, ms(tx.now.Add(-staleUpload)))
-		if err != nil {
-			return fmt.Errorf("remove abandoned uploads: %w", err)
+		if _, err := removeAbandonedUploads(ctx, tx); err != nil {
+			return err
 		}
+		var err error
 		if w.key, err = tx.circleKey(ctx, d.CircleID); err != nil {
 			return err
 		}

@@ -435,3 +435,24 @@ func TestDocumentService_UploadDocument_QuotaRace(t *testing.T) {
 		})
 	}
 }
+
+// TestDocumentService_AbandonedUploads: what an upload cut off by a crash
+// left goes with the day's housekeeping once it is old enough, even if
+// nobody uploads again; an upload still arriving stays.
+func TestDocumentService_AbandonedUploads(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		w := e.world()
+		must(t, sqldb.AbandonUploadForTest(ctx, e.db, w.a.ID))
+		e.clock.Add(2 * time.Hour)
+		must(t, sqldb.AbandonUploadForTest(ctx, e.db, w.b.ID)) // still arriving
+		must(t, e.outbox.ScheduleHousekeeping(ctx))
+		e.deliver()
+		if docs, _, err := sqldb.DocumentRowsForTest(ctx, e.db, w.a.ID); err != nil || docs != 0 {
+			t.Errorf("got %d abandoned uploads left (%v), want none", docs, err)
+		}
+		if docs, chunks, err := sqldb.DocumentRowsForTest(ctx, e.db, w.b.ID); err != nil || docs != 1 || chunks != 1 {
+			t.Errorf("got %d uploads arriving with %d pieces (%v), want the one still arriving, whole", docs, chunks, err)
+		}
+	})
+}
