@@ -274,6 +274,20 @@ func TestDocumentService_DeleteDocument(t *testing.T) {
 		if len(pg.Readings) != 0 {
 			t.Errorf("got %d readings, want none after the document is gone", len(pg.Readings))
 		}
+		// Nor in the reminder a week before, nor in her calendar.
+		msg, _, err := sqldb.RenderForTest(context.Background(), e.db,
+			sqldb.JobForTest{Kind: sqldb.KindReminderWeek, MeetingID: w.meeting.ID, UserID: w.member.ID, Sequence: w.meeting.Sequence})
+		must(t, err)
+		cal := sqldb.NewCalendarService(e.db)
+		secret, err := cal.FeedSecret(as(w.member))
+		must(t, err)
+		feed, err := cal.Feed(anon, secret)
+		must(t, err)
+		for where, text := range map[string]string{"reminder": msg.Text + msg.HTML, "calendar feed": strings.ReplaceAll(string(feed), "\r\n ", "")} {
+			if strings.Contains(text, d.ID) {
+				t.Errorf("the %s still names the removed document", where)
+			}
+		}
 	})
 }
 
