@@ -64,6 +64,10 @@ func errQuota(room, quota int64) error {
 var errTooBig = roundtable.FileProblem(fmt.Sprintf("This file is larger than %s. Upload a smaller file, or share a link to it instead.",
 	roundtable.ByteSize(roundtable.MaxDocumentSize)))
 
+// errTooSlow is the reason an upload that took longer than staleUpload is
+// not kept.
+var errTooSlow = roundtable.FileProblem("This upload took too long and was stopped. Try again on a faster connection, or share a link to the file instead.")
+
 // cleanFileName keeps the last part of a path a browser sent as a name,
 // without control characters.
 func cleanFileName(name string) string {
@@ -274,10 +278,15 @@ func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 		if q := w.db.quota(); used+d.Size > q {
 			return errQuota(q-used, q) // another upload took the room meanwhile
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE documents SET size = $1, chunks = $2, ready_at = $3 WHERE id = $4`,
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET size = $1, chunks = $2, ready_at = $3 WHERE id = $4`,
 			d.Size, w.pos, ms(tx.now), d.ID)
 		if err != nil {
 			return fmt.Errorf("complete document: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			// It arrived so slowly that it was taken for abandoned and
+			// removed (removeAbandonedUploads).
+			return errTooSlow
 		}
 		return nil
 	})

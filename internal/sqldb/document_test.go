@@ -470,3 +470,41 @@ func TestDocumentService_AbandonedUploads(t *testing.T) {
 		}
 	})
 }
+
+// onEnd reads r and calls fn once when r ends, before saying so.
+type onEnd struct {
+	r    io.Reader
+	fn   func()
+	done bool
+}
+
+func (o *onEnd) Read(p []byte) (int, error) {
+	n, err := o.r.Read(p)
+	if err == io.EOF && !o.done {
+		o.done = true
+		o.fn()
+	}
+	return n, err
+}
+
+// TestDocumentService_UploadDocument_OutlivedStale: an upload taken for
+// abandoned and removed while still arriving is never reported stored.
+func TestDocumentService_UploadDocument_OutlivedStale(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s := sqldb.NewDocumentService(e.db)
+		w := e.world()
+		body := &onEnd{r: bytes.NewReader(pdfFile(sqldb.ChunkSizeForTest, "slow")), fn: func() {
+			e.clock.Add(2 * time.Hour)
+			must(t, e.outbox.ScheduleHousekeeping(ctx))
+			e.deliver()
+		}}
+		d, err := s.UploadDocument(as(w.member), &roundtable.DocumentUpload{CircleID: w.a.ID, FileName: "slow.pdf", Body: body})
+		if err == nil {
+			_, _, err := s.OpenDocument(as(w.member), d.ID)
+			t.Fatalf("got the upload stored, yet opening it says %v; want a refusal", err)
+		}
+		wantCode(t, err, roundtable.EINVALID)
+		wantNothingStored(t, e, w.a.ID)
+	})
+}
