@@ -323,6 +323,9 @@ type documentAttachPage struct {
 	Document *roundtable.Document
 	Meetings []meetingChoice
 	Zone     string
+	// Open is set when some coming meeting does not have it as a reading
+	// yet: only then is there a choice to make.
+	Open bool
 }
 
 // handleDocumentAttachChoose shows the circle's coming meetings to choose
@@ -344,7 +347,7 @@ func (s *Server) handleDocumentAttachChoose(w http.ResponseWriter, r *http.Reque
 	}
 	for i := range page.Meetings {
 		if !page.Meetings[i].Attached {
-			page.Meetings[i].Checked = true
+			page.Meetings[i].Checked, page.Open = true, true
 			break
 		}
 	}
