@@ -39,6 +39,10 @@ type Room struct {
 	// MyReflection is the caller's own closing reflection, nil when none.
 	// Room fills it; Snapshot, shared by every screen, never does.
 	MyReflection *Reflection
+	// Readings are the circle's documents and links attached to the
+	// meeting, in the order they were attached. Room fills them for the
+	// circle's members only; Snapshot and a guest's room never have them.
+	Readings []*Document
 }
 
 // Audiences of a room: what a screen may be shown (Snapshot).

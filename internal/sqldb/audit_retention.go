@@ -25,9 +25,9 @@ func (db *DB) auditRetention() time.Duration {
 	return roundtable.DefaultAuditRetention
 }
 
-// ScheduleHousekeeping enqueues today's deletion of old audit entries,
-// anonymisation of applicants past their program's period, prompts to
-// check in on goals and this week's discussion digests,
+// ScheduleHousekeeping enqueues today's deletion of old audit entries and
+// of abandoned uploads, anonymisation of applicants past their program's
+// period, prompts to check in on goals and this week's discussion digests,
 // unless it is enqueued already (by this instance or another). Run calls it
 // on each pass; it asks the database only when the day has changed.
 func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
@@ -37,6 +37,9 @@ func (o *Outbox) ScheduleHousekeeping(ctx context.Context) error {
 	}
 	err := o.db.update(ctx, func(tx *Tx) error {
 		if err := enqueueJob(ctx, tx, job{Kind: kindAuditPrune, RefID: day}); err != nil {
+			return err
+		}
+		if err := enqueueJob(ctx, tx, job{Kind: kindUploadsPrune, RefID: day}); err != nil {
 			return err
 		}
 		if err := enqueueJob(ctx, tx, job{Kind: kindCheckInsDue, RefID: day}); err != nil {

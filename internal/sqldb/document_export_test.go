@@ -37,3 +37,19 @@ func DocumentChunkBytesForTest(ctx context.Context, db *DB) ([]byte, error) {
 
 // ChunkSizeForTest is the size of a file's pieces.
 const ChunkSizeForTest = chunkSize
+
+// AbandonUploadForTest stores the start of a file whose upload never ended,
+// as a crash of the instance receiving it would leave it: a row not ready
+// and one piece.
+func AbandonUploadForTest(ctx context.Context, db *DB, circleID string) error {
+	return db.update(ctx, func(tx *Tx) error {
+		id := newID()
+		_, err := tx.ExecContext(ctx, `INSERT INTO documents (id, circle_id, kind, title, file_name, content_type, created_at)
+			VALUES ($1, $2, 'file', '', '', 'application/pdf', $3)`, id, circleID, ms(tx.now))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO document_chunks (document_id, position, data) VALUES ($1, 0, $2)`, id, []byte("piece"))
+		return err
+	})
+}

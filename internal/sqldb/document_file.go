@@ -22,7 +22,7 @@ import (
 // send it. The document's row says the file is complete (ready_at) only
 // after its last piece: until then it is shown nowhere. A refused or broken
 // upload removes its row and pieces; one abandoned by a crash is removed by
-// a later upload once it is staleUpload old.
+// a later upload or by the day's housekeeping once it is staleUpload old.
 const (
 	chunkSize   = 256 << 10
 	staleUpload = time.Hour
@@ -63,6 +63,10 @@ func errQuota(room, quota int64) error {
 // errTooBig is the reason a file larger than the limit is refused.
 var errTooBig = roundtable.FileProblem(fmt.Sprintf("This file is larger than %s. Upload a smaller file, or share a link to it instead.",
 	roundtable.ByteSize(roundtable.MaxDocumentSize)))
+
+// errTooSlow is the reason an upload that took longer than staleUpload is
+// not kept.
+var errTooSlow = roundtable.FileProblem("This upload took too long and was stopped. Try again on a faster connection, or share a link to the file instead.")
 
 // cleanFileName keeps the last part of a path a browser sent as a name,
 // without control characters.
@@ -110,7 +114,12 @@ func (s *DocumentService) UploadDocument(ctx context.Context, up *roundtable.Doc
 		return nil, err
 	}
 	if d.Title == "" {
-		d.Title = strings.TrimSuffix(d.FileName, path.Ext(d.FileName))
+		// The name without its extension; a name that is all extension
+		// (".pdf") stays whole, so the list has something to link.
+		d.Title = strings.TrimSpace(strings.TrimSuffix(d.FileName, path.Ext(d.FileName)))
+		if d.Title == "" {
+			d.Title = d.FileName
+		}
 	}
 	if room <= 0 {
 		return nil, errQuota(room, s.db.quota())
@@ -142,6 +151,30 @@ func (s *DocumentService) UploadDocument(ctx context.Context, up *roundtable.Doc
 		return nil, err
 	}
 	return d, nil
+}
+
+// kindUploadsPrune is the daily job that removes abandoned uploads, for a
+// site where nobody uploads again soon; RefID is the day (UTC).
+const kindUploadsPrune = "documents.prune"
+
+// removeAbandonedUploads removes the rows and pieces of uploads that began
+// staleUpload ago or more and never completed, and says how many.
+func removeAbandonedUploads(ctx context.Context, tx *Tx) (int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE ready_at IS NULL AND created_at < $1`, ms(tx.now.Add(-staleUpload)))
+	if err != nil {
+		return 0, fmt.Errorf("remove abandoned uploads: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// pruneUploads is the daily job: it removes abandoned uploads.
+func (db *DB) pruneUploads(ctx context.Context, tx *Tx) (rendered, error) {
+	n, err := removeAbandonedUploads(ctx, tx)
+	if err != nil {
+		return rendered{}, err
+	}
+	return drop(fmt.Sprintf("housekeeping, no message: removed %d abandoned uploads", n)), nil
 }
 
 // readPiece fills buf from r, or reads to r's end. Unlike io.ReadFull it
@@ -189,10 +222,10 @@ type chunkWriter struct {
 func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 	d := w.doc
 	err := w.db.update(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE ready_at IS NULL AND created_at < $1`, ms(tx.now.Add(-staleUpload)))
-		if err != nil {
-			return fmt.Errorf("remove abandoned uploads: %w", err)
+		if _, err := removeAbandonedUploads(ctx, tx); err != nil {
+			return err
 		}
+		var err error
 		if w.key, err = tx.circleKey(ctx, d.CircleID); err != nil {
 			return err
 		}
@@ -232,6 +265,12 @@ func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 		w.db.piecesPassed(len(w.sealed))
 	}
 	return w.db.update(ctx, func(tx *Tx) error {
+		// Touching the circle's row first makes two uploads to one circle
+		// complete one after the other on PostgreSQL (SQLite's one writer
+		// does so anyway): the second then counts the first's bytes.
+		if _, err := tx.ExecContext(ctx, `UPDATE circles SET name = name WHERE id = $1`, d.CircleID); err != nil {
+			return fmt.Errorf("hold the circle's quota: %w", err)
+		}
 		used, err := usedBytes(ctx, tx, d.CircleID)
 		if err != nil {
 			return err
@@ -239,10 +278,15 @@ func (w *chunkWriter) store(ctx context.Context, body io.Reader, n int) error {
 		if q := w.db.quota(); used+d.Size > q {
 			return errQuota(q-used, q) // another upload took the room meanwhile
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE documents SET size = $1, chunks = $2, ready_at = $3 WHERE id = $4`,
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET size = $1, chunks = $2, ready_at = $3 WHERE id = $4`,
 			d.Size, w.pos, ms(tx.now), d.ID)
 		if err != nil {
 			return fmt.Errorf("complete document: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			// It arrived so slowly that it was taken for abandoned and
+			// removed (removeAbandonedUploads).
+			return errTooSlow
 		}
 		return nil
 	})

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,6 +91,21 @@ func TestDocumentService_UploadDocument(t *testing.T) {
 			must(t, err)
 			if len(sh.Documents) != 1 || sh.Used != int64(len(body)) || sh.Quota != roundtable.DefaultDocumentQuota {
 				t.Errorf("got %d documents, %d used of %d, want 1, %d of the default", len(sh.Documents), sh.Used, sh.Quota, len(body))
+			}
+		})
+	})
+	t.Run("TitleOfNameWithoutStem", func(t *testing.T) {
+		forEachEngine(t, func(t *testing.T, e *env) {
+			s := sqldb.NewDocumentService(e.db)
+			w := e.world()
+			// A file called just ".pdf" (or "  .pdf") still needs a title
+			// to be listed and linked by.
+			for _, name := range []string{".pdf", "  .pdf"} {
+				d, err := upload(as(w.member), s, w.a.ID, "", name, pdfFile(100, "stem"))
+				must(t, err)
+				if d.Title != ".pdf" {
+					t.Errorf("%q: got title %q, want the file's name %q", name, d.Title, ".pdf")
+				}
 			}
 		})
 	})
@@ -258,6 +274,20 @@ func TestDocumentService_DeleteDocument(t *testing.T) {
 		if len(pg.Readings) != 0 {
 			t.Errorf("got %d readings, want none after the document is gone", len(pg.Readings))
 		}
+		// Nor in the reminder a week before, nor in her calendar.
+		msg, _, err := sqldb.RenderForTest(context.Background(), e.db,
+			sqldb.JobForTest{Kind: sqldb.KindReminderWeek, MeetingID: w.meeting.ID, UserID: w.member.ID, Sequence: w.meeting.Sequence})
+		must(t, err)
+		cal := sqldb.NewCalendarService(e.db)
+		secret, err := cal.FeedSecret(as(w.member))
+		must(t, err)
+		feed, err := cal.Feed(anon, secret)
+		must(t, err)
+		for where, text := range map[string]string{"reminder": msg.Text + msg.HTML, "calendar feed": strings.ReplaceAll(string(feed), "\r\n ", "")} {
+			if strings.Contains(text, d.ID) {
+				t.Errorf("the %s still names the removed document", where)
+			}
+		}
 	})
 }
 
@@ -363,5 +393,118 @@ func TestDocumentService_AccountDeletion(t *testing.T) {
 		if got.Title != "Her pack" || got.AddedByName != roundtable.FormerMemberName || len(b) != 2000 {
 			t.Errorf("got %q by %q, %d bytes; want her pack, by %q, whole", got.Title, got.AddedByName, len(b), roundtable.FormerMemberName)
 		}
+	})
+}
+
+// meetAtEnd reads r, and at its end waits for the other uploads of the
+// group to reach theirs, so their last steps run at once.
+type meetAtEnd struct {
+	r     io.Reader
+	group *sync.WaitGroup
+	once  sync.Once
+}
+
+func (m *meetAtEnd) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	if err == io.EOF {
+		m.once.Do(func() {
+			m.group.Done()
+			m.group.Wait()
+		})
+	}
+	return n, err
+}
+
+// TestDocumentService_UploadDocument_QuotaRace: two members upload at once
+// into room for one file; the circle never ends up over its quota.
+func TestDocumentService_UploadDocument_QuotaRace(t *testing.T) {
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e, s := docEnv(t, engine, 1<<20)
+			w := e.world()
+			var group, done sync.WaitGroup
+			group.Add(2)
+			errs := make([]error, 2)
+			for i, who := range []*roundtable.User{w.member, w.fac} {
+				done.Add(1)
+				go func() {
+					defer done.Done()
+					// Whole pieces: after the wait comes the last step alone.
+					body := &meetAtEnd{r: bytes.NewReader(pdfFile(3*sqldb.ChunkSizeForTest, "race")), group: &group}
+					_, errs[i] = s.UploadDocument(as(who), &roundtable.DocumentUpload{CircleID: w.a.ID, FileName: "race.pdf", Body: body})
+				}()
+			}
+			done.Wait()
+			sh, err := s.FindDocumentShelf(as(w.member), w.a.ID, 1)
+			must(t, err)
+			if sh.Used > sh.Quota || sh.Total != 1 {
+				t.Errorf("got %d documents taking %d of a %d quota (errors %v), want one, within the quota", sh.Total, sh.Used, sh.Quota, errs)
+			}
+			if code := roundtable.ErrorCode(errors.Join(errs...)); code != roundtable.EINVALID {
+				t.Errorf("got errors %v, want the quota's reason for one", errs)
+			}
+			if docs, chunks, err := sqldb.DocumentRowsForTest(context.Background(), e.db, w.a.ID); err != nil || docs != 1 || chunks != 3 {
+				t.Errorf("got %d documents and %d pieces (%v), want the one stored and its 3", docs, chunks, err)
+			}
+		})
+	}
+}
+
+// TestDocumentService_AbandonedUploads: what an upload cut off by a crash
+// left goes with the day's housekeeping once it is old enough, even if
+// nobody uploads again; an upload still arriving stays.
+func TestDocumentService_AbandonedUploads(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		w := e.world()
+		must(t, sqldb.AbandonUploadForTest(ctx, e.db, w.a.ID))
+		e.clock.Add(2 * time.Hour)
+		must(t, sqldb.AbandonUploadForTest(ctx, e.db, w.b.ID)) // still arriving
+		must(t, e.outbox.ScheduleHousekeeping(ctx))
+		e.deliver()
+		if docs, _, err := sqldb.DocumentRowsForTest(ctx, e.db, w.a.ID); err != nil || docs != 0 {
+			t.Errorf("got %d abandoned uploads left (%v), want none", docs, err)
+		}
+		if docs, chunks, err := sqldb.DocumentRowsForTest(ctx, e.db, w.b.ID); err != nil || docs != 1 || chunks != 1 {
+			t.Errorf("got %d uploads arriving with %d pieces (%v), want the one still arriving, whole", docs, chunks, err)
+		}
+	})
+}
+
+// onEnd reads r and calls fn once when r ends, before saying so.
+type onEnd struct {
+	r    io.Reader
+	fn   func()
+	done bool
+}
+
+func (o *onEnd) Read(p []byte) (int, error) {
+	n, err := o.r.Read(p)
+	if err == io.EOF && !o.done {
+		o.done = true
+		o.fn()
+	}
+	return n, err
+}
+
+// TestDocumentService_UploadDocument_OutlivedStale: an upload taken for
+// abandoned and removed while still arriving is never reported stored.
+func TestDocumentService_UploadDocument_OutlivedStale(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s := sqldb.NewDocumentService(e.db)
+		w := e.world()
+		body := &onEnd{r: bytes.NewReader(pdfFile(sqldb.ChunkSizeForTest, "slow")), fn: func() {
+			e.clock.Add(2 * time.Hour)
+			must(t, e.outbox.ScheduleHousekeeping(ctx))
+			e.deliver()
+		}}
+		d, err := s.UploadDocument(as(w.member), &roundtable.DocumentUpload{CircleID: w.a.ID, FileName: "slow.pdf", Body: body})
+		if err == nil {
+			_, _, err := s.OpenDocument(as(w.member), d.ID)
+			t.Fatalf("got the upload stored, yet opening it says %v; want a refusal", err)
+		}
+		wantCode(t, err, roundtable.EINVALID)
+		wantNothingStored(t, e, w.a.ID)
 	})
 }

@@ -61,6 +61,8 @@ func (db *DB) render(ctx context.Context, tx *Tx, j job) (rendered, error) {
 		r, err = db.renderDigest(ctx, tx, j)
 	case kindAuditPrune:
 		return db.pruneAudit(ctx, tx)
+	case kindUploadsPrune:
+		return db.pruneUploads(ctx, tx)
 	case kindAnonymise:
 		return db.anonymiseDue(ctx, tx)
 	default:

@@ -287,7 +287,7 @@ func roomAsSeen(ctx context.Context, tx *Tx, rc *roomCtx) (*roundtable.Room, err
 		return guestView(r), nil
 	}
 	if rc.userID != "" {
-		if r.MyReflection, err = findReflection(ctx, tx, rc.m.ID, rc.userID); err != nil {
+		if r.MyReflection, r.Readings, err = reflectionAndReadings(ctx, tx, rc.m.ID, rc.userID); err != nil {
 			return nil, err
 		}
 	}

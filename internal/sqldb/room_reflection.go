@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -64,24 +62,4 @@ func (s *RoomService) Reflect(ctx context.Context, r *roundtable.Reflection) err
 		}
 		return nil
 	})
-}
-
-// findReflection returns a person's reflection on a meeting, or nil.
-func findReflection(ctx context.Context, tx *Tx, meetingID, userID string) (*roundtable.Reflection, error) {
-	r := &roundtable.Reflection{MeetingID: meetingID, UserID: userID}
-	var created int64
-	var circleID, wrapped string
-	err := tx.QueryRowContext(ctx, `
-		SELECT f.relevance, f.insights, f.heard, f.line, f.created_at, k.id, COALESCE(k.data_key, '')
-		FROM reflections f JOIN meetings x ON x.id = f.meeting_id JOIN circles k ON k.id = x.circle_id
-		WHERE f.meeting_id = $1 AND f.user_id = $2`,
-		meetingID, userID).Scan(&r.Relevance, &r.Insights, &r.Heard, &r.Line, &created, &circleID, &wrapped)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("find reflection: %w", err)
-	}
-	r.CreatedAt = fromMS(created)
-	r.Line = tx.open(circleID, wrapped, "reflections", "line", rowID(meetingID, userID), r.Line)
-	return r, nil
 }

@@ -129,6 +129,7 @@ func (s *Server) handleDocumentUpload(w http.ResponseWriter, r *http.Request) er
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
+	allowSlowTransfer(w)
 	circleID := r.PathValue("circleID")
 	up := &roundtable.DocumentUpload{CircleID: circleID, Body: http.NoBody}
 	body := &recordingReader{}
@@ -273,11 +274,29 @@ func (s *Server) handleDocumentDownload(w http.ResponseWriter, r *http.Request) 
 	if r.Method == http.MethodHead {
 		return nil // the headers alone: no piece is read
 	}
+	allowSlowTransfer(w)
 	if _, err := io.Copy(w, rc); err != nil {
 		// The status is sent: the browser sees a broken download.
 		s.log.Warn("document download broke off", "document", d.ID, "err", err)
 	}
 	return nil
+}
+
+// transferTime is how long a file may take to arrive or to leave: 20 MB on a
+// line of 12 KB/s. The server's limits (a minute to read a request and to
+// write its answer) suit pages, and would cut off a large file on a slow
+// line. It stays below the hour after which an upload still arriving is
+// taken for abandoned and removed (sqldb's staleUpload).
+const transferTime = 30 * time.Minute
+
+// allowSlowTransfer gives a signed-in member's upload or download
+// transferTime to read the request and write the answer.
+func allowSlowTransfer(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	deadline := time.Now().Add(transferTime)
+	// A writer that cannot set deadlines (a test's recorder) has none to lift.
+	rc.SetReadDeadline(deadline)
+	rc.SetWriteDeadline(deadline)
 }
 
 // documentPolicy is the Content-Security-Policy of a served file: nothing
@@ -304,6 +323,9 @@ type documentAttachPage struct {
 	Document *roundtable.Document
 	Meetings []meetingChoice
 	Zone     string
+	// Open is set when some coming meeting does not have it as a reading
+	// yet: only then is there a choice to make.
+	Open bool
 }
 
 // handleDocumentAttachChoose shows the circle's coming meetings to choose
@@ -325,7 +347,7 @@ func (s *Server) handleDocumentAttachChoose(w http.ResponseWriter, r *http.Reque
 	}
 	for i := range page.Meetings {
 		if !page.Meetings[i].Attached {
-			page.Meetings[i].Checked = true
+			page.Meetings[i].Checked, page.Open = true, true
 			break
 		}
 	}

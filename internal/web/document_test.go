@@ -180,3 +180,20 @@ func TestDocuments_UploadBrokenBody(t *testing.T) {
 		t.Fatalf("got %d documents (%v), want nothing stored", sh.Total, err)
 	}
 }
+
+// TestDocuments_AttachChooseAllTaken: when the document is a reading for
+// every coming meeting already, the page says so rather than offering a
+// button that can only fail.
+func TestDocuments_AttachChooseAllTaken(t *testing.T) {
+	w := newDocWorld(t)
+	b := w.a.browser().signInAs(w.member)
+	l := &roundtable.Document{CircleID: w.circle.ID, Title: "On trust", URL: "https://example.org/trust"}
+	if err := w.a.svc.Documents.AddLink(as(w.member), l); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.a.svc.Documents.AttachDocument(as(w.member), l.ID, w.meeting.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/documents/"+l.ID+"/attach").want(t, http.StatusOK).
+		contains(t, "It is a reading for every coming meeting already.").lacks(t, `<button type="submit" class="button">Make it a reading</button>`)
+}
