@@ -148,7 +148,8 @@ func TestLapse_StepAway(t *testing.T) {
 	path := s.circlePath + "/step-away"
 	s.mb.get(s.circlePath).want(t, http.StatusOK).contains(t, `href="`+path+`"`)
 	s.fb.get(s.circlePath).want(t, http.StatusOK).lacks(t, `href="`+path+`"`)
-	s.mb.get(path).want(t, http.StatusOK).contains(t, "Step away from Harbour?", "your seat opens", "Step away from the circle")
+	s.mb.get(path).want(t, http.StatusOK).contains(t, "Step away from Harbour?", "your seat opens", "Step away from the circle",
+		"your goals in this circle and your check-ins on them are deleted")
 	s.fb.get(path).want(t, http.StatusUnprocessableEntity)
 	s.orgBrowser.get(path).want(t, http.StatusNotFound)
 	s.orgBrowser.post(path, nil).want(t, http.StatusNotFound)
