@@ -44,15 +44,6 @@ type decisionsPage struct {
 	Zone         string
 }
 
-// whenText writes a time in the reader's zone, like "Tuesday 3 March, 18:00".
-func whenText(t time.Time, loc *time.Location, now time.Time) string {
-	layout := "Monday 2 January, 15:04"
-	if t.In(loc).Year() != now.In(loc).Year() {
-		layout = "Monday 2 January 2006, 15:04"
-	}
-	return t.In(loc).Format(layout)
-}
-
 // handleDecisionIndex lists the circle's decisions, open ones first.
 func (s *Server) handleDecisionIndex(w http.ResponseWriter, r *http.Request) error {
 	u, home, err := s.circlePage(r)
@@ -66,7 +57,7 @@ func (s *Server) handleDecisionIndex(w http.ResponseWriter, r *http.Request) err
 	loc, now := u.Location(), s.now()
 	page := &decisionsPage{layoutData: layoutData{Title: "Decisions", Nav: "home"}, circleHead: headOfCircle(home), Zone: zoneName(loc)}
 	for _, d := range list {
-		it := decisionItem{GroupDecision: d, Open: !d.Closed(now), When: whenText(d.ClosedOn(), loc, now), Voted: d.Mine != nil}
+		it := decisionItem{GroupDecision: d, Open: !d.Closed(now), When: dayIn(d.ClosedOn(), loc, now, ", 15:04"), Voted: d.Mine != nil}
 		if it.Open {
 			page.Open = append(page.Open, it)
 		} else {

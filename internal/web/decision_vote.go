@@ -67,11 +67,11 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, status i
 	loc, now := u.Location(), s.now()
 	page := &decisionPage{
 		layoutData: layoutData{Title: d.Title, Nav: "home"}, circleHead: headOfCircle(home),
-		D: d, Open: !d.Closed(now), Visible: d.ResultsVisible(now), When: whenText(d.ClosedOn(), loc, now),
+		D: d, Open: !d.Closed(now), Visible: d.ResultsVisible(now), When: dayIn(d.ClosedOn(), loc, now, ", 15:04"),
 		AllStances: roundtable.Stances, Scores: []int{1, 2, 3, 4, 5}, Form: vote, Outcome: outcome, Zone: zoneName(loc),
 	}
 	if !d.OutcomeAt.IsZero() {
-		page.OutcomeAt = whenText(d.OutcomeAt, loc, now)
+		page.OutcomeAt = dayIn(d.OutcomeAt, loc, now, ", 15:04")
 	}
 	if page.Form == nil {
 		page.Form = newForm(voteValues(d), voteFields(d)...)

@@ -14,26 +14,6 @@ import (
 // room for the other fields.
 const postBody = 3*4*(roundtable.MaxPostBody+roundtable.MaxThreadTitle) + 16<<10
 
-// postWhen writes when a post was written, in the reader's zone, like
-// "Tuesday 3 March, 10:02", with the year when it is not this one.
-func postWhen(t time.Time, loc *time.Location, now time.Time) string {
-	layout := "Monday 2 January, 15:04"
-	if t.In(loc).Year() != now.In(loc).Year() {
-		layout = "Monday 2 January 2006, 15:04"
-	}
-	return t.In(loc).Format(layout)
-}
-
-// threadMeetingDay names a meeting by its day for a thread linked to it,
-// like "Tuesday 3 March".
-func threadMeetingDay(t time.Time, loc *time.Location, now time.Time) string {
-	layout := "Monday 2 January"
-	if t.In(loc).Year() != now.In(loc).Year() {
-		layout = "Monday 2 January 2006"
-	}
-	return t.In(loc).Format(layout)
-}
-
 // threadItem is a thread in a list.
 type threadItem struct {
 	*roundtable.Thread
@@ -45,9 +25,9 @@ func (s *Server) threadItems(ts []*roundtable.Thread, loc *time.Location) []thre
 	now := s.now()
 	out := make([]threadItem, len(ts))
 	for i, t := range ts {
-		out[i] = threadItem{Thread: t, LastPost: postWhen(t.LastPostAt, loc, now)}
+		out[i] = threadItem{Thread: t, LastPost: dayIn(t.LastPostAt, loc, now, ", 15:04")}
 		if t.MeetingID != "" {
-			out[i].MeetingWhen = threadMeetingDay(t.MeetingAt, loc, now)
+			out[i].MeetingWhen = dayIn(t.MeetingAt, loc, now, "")
 		}
 	}
 	return out

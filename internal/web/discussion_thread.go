@@ -29,7 +29,7 @@ func (s *Server) postView(id, authorID, author, html string, created time.Time, 
 	if author == "" {
 		author = roundtable.FormerMemberName
 	}
-	v := postView{ID: id, AuthorName: author, HTML: template.HTML(html), When: postWhen(created, loc, now),
+	v := postView{ID: id, AuthorName: author, HTML: template.HTML(html), When: dayIn(created, loc, now, ", 15:04"),
 		Edited: edited != nil, New: isNew, Mine: authorID == u.ID}
 	if roundtable.Editable(authorID, u.ID, created, now) {
 		v.EditUntil = created.Add(roundtable.EditWindow).In(loc).Format("15:04")
@@ -79,7 +79,7 @@ func (s *Server) loadThreadPage(r *http.Request, f *form) (*threadPage, error) {
 	}
 	page.Opening.Opening = true
 	if t.MeetingID != "" {
-		page.MeetingWhen = threadMeetingDay(t.MeetingAt, u.Location(), s.now())
+		page.MeetingWhen = dayIn(t.MeetingAt, u.Location(), s.now(), "")
 	}
 	for _, rp := range tp.Replies {
 		page.Replies = append(page.Replies, s.postView(rp.ID, rp.AuthorID, rp.AuthorName, rp.BodyHTML, rp.CreatedAt, rp.EditedAt, rp.New, u))

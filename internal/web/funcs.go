@@ -152,15 +152,23 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
+// dayIn writes t's day in a zone, like "Tuesday 12 January", with the year
+// when it is not the current one, then the rest of layout (", 15:04" adds
+// the time).
+func dayIn(t time.Time, loc *time.Location, now time.Time, rest string) string {
+	t = t.In(loc)
+	layout := "Monday 2 January"
+	if t.Year() != now.In(loc).Year() {
+		layout += " 2006"
+	}
+	return t.Format(layout + rest)
+}
+
 // meetingWhen writes a meeting's time in a zone, like "Tuesday 12 January,
 // 10:00–11:30"; the year is added when it is not the current one.
 func meetingWhen(start, end time.Time, loc *time.Location, now time.Time) string {
 	s, e := start.In(loc), end.In(loc)
-	layout := "Monday 2 January"
-	if s.Year() != now.In(loc).Year() {
-		layout = "Monday 2 January 2006"
-	}
-	out := s.Format(layout) + ", " + s.Format("15:04") + "–" + e.Format("15:04")
+	out := dayIn(s, loc, now, ", 15:04") + "–" + e.Format("15:04")
 	if e.YearDay() != s.YearDay() || e.Year() != s.Year() {
 		out += " (" + e.Format("Monday") + ")"
 	}

@@ -104,7 +104,7 @@ func (s *Server) circleLapses(r *http.Request, circleID string, loc *time.Locati
 	out := &lapseNotices{CircleID: circleID, NextStep: roundtable.LapseNextStep}
 	for _, a := range l.Alerts {
 		out.Alerts = append(out.Alerts, lapseView{UserID: a.UserID, Name: a.Name, Reason: a.Reason(), MeetingID: a.MeetingID,
-			Since: meetingDay(a.MeetingAt, loc, now)})
+			Since: dayIn(a.MeetingAt, loc, now, " at 15:04")})
 	}
 	for _, t := range l.Moves {
 		out.Moves = append(out.Moves, newTroubleView(t, loc, now))
@@ -113,18 +113,7 @@ func (s *Server) circleLapses(r *http.Request, circleID string, loc *time.Locati
 }
 
 func newTroubleView(t *roundtable.TimeTrouble, loc *time.Location, now time.Time) troubleView {
-	return troubleView{MeetingID: t.MeetingID, When: meetingDay(t.StartsAt, loc, now), No: t.No, Members: t.Members}
-}
-
-// meetingDay writes a meeting's day and time on the reader's clock, like
-// "Tuesday 3 March at 10:00".
-func meetingDay(at time.Time, loc *time.Location, now time.Time) string {
-	at = at.In(loc)
-	layout := "Monday 2 January at 15:04"
-	if at.Year() != now.In(loc).Year() {
-		layout = "Monday 2 January 2006 at 15:04"
-	}
-	return at.Format(layout)
+	return troubleView{MeetingID: t.MeetingID, When: dayIn(t.StartsAt, loc, now, " at 15:04"), No: t.No, Members: t.Members}
 }
 
 // handleLapseDone records that the facilitator followed up an alert.
@@ -212,7 +201,7 @@ func (s *Server) handleAttendanceShow(w http.ResponseWriter, r *http.Request) er
 	}
 	s.render(w, r, http.StatusOK, "attendance", &attendancePage{
 		layoutData: layoutData{Title: "Attendance", Nav: "home"}, A: a,
-		When: meetingDay(a.StartsAt, u.Location(), s.now()),
+		When: dayIn(a.StartsAt, u.Location(), s.now(), " at 15:04"),
 	})
 	return nil
 }
