@@ -50,6 +50,7 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 	warmup := fs.Duration("warmup", time.Second, "time each page is asked for before it is measured")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured pages (not the bare handler) to `FILE`")
 	memProfile := fs.String("memprofile", "", "write an allocation profile, taken after the pages, to `FILE`")
+	only := fs.String("pages", "", "measure only these pages, comma-separated (circle, meeting, room, program, discussion, thread); all when empty")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -58,6 +59,8 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 		return usageError{"--concurrency and --duration must be positive, --warmup not negative"}
 	case *engine != "sqlite" && *engine != "postgres":
 		return usageError{"--db sqlite or postgres"}
+	case !knownPages(*only):
+		return usageError{"--pages names no page: circle, meeting, room, program, discussion or thread"}
 	}
 	if *memProfile != "" {
 		runtime.MemProfileRate = 4096
@@ -78,6 +81,7 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 	if err != nil {
 		return err
 	}
+	cases = pickPages(cases, *only)
 	bare, err := startBareServer()
 	if err != nil {
 		return err
@@ -189,6 +193,40 @@ func pageCases(ctx context.Context, m *Main) ([]pageCase, error) {
 		return nil, err
 	}
 	return append(cases, threads...), nil
+}
+
+// pickPages keeps the cases whose page is named in the comma-separated
+// list only ("thread" keeps both of the thread's lines); all when empty.
+func pickPages(cases []pageCase, only string) []pageCase {
+	if strings.TrimSpace(only) == "" {
+		return cases
+	}
+	var out []pageCase
+	for _, c := range cases {
+		for _, name := range strings.Split(only, ",") {
+			if name = strings.TrimSpace(name); c.Page == name || strings.HasPrefix(c.Page, name+" ") {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// knownPages reports whether every name in the comma-separated list is a
+// page the benchmark measures.
+func knownPages(only string) bool {
+	if strings.TrimSpace(only) == "" {
+		return true
+	}
+	for _, name := range strings.Split(only, ",") {
+		switch strings.TrimSpace(name) {
+		case "circle", "meeting", "room", "program", "discussion", "thread":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // roomPathOf is a meeting room's address.

@@ -29,6 +29,15 @@ func TestBench_Pages(t *testing.T) {
 			}
 		})
 	}
+	// --pages measures only the pages it names.
+	code, stdout, stderr := runCLI(t, "bench", "pages", "--pages", "room, thread", "--duration", "50ms", "--warmup", "0s", "--concurrency", "2")
+	if code != 0 || !strings.Contains(stdout, "room           member") || !strings.Contains(stdout, "thread last") ||
+		strings.Contains(stdout, "circle ") || strings.Contains(stdout, "discussion ") {
+		t.Errorf("--pages room,thread: got exit %d and\n%s%s\nwant the room's and the thread's lines only", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "bench", "pages", "--pages", "lobby"); code != 2 || !strings.Contains(stderr, "--pages names no page") {
+		t.Errorf("got exit %d and %q for an unknown page, want 2 and a usage error", code, stderr)
+	}
 	if code, _, stderr := runCLI(t, "bench", "pages", "--db", "oracle"); code != 2 || !strings.Contains(stderr, "--db sqlite or postgres") {
 		t.Errorf("got exit %d and %q for an unknown engine, want 2 and a usage error", code, stderr)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -166,5 +167,35 @@ func BenchmarkPages(b *testing.B) {
 				b.ReportMetric((processCPU()-cpu0)*1e6/float64(b.N), "cpu-µs/op")
 			})
 		}
+	}
+}
+
+// BenchmarkPages_TemplateOnly renders each busy page's template from the
+// data the page was once given: what the page costs with a free database,
+// a free network and free sessions. No change to the queries can bring a
+// page below this.
+func BenchmarkPages_TemplateOnly(b *testing.B) {
+	p := newDemoPages(b, "sqlite")
+	for _, pc := range pageTrips {
+		var t pageTemplate
+		var view layoutView
+		p.srv.rendered = func(pt pageTemplate, v layoutView) { t, view = pt, v }
+		if rec := p.get(p.paths[pc.page], pc.role); rec.Code != http.StatusOK {
+			b.Fatalf("%s as %s: got status %d, want 200", pc.page, pc.role, rec.Code)
+		}
+		p.srv.rendered = nil
+		b.Run(pc.page+"/"+pc.role, func(b *testing.B) {
+			b.ReportAllocs()
+			var buf bytes.Buffer
+			cpu0 := processCPU()
+			for b.Loop() {
+				buf.Reset()
+				if err := t.t.ExecuteTemplate(&buf, "layout", view); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((processCPU()-cpu0)*1e6/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64(buf.Len())/1024, "KB")
+		})
 	}
 }

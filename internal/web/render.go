@@ -150,7 +150,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	buf := s.buffers.Get().(*bytes.Buffer)
 	defer s.putBuffer(buf)
-	if err := pt.t.ExecuteTemplate(buf, "layout", layoutView{L: l, Page: data}); err != nil {
+	view := layoutView{L: l, Page: data}
+	if s.rendered != nil {
+		s.rendered(pt, view)
+	}
+	if err := pt.t.ExecuteTemplate(buf, "layout", view); err != nil {
 		s.log.Error("render page", "page", name, "route", routeLabel(r), "err", err)
 		if name != "message" {
 			s.renderMessage(w, r, http.StatusInternalServerError, "Something went wrong on our side",

@@ -88,6 +88,9 @@ type Server struct {
 	// of its room screens are held in its name (see KeepPresence).
 	instance string
 	buffers  sync.Pool // of *bytes.Buffer, for render
+	// rendered, when set (by tests only), is told each page's template and
+	// what it was given, so a benchmark can time the template alone.
+	rendered func(t pageTemplate, v layoutView)
 }
 
 // Route is one registered route.
