@@ -175,9 +175,9 @@ func ReadValues(r io.Reader) (map[string]float64, error) {
 	return out, sc.Err()
 }
 
-// isVarName reports whether s is a name WriteLP gives a variable.
+// isVarName reports whether s is a name WriteLP or WriteSpreadLP gives a variable.
 func isVarName(s string) bool {
-	if len(s) < 2 || s[0] != 'x' && s[0] != 'y' {
+	if len(s) < 2 || s[0] != 'x' && s[0] != 'y' && s[0] != 'z' {
 		return false
 	}
 	for _, c := range s[1:] {

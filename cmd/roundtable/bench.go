@@ -20,9 +20,9 @@ import (
 const benchUsage = `Usage:
   roundtable bench mdgp [--dir DIR] [--filter RanReal_n120] [--seeds 5] [--seconds S]
   roundtable bench form [--n 10000] [--seconds 10] [--seed 1] [--check-longer]
-  roundtable bench place [--n 60,120,300,1000,2000] [--seeds 3] [--seconds S] [--bound-seconds 5] [--cbc-seconds 60]
+  roundtable bench place [--n 60,120,300,1000,2000] [--seeds 3] [--seconds S] [--bound-seconds 5] [--cbc-seconds 60] [--spread-seconds 120]
   roundtable bench mail [--n 100000] [--db sqlite|postgres] [--workers 1]
-  roundtable bench pages [--db sqlite|postgres] [--concurrency 16] [--duration 3s] [--warmup 1s] [--cpuprofile FILE] [--memprofile FILE]
+  roundtable bench pages [--db sqlite|postgres] [--pages circle,room] [--concurrency 16] [--duration 3s] [--warmup 1s] [--cpuprofile FILE] [--memprofile FILE]
   roundtable bench documents [--db sqlite|postgres] [--documents 200] [--concurrency 16] [--duration 3s] [--size 20971520]
   roundtable bench room [--connections 2000] [--meetings 250] [--db sqlite|postgres] [--instances N] [--rounds 10] [--interval 1s] [--spread]
 

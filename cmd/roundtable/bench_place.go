@@ -25,6 +25,7 @@ type placeRow struct {
 	spread     float64  // the engine's mean level spread inside circles
 	score      float64  // the engine's score (Formation.Score, 0…100)
 	greedySprd float64
+	floor      *spreadFloor // the lowest mean spread possible at the engine's placement; nil without CBC
 	budget     time.Duration
 	took       time.Duration
 }
@@ -65,6 +66,7 @@ func runBenchPlace(ctx context.Context, args []string, std stdio) error {
 	iterations := fs.Int64("iterations", 0, "bound the engine by search steps per worker as well")
 	boundSeconds := fs.Float64("bound-seconds", 5, "time for the upper bound per cohort in seconds")
 	cbcSeconds := fs.Float64("cbc-seconds", 60, "CBC's time per cohort in seconds, when cbc is installed (0: skip CBC)")
+	spreadSeconds := fs.Float64("spread-seconds", 120, "CBC's time per cohort for the lowest level spread possible, when the engine's is above 1.0 (0: skip)")
 	workers := fs.Int("workers", 0, "the engine's parallel searches (0: every core)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -73,13 +75,13 @@ func runBenchPlace(ctx context.Context, args []string, std stdio) error {
 	if err != nil {
 		return err
 	}
-	if *seeds < 1 || *seconds < 0 || *iterations < 0 || *boundSeconds < 0 || *cbcSeconds < 0 || *workers < 0 {
-		return usageError{"--seeds must be at least 1; --seconds, --iterations, --bound-seconds, --cbc-seconds and --workers must not be negative"}
+	if *seeds < 1 || *seconds < 0 || *iterations < 0 || *boundSeconds < 0 || *cbcSeconds < 0 || *spreadSeconds < 0 || *workers < 0 {
+		return usageError{"--seeds must be at least 1; --seconds, --iterations, --bound-seconds, --cbc-seconds, --spread-seconds and --workers must not be negative"}
 	}
-	if *cbcSeconds > 0 {
+	if *cbcSeconds > 0 || *spreadSeconds > 0 {
 		if _, err := lookCBC(); err != nil {
 			fmt.Fprintln(std.Err, "bench place:", errNoCBC)
-			*cbcSeconds = 0
+			*cbcSeconds, *spreadSeconds = 0, 0
 		}
 	}
 	fmt.Fprintln(std.Out, "Realistic cohorts: leaders in 20 zones on five continents, 2–5 weekly windows of 2–4 hours each, levels 1–5 skewed low,")
@@ -90,7 +92,7 @@ func runBenchPlace(ctx context.Context, args []string, std stdio) error {
 		for seed := uint64(1); seed <= uint64(*seeds); seed++ {
 			row, problems, err := benchPlaceOne(ctx, n, seed, placeConfig{
 				seconds: *seconds, iterations: *iterations, workers: *workers,
-				boundSeconds: *boundSeconds, cbcSeconds: *cbcSeconds,
+				boundSeconds: *boundSeconds, cbcSeconds: *cbcSeconds, spreadSeconds: *spreadSeconds,
 			}, std.Err)
 			if err != nil {
 				return err
@@ -122,6 +124,7 @@ type placeConfig struct {
 	iterations               int64
 	workers                  int
 	boundSeconds, cbcSeconds float64
+	spreadSeconds            float64
 }
 
 // benchPlaceOne measures one cohort, and checks every formation against the hard rules.
@@ -178,6 +181,17 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 		}
 		if row.opt != nil {
 			problems = append(problems, checkOptimum(people, s, row.opt, n, seed)...)
+		}
+	}
+	if c.spreadSeconds > 0 && row.spread > 1.0 {
+		fmt.Fprintf(progress, "n=%d seed %d: the lowest level spread possible (CBC, up to %g s)…\n", n, seed, c.spreadSeconds)
+		levels := make([]int, len(people))
+		for i, p := range people {
+			levels[i] = p.Level
+		}
+		if row.floor, err = floorOfSpread(ctx, a, levels, row.engine, row.spread, c.spreadSeconds); err != nil {
+			fmt.Fprintf(progress, "n=%d seed %d: %v\n", n, seed, err)
+			row.floor = nil
 		}
 	}
 	return row, problems, nil

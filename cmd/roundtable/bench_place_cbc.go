@@ -11,7 +11,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -40,76 +39,92 @@ func solveCBC(ctx context.Context, a *grouping.Aggregate, seconds float64, seed 
 	if err != nil {
 		return nil, nil
 	}
-	dir, err := os.MkdirTemp("", "roundtable-place-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	model, sol := filepath.Join(dir, "place.lp"), filepath.Join(dir, "place.sol")
-	if err := writeFile(model, a.WriteLP); err != nil {
-		return nil, err
-	}
-	args := []string{model}
+	var extra []string
 	if values, ok := a.Values(start); ok && len(start) > 0 {
-		mips := filepath.Join(dir, "start.sol")
-		if err := writeFile(mips, func(w io.Writer) error { return grouping.WriteValues(w, values) }); err != nil {
+		mips, err := os.CreateTemp("", "roundtable-start-*.sol")
+		if err != nil {
+			return nil, err
+		}
+		mips.Close()
+		defer os.Remove(mips.Name())
+		if err := writeFile(mips.Name(), func(w io.Writer) error { return grouping.WriteValues(w, values) }); err != nil {
 			return nil, err
 		}
 		// CBC 2.10 aborts when it preprocesses a model with a starting solution; without
 		// preprocessing, the start makes it faster on our cohorts, not slower.
-		args = append(args, "mips", mips, "preprocess", "off")
+		extra = []string{"mips", mips.Name(), "preprocess", "off"}
 	}
-	args = append(args, "sec", strconv.FormatFloat(seconds, 'f', -1, 64), "solve", "solu", sol)
-	began := time.Now()
-	var log bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("cbc: %w\n%s", err, tail(log.String(), 800))
-	}
-	o := &optimum{elapsed: time.Since(began)}
-	f, err := os.Open(sol)
+	res, err := runCBC(ctx, bin, a.WriteLP, extra, seconds)
 	if err != nil {
-		return nil, fmt.Errorf("cbc wrote no solution: %w\n%s", err, tail(log.String(), 800))
+		return nil, err
 	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	status, _ := br.ReadString('\n')
-	// The first line is like "Optimal - objective value 296.00000000" or "Stopped on time -
-	// objective value 282.00000000".
-	o.optimal = strings.HasPrefix(status, "Optimal")
-	i := strings.LastIndex(status, "objective value")
-	if i < 0 {
-		return nil, fmt.Errorf("cbc: unexpected solution header %q", strings.TrimSpace(status))
-	}
-	best, err := strconv.ParseFloat(strings.TrimSpace(status[i+len("objective value"):]), 64)
-	if err != nil {
-		return nil, fmt.Errorf("cbc: unexpected solution header %q", strings.TrimSpace(status))
-	}
-	o.best = int(math.Round(math.Abs(best)))
+	o := &optimum{elapsed: res.elapsed, optimal: res.optimal}
+	o.best = int(math.Round(math.Abs(res.objective)))
 	o.bound = o.best
-	if strings.Contains(status, "no integer solution") {
+	if !res.found {
 		// The value is of the LP relaxation: a bound, and no solution to deal.
-		o.bound, o.best = int(math.Floor(math.Abs(best)+1e-6)), 0
+		o.bound, o.best = int(math.Floor(math.Abs(res.objective)+1e-6)), 0
 		return o, nil
 	}
 	o.found = true
 	if !o.optimal {
 		o.bound = a.N
-		if b, ok := cbcBound(log.String()); ok {
+		if b, ok := cbcBound(res.log); ok {
 			o.bound = int(math.Floor(b + 1e-6))
 		}
 	}
-	values, err := grouping.ReadValues(br)
-	if err != nil {
-		return nil, fmt.Errorf("cbc: read the solution: %w", err)
-	}
 	var placed int
-	o.circles, placed, o.dealt = a.Circles(values, rand.New(rand.NewPCG(seed, 1)))
+	o.circles, placed, o.dealt = a.Circles(res.values, rand.New(rand.NewPCG(seed, 1)))
 	if placed != o.best {
 		return nil, fmt.Errorf("cbc: the solution places %d people, its objective says %d", placed, o.best)
 	}
 	return o, nil
+}
+
+// read reads a cbc solution file: its first line, like "Optimal - objective value 296.00000000",
+// "Stopped on time - objective value 282.00000000" or "Stopped on time (no integer solution -
+// continuous used) - objective value -27.84", then a line per variable.
+func (res *cbcResult) read(r io.Reader) error {
+	br := bufio.NewReader(r)
+	status, _ := br.ReadString('\n')
+	i := strings.LastIndex(status, "objective value")
+	if i < 0 {
+		return fmt.Errorf("cbc: unexpected solution header %q", strings.TrimSpace(status))
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(status[i+len("objective value"):]), 64)
+	if err != nil {
+		return fmt.Errorf("cbc: unexpected solution header %q", strings.TrimSpace(status))
+	}
+	res.objective = v
+	res.optimal = strings.HasPrefix(status, "Optimal")
+	res.infeasible = strings.HasPrefix(status, "Infeasible")
+	res.found = !res.infeasible && !strings.Contains(status, "no integer solution")
+	if res.values, err = grouping.ReadValues(br); err != nil {
+		return fmt.Errorf("cbc: read the solution: %w", err)
+	}
+	return nil
+}
+
+// runLogged runs a program and returns what it wrote, standard output and error together.
+func runLogged(ctx context.Context, bin string, args ...string) (string, error) {
+	var log bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout, cmd.Stderr = &log, &log
+	err := cmd.Run()
+	return log.String(), err
+}
+
+// cbcLowerBound reads a minimisation's proven bound from CBC's log when it stopped at its
+// limit: "Lower bound: 32.223".
+func cbcLowerBound(log string) (float64, bool) {
+	for line := range strings.SplitSeq(log, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Lower bound:"); ok {
+			if b, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				return b, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // cbcBound reads the proven bound from CBC's log: "Upper bound: 296.000" when it stopped at

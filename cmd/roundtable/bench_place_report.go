@@ -14,7 +14,7 @@ import (
 // known, so the share is at least that).
 func writePlaceTable(w io.Writer, rows []placeRow) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "n\tseed\tengine\tproven\tgreedy\tbound\toptimum (CBC)\tengine % of opt.\tspread engine\tspread greedy\tscore engine\tengine time\tCBC time\t")
+	fmt.Fprintln(tw, "n\tseed\tengine\tproven\tgreedy\tbound\toptimum (CBC)\tengine % of opt.\tspread engine\tspread greedy\tspread floor\tscore engine\tengine time\tCBC time\t")
 	for _, r := range rows {
 		opt, cbcTime := "—", "—"
 		if r.opt != nil {
@@ -34,12 +34,13 @@ func writePlaceTable(w io.Writer, rows []placeRow) {
 		if r.sure {
 			proven = "yes"
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%.1f s\t%s\t\n", r.n, r.seed, r.engine, proven, r.greedy,
-			r.bound.Placed, opt, r.share(), spreadText(r.spread), spreadText(r.greedySprd), r.score, r.took.Seconds(), cbcTime)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.1f s\t%s\t\n", r.n, r.seed, r.engine, proven, r.greedy,
+			r.bound.Placed, opt, r.share(), spreadText(r.spread), spreadText(r.greedySprd), r.floor.floorText(), r.score, r.took.Seconds(), cbcTime)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "proven: the engine proved (by the bound or its exact search) that no formation places more;")
 	fmt.Fprintln(w, "bound: our Lagrangian bound (no formation places more); spread: highest less lowest level in a circle, averaged;")
+	fmt.Fprintln(w, "spread floor: the lowest mean spread of any formation placing as many as the engine (CBC; \"≥\" a proven bound), asked for when the engine's is above 1.0;")
 	fmt.Fprintln(w, "score: the engine's score of its circles (0…100), the figure to compare between budgets (--seconds).")
 }
 
@@ -118,21 +119,12 @@ func writePlaceTargets(w io.Writer, rows []placeRow) {
 	var parts []string
 	var spread placeVerdict
 	for _, n := range ns {
-		sum, k := 0.0, 0
-		for _, r := range rows {
-			if r.n == n && !math.IsNaN(r.spread) {
-				sum, k = sum+r.spread, k+1
-			}
-		}
-		if k == 0 {
-			parts = append(parts, fmt.Sprintf("no circle at n=%d", n)) // nothing to judge
-			continue
-		}
-		mean := sum / float64(k)
-		parts = append(parts, fmt.Sprintf("%.2f at n=%d", mean, n))
-		if mean <= 1.0 {
+		part, verdict := spreadAt(rows, n)
+		parts = append(parts, part)
+		switch verdict {
+		case 1:
 			spread.met++
-		} else {
+		case -1:
 			spread.failed++
 		}
 	}
@@ -140,5 +132,39 @@ func writePlaceTargets(w io.Writer, rows []placeRow) {
 	if spread.met+spread.failed == 0 {
 		judged = "no circle formed"
 	}
-	fmt.Fprintf(w, "  mean level spread inside circles ≤ 1.0 (%s): %s\n", strings.Join(parts, ", "), judged)
+	fmt.Fprintf(w, "  mean level spread inside circles ≤ 1.0 where the cohort allows it (%s): %s\n", strings.Join(parts, "; "), judged)
+}
+
+// spreadAt judges the level spread at size n: met (1) when the engine's mean over the
+// cohorts is at most 1.0, or when CBC proved of every cohort that no formation placing as
+// many people reaches 1.0; not met (−1) otherwise; 0 when no circle was formed.
+func spreadAt(rows []placeRow, n int) (string, int) {
+	sum, k, floorSum, proven := 0.0, 0, 0.0, true
+	for _, r := range rows {
+		if r.n != n || math.IsNaN(r.spread) {
+			continue
+		}
+		sum, k = sum+r.spread, k+1
+		if r.spread > 1.0 {
+			if r.floor == nil || r.floor.lower <= 1.0 {
+				proven = false
+			} else {
+				floorSum += r.floor.lower
+			}
+		} else {
+			floorSum += r.spread
+		}
+	}
+	if k == 0 {
+		return fmt.Sprintf("no circle at n=%d", n), 0
+	}
+	mean := sum / float64(k)
+	switch {
+	case mean <= 1.0:
+		return fmt.Sprintf("%.2f at n=%d", mean, n), 1
+	case proven:
+		return fmt.Sprintf("%.2f at n=%d, where no formation placing as many goes below %.2f", mean, n, floorSum/float64(k)), 1
+	default:
+		return fmt.Sprintf("%.2f at n=%d", mean, n), -1
+	}
 }

@@ -79,3 +79,40 @@ func TestSolveCBC(t *testing.T) {
 		}
 	}
 }
+
+// TestFloorOfSpread runs only where coinor-cbc is installed: twelve people free at the same
+// time, five at level 1 and seven at level 5, in circles of 6–8. Placing all twelve takes two
+// circles, and the five at level 1 need someone else: the lowest mean spread is (4 + 0) / 2.
+// Six and six can meet apart, with no spread at all.
+func TestFloorOfSpread(t *testing.T) {
+	if _, err := lookCBC(); err != nil {
+		testnote.Skip(t, "bench place's level spread floor NOT TESTED: no cbc on the PATH (optional, for the benchmark only: apt-get install coinor-cbc)")
+	}
+	people, s := grouping.GenerateCohort(12, 1)
+	s.SeparateOrganizations, s.NeverAlone = false, nil
+	for _, tc := range []struct {
+		ones int
+		want float64
+	}{{5, 2.0}, {6, 0.0}} {
+		levels := make([]int, len(people))
+		for i := range people {
+			people[i].Week, people[i].Zone, people[i].Avoid = people[0].Week, people[0].Zone, nil
+			levels[i] = 5
+			if i < tc.ones {
+				levels[i] = 1
+			}
+			people[i].Level = levels[i]
+		}
+		a, err := grouping.NewAggregate(people, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := floorOfSpread(context.Background(), a, levels, 12, 4.0, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == nil || !f.exact || f.best != tc.want || f.lower != tc.want || f.allows1 != (tc.want <= 1) {
+			t.Errorf("%d at level 1: got %+v, want the lowest mean spread %.1f, proven", tc.ones, f, tc.want)
+		}
+	}
+}

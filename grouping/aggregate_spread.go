@@ -1,0 +1,205 @@
+package grouping
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// The lowest mean level spread, for the benchmark: an integer program over the aggregate that
+// also chooses each circle's band of levels. A circle of band [lo, hi] holds people whose
+// levels lie in it and has a spread of at most hi − lo. With z_tb ≥ 0 integer circles of band b
+// at time t and x_ptb ∈ {0, 1} for each person p who can make t with her level in b:
+//
+//	Σ_tb x_ptb ≤ 1                          each person in one circle at most
+//	Σ x_ptb ≥ placed                        no fewer people placed than asked
+//	Min·z_tb ≤ Σ_p x_ptb ≤ Max·z_tb         the circles of band b at t hold their people
+//	Σ_{p∈o} x_ptb ≤ z_tb                    organizations apart; keep-apart pairs likewise
+//
+// and it minimises Σ (spread(b) − μ)·z_tb. Its optimum is below zero exactly when some
+// formation placing that many people has a mean spread below μ, so solving it for μ, then for
+// the mean of the solution found, and so on, ends at the lowest mean spread (Dinkelbach's
+// method for a ratio). As in the aggregate, the people of a band at a time are dealt into its
+// circles, so every solution is a formation, save the rare keep-apart pair a deal cannot part:
+// the optimum is a true lower bound on the mean spread of any formation.
+
+// SpreadBand is a band of levels, lowest and highest included.
+type SpreadBand struct{ Lo, Hi int }
+
+// spreadBands lists the bands of the levels in use, narrowest first.
+func spreadBands(levels []int) []SpreadBand {
+	lo, hi := levels[0], levels[0]
+	for _, l := range levels {
+		lo, hi = min(lo, l), max(hi, l)
+	}
+	var out []SpreadBand
+	for w := 0; w <= hi-lo; w++ {
+		for l := lo; l+w <= hi; l++ {
+			out = append(out, SpreadBand{l, l + w})
+		}
+	}
+	return out
+}
+
+// WriteSpreadLP writes the program above in the CPLEX LP format, for people of the given
+// levels, at least placed of them placed, and the target mean mu. Variable x<p>_<t>_<b> places
+// person p at time t in a circle of band b, z<t>_<b> counts those circles; band b is the index
+// into SpreadBands(levels).
+func (a *Aggregate) WriteSpreadLP(w io.Writer, levels []int, placed int, mu float64) error {
+	if len(levels) != a.N {
+		return fmt.Errorf("grouping: %d levels for %d people", len(levels), a.N)
+	}
+	bands := spreadBands(levels)
+	bw := bufio.NewWriter(w)
+	line := &lpLine{w: bw}
+	// Only bands whose ends are both someone's level at the time: a wider band never does
+	// better than the tight one inside it.
+	type tb struct {
+		t, b int
+		who  []int32
+	}
+	var cells []tb
+	for t, at := range a.At {
+		has := map[int]bool{}
+		for _, p := range at {
+			has[levels[p]] = true
+		}
+		for b, band := range bands {
+			if !has[band.Lo] || !has[band.Hi] {
+				continue
+			}
+			c := tb{t: t, b: b}
+			for _, p := range at {
+				if levels[p] >= band.Lo && levels[p] <= band.Hi {
+					c.who = append(c.who, p)
+				}
+			}
+			if len(c.who) >= a.Min {
+				cells = append(cells, c)
+			}
+		}
+	}
+	x := func(p int32, c tb) string {
+		return "x" + strconv.Itoa(int(p)) + "_" + strconv.Itoa(c.t) + "_" + strconv.Itoa(c.b)
+	}
+	z := func(c tb) string { return "z" + strconv.Itoa(c.t) + "_" + strconv.Itoa(c.b) }
+	bw.WriteString("\\ Lowest mean level spread of circles placing a given number of people\nMinimize\n obj:")
+	for _, c := range cells {
+		band := bands[c.b]
+		fmt.Fprintf(bw, " %+.6f %s", float64(band.Hi-band.Lo)-mu, z(c))
+		line.terms++
+		if line.terms%10 == 0 {
+			bw.WriteString("\n  ")
+		}
+	}
+	line.end("")
+	bw.WriteString("Subject To\n")
+	mine := make([][]string, a.N)
+	for _, c := range cells {
+		for _, p := range c.who {
+			mine[p] = append(mine[p], x(p, c))
+		}
+	}
+	bw.WriteString(" placed:")
+	for p := range mine {
+		for _, v := range mine[p] {
+			line.term(1, v)
+		}
+	}
+	line.end(" >= " + strconv.Itoa(placed))
+	for p, vs := range mine {
+		if len(vs) < 2 {
+			continue
+		}
+		fmt.Fprintf(bw, " one%d:", p)
+		for _, v := range vs {
+			line.term(1, v)
+		}
+		line.end(" <= 1")
+	}
+	for i, c := range cells {
+		for _, bound := range []struct {
+			name, sense string
+			size        int
+		}{{"min", ">=", a.Min}, {"max", "<=", a.Max}} {
+			fmt.Fprintf(bw, " %s%d:", bound.name, i)
+			for _, p := range c.who {
+				line.term(1, x(p, c))
+			}
+			line.term(-bound.size, z(c))
+			line.end(" " + bound.sense + " 0")
+		}
+		byOrg := map[int32][]int32{}
+		for _, p := range c.who {
+			if o := a.Org[p]; o >= 0 {
+				byOrg[o] = append(byOrg[o], p)
+			}
+		}
+		for o, ps := range byOrg {
+			if len(ps) < 2 {
+				continue
+			}
+			fmt.Fprintf(bw, " org%d_%d:", o, i)
+			for _, p := range ps {
+				line.term(1, x(p, c))
+			}
+			line.term(-1, z(c))
+			line.end(" <= 0")
+		}
+		for k, pr := range a.Avoid {
+			if containsPerson(c.who, pr[0]) && containsPerson(c.who, pr[1]) {
+				fmt.Fprintf(bw, " apart%d_%d: %s + %s - %s <= 0\n", k, i, x(pr[0], c), x(pr[1], c), z(c))
+			}
+		}
+	}
+	bw.WriteString("Bounds\n")
+	for _, c := range cells {
+		fmt.Fprintf(bw, " 0 <= %s <= %d\n", z(c), len(c.who)/a.Min)
+	}
+	bw.WriteString("Generals\n")
+	for _, c := range cells {
+		line.term(0, z(c))
+	}
+	line.end("")
+	bw.WriteString("Binaries\n")
+	for _, c := range cells {
+		for _, p := range c.who {
+			line.term(0, x(p, c))
+		}
+	}
+	line.end("")
+	bw.WriteString("End\n")
+	return bw.Flush()
+}
+
+// containsPerson reports whether the ascending list holds p.
+func containsPerson(list []int32, p int32) bool {
+	for _, q := range list {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// SpreadOfSolution reads the circles a solution of WriteSpreadLP opens (its z values, by
+// name) and returns how many there are and the sum of their bands' spreads.
+func SpreadOfSolution(values map[string]float64, levels []int) (circles, spreadSum int, err error) {
+	bands := spreadBands(levels)
+	for name, v := range values {
+		if !strings.HasPrefix(name, "z") {
+			continue
+		}
+		_, bs, ok := strings.Cut(name[1:], "_")
+		b, perr := strconv.Atoi(bs)
+		if !ok || perr != nil || b < 0 || b >= len(bands) {
+			return 0, 0, fmt.Errorf("grouping: %q is no variable of the spread program", name)
+		}
+		k := int(v + 0.5)
+		circles += k
+		spreadSum += k * (bands[b].Hi - bands[b].Lo)
+	}
+	return circles, spreadSum, nil
+}
