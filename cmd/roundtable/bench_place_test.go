@@ -12,7 +12,7 @@ import (
 
 func TestBench_Place(t *testing.T) {
 	// CBC is left out: the test must pass where it is not installed.
-	code, stdout, stderr := runCLI(t, "bench", "place", "--n", "40,70", "--seeds", "1", "--seconds", "0.2", "--bound-seconds", "0.1", "--cbc-seconds", "0")
+	code, stdout, stderr := runCLI(t, "bench", "place", "--n", "40,70", "--seeds", "1", "--seconds", "0.2", "--bound-seconds", "0.1", "--cbc-seconds", "0", "--spread-seconds", "0")
 	if code != 0 {
 		t.Fatalf("got exit %d, want 0\n%s%s", code, stdout, stderr)
 	}
