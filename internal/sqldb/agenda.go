@@ -201,8 +201,20 @@ func (s *AgendaService) SetSegments(ctx context.Context, meetingID string, segs 
 		if err := replaceSegments(ctx, tx, meetingID, segs); err != nil {
 			return err
 		}
+		if err := markAgendaOwn(ctx, tx, meetingID); err != nil {
+			return err
+		}
 		return touchRoom(ctx, tx, meetingID)
 	})
+}
+
+// markAgendaOwn records that a meeting's agenda was set for it alone, so a
+// change of the circle's format leaves it be.
+func markAgendaOwn(ctx context.Context, tx *Tx, meetingID string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE meetings SET agenda_own = 1 WHERE id = $1`, meetingID); err != nil {
+		return fmt.Errorf("mark agenda: %w", err)
+	}
+	return nil
 }
 
 // ApplyFormat sets or extends a meeting's agenda from a built-in format.
@@ -218,7 +230,10 @@ func (s *AgendaService) ApplyFormat(ctx context.Context, meetingID, key string, 
 			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose one of the formats.",
 				Fields: map[string]string{"format": "Choose one of the formats."}}
 		}
-		return applySegments(ctx, tx, m, f.Name, f.Segments, f.MinMinutes, add)
+		if err := applySegments(ctx, tx, m, f.Name, f.Segments, f.MinMinutes, add); err != nil {
+			return err
+		}
+		return markAgendaOwn(ctx, tx, m.ID)
 	})
 }
 
@@ -242,7 +257,10 @@ func (s *AgendaService) ApplyTemplate(ctx context.Context, meetingID, templateID
 		if t.ProgramID != programID || !(a.system || t.VisibleTo(a.id())) {
 			return notFound("template")
 		}
-		return applySegments(ctx, tx, m, "The template “"+t.Name+"”", t.Segments, 0, add)
+		if err := applySegments(ctx, tx, m, "The template “"+t.Name+"”", t.Segments, 0, add); err != nil {
+			return err
+		}
+		return markAgendaOwn(ctx, tx, m.ID)
 	})
 }
 

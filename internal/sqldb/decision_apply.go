@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,7 +53,8 @@ func (s *DecisionService) ApplyDecision(ctx context.Context, circleID, decisionI
 
 // applyCircleFormat makes a format the circle's default and gives it to
 // every meeting of the circle that has not started, fitted to each. A
-// meeting it does not fit keeps its agenda, and the answer says so.
+// meeting it does not fit, or whose agenda was set for it alone, keeps its
+// agenda, and the answer says so.
 func applyCircleFormat(ctx context.Context, tx *Tx, circleID, key string) (string, error) {
 	f, ok := roundtable.FormatByKey(key)
 	if !ok {
@@ -65,10 +67,18 @@ func applyCircleFormat(ctx context.Context, tx *Tx, circleID, key string) (strin
 	if err != nil {
 		return "", err
 	}
-	changed, kept := 0, 0
+	own, err := queryStrings(ctx, tx, `SELECT id FROM meetings WHERE circle_id = $1 AND agenda_own = 1`, circleID)
+	if err != nil {
+		return "", fmt.Errorf("list meetings with their own agenda: %w", err)
+	}
+	changed, kept, ownKept := 0, 0, 0
 	for _, m := range upcoming {
 		if !m.StartsAt.After(tx.now) {
 			continue // under way: its agenda is being followed
+		}
+		if slices.Contains(own, m.ID) {
+			ownKept++
+			continue
 		}
 		all, err := fitSegments(ctx, tx, m, f.Name, f.Segments, f.MinMinutes, false)
 		if roundtable.ErrorCode(err) == roundtable.EINVALID {
@@ -88,6 +98,10 @@ func applyCircleFormat(ctx context.Context, tx *Tx, circleID, key string) (strin
 	msg := fmt.Sprintf("“%s” is now the circle's format: %s now follow%s it.", f.Name, meetingsWord(changed), plural(changed, "s", ""))
 	if kept > 0 {
 		msg += fmt.Sprintf(" It does not fit %s, which keep%s %s agenda.", meetingsWord(kept), plural(kept, "s", ""), plural(kept, "its", "their"))
+	}
+	if ownKept > 0 {
+		msg += fmt.Sprintf(" %s keep%s the agenda set for %s alone; apply the format from %s agenda page if you want it there too.",
+			meetingsWord(ownKept), plural(ownKept, "s", ""), plural(ownKept, "it", "each"), plural(ownKept, "its", "each one's"))
 	}
 	return msg, nil
 }

@@ -178,15 +178,23 @@ func TestDecisionService_ApplyFormat(t *testing.T) {
 		if got := findDecision(t, s, w.fac, d); !got.CanApply {
 			t.Fatal("the facilitator is not offered to apply the closed decision")
 		}
+		// A meeting whose agenda the facilitator set by hand keeps it.
+		own := &roundtable.Meeting{CircleID: w.a.ID, StartsAt: w.meeting.StartsAt.Add(14 * 24 * time.Hour), Minutes: 60, Place: "Library"}
+		must(t, e.meetings.CreateMeeting(as(w.fac), own))
+		mine := []roundtable.Segment{{Title: "Guest speaker on hiring", Kind: roundtable.SegmentDiscussion, Minutes: 45}, {Title: "Close", Kind: roundtable.SegmentClosing, Minutes: 15}}
+		must(t, agendas.SetSegments(as(w.fac), own.ID, mine))
 		msg, err := s.ApplyDecision(as(w.fac), w.a.ID, d.ID)
 		must(t, err)
-		if !contains(msg, "Round-robin check-in") || !contains(msg, "1 meeting") {
-			t.Fatalf("got %q, want the format named and one meeting changed", msg)
+		if !contains(msg, "Round-robin check-in") || !contains(msg, "1 meeting now follows it") || !contains(msg, "1 meeting keeps the agenda set for it alone") {
+			t.Fatalf("got %q, want the format named, one meeting changed and one kept", msg)
 		}
 		ag, err := agendas.FindAgenda(as(w.member), w.meeting.ID)
 		must(t, err)
 		if len(ag.Segments) != 1 || ag.Segments[0].Title != "Check-in round" {
 			t.Fatalf("got %v, want the check-in format", titles(ag.Segments))
+		}
+		if ag, err := agendas.FindAgenda(as(w.member), own.ID); err != nil || len(ag.Segments) != 2 || ag.Segments[0].Title != "Guest speaker on hiring" {
+			t.Fatalf("the meeting with its own agenda: got %v (%v), want it kept", titles(ag.Segments), err)
 		}
 		later := &roundtable.Meeting{CircleID: w.a.ID, StartsAt: w.meeting.StartsAt.Add(30 * 24 * time.Hour), Minutes: 60, Place: "Library"}
 		must(t, e.meetings.CreateMeeting(as(w.fac), later))
