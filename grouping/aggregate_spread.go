@@ -43,24 +43,23 @@ func spreadBands(levels []int) []SpreadBand {
 	return out
 }
 
-// WriteSpreadLP writes the program above in the CPLEX LP format, for people of the given
-// levels, at least placed of them placed, and the target mean mu. Variable x<p>_<t>_<b> places
-// person p at time t in a circle of band b, z<t>_<b> counts those circles; band b is the index
-// into SpreadBands(levels).
-func (a *Aggregate) WriteSpreadLP(w io.Writer, levels []int, placed int, mu float64) error {
-	if len(levels) != a.N {
-		return fmt.Errorf("grouping: %d levels for %d people", len(levels), a.N)
-	}
-	bands := spreadBands(levels)
-	bw := bufio.NewWriter(w)
-	line := &lpLine{w: bw}
-	// Only bands whose ends are both someone's level at the time: a wider band never does
-	// better than the tight one inside it.
-	type tb struct {
-		t, b int
-		who  []int32
-	}
-	var cells []tb
+// spreadCell is one band at one time: the people who can make the time with a level in the
+// band. Only bands whose ends are both someone's level there are kept (a wider band never does
+// better than the tight one inside it), and only those that can hold a circle.
+type spreadCell struct {
+	t, b int
+	who  []int32
+}
+
+func (c spreadCell) x(p int32) string {
+	return "x" + strconv.Itoa(int(p)) + "_" + strconv.Itoa(c.t) + "_" + strconv.Itoa(c.b)
+}
+
+func (c spreadCell) z() string { return "z" + strconv.Itoa(c.t) + "_" + strconv.Itoa(c.b) }
+
+// spreadCells lists the cells of the program.
+func (a *Aggregate) spreadCells(levels []int, bands []SpreadBand) []spreadCell {
+	var cells []spreadCell
 	for t, at := range a.At {
 		has := map[int]bool{}
 		for _, p := range at {
@@ -70,7 +69,7 @@ func (a *Aggregate) WriteSpreadLP(w io.Writer, levels []int, placed int, mu floa
 			if !has[band.Lo] || !has[band.Hi] {
 				continue
 			}
-			c := tb{t: t, b: b}
+			c := spreadCell{t: t, b: b}
 			for _, p := range at {
 				if levels[p] >= band.Lo && levels[p] <= band.Hi {
 					c.who = append(c.who, p)
@@ -81,25 +80,61 @@ func (a *Aggregate) WriteSpreadLP(w io.Writer, levels []int, placed int, mu floa
 			}
 		}
 	}
-	x := func(p int32, c tb) string {
-		return "x" + strconv.Itoa(int(p)) + "_" + strconv.Itoa(c.t) + "_" + strconv.Itoa(c.b)
+	return cells
+}
+
+// WriteSpreadLP writes the program above in the CPLEX LP format, for people of the given
+// levels, at least placed of them placed, and the target mean mu. Variable x<p>_<t>_<b> places
+// person p at time t in a circle of band b, z<t>_<b> counts those circles; band b is the index
+// into the bands of the levels, narrowest first.
+func (a *Aggregate) WriteSpreadLP(w io.Writer, levels []int, placed int, mu float64) error {
+	if len(levels) != a.N {
+		return fmt.Errorf("grouping: %d levels for %d people", len(levels), a.N)
 	}
-	z := func(c tb) string { return "z" + strconv.Itoa(c.t) + "_" + strconv.Itoa(c.b) }
+	bands := spreadBands(levels)
+	cells := a.spreadCells(levels, bands)
+	bw := bufio.NewWriter(w)
+	line := &lpLine{w: bw}
 	bw.WriteString("\\ Lowest mean level spread of circles placing a given number of people\nMinimize\n obj:")
-	for _, c := range cells {
+	for i, c := range cells {
 		band := bands[c.b]
-		fmt.Fprintf(bw, " %+.6f %s", float64(band.Hi-band.Lo)-mu, z(c))
-		line.terms++
-		if line.terms%10 == 0 {
+		if i > 0 && i%10 == 0 {
 			bw.WriteString("\n  ")
 		}
+		fmt.Fprintf(bw, " %+.6f %s", float64(band.Hi-band.Lo)-mu, c.z())
 	}
 	line.end("")
 	bw.WriteString("Subject To\n")
+	a.writeSpreadPeople(bw, line, cells, placed)
+	for i, c := range cells {
+		a.writeSpreadCell(bw, line, i, c)
+	}
+	bw.WriteString("Bounds\n")
+	for _, c := range cells {
+		fmt.Fprintf(bw, " 0 <= %s <= %d\n", c.z(), len(c.who)/a.Min)
+	}
+	bw.WriteString("Generals\n")
+	for _, c := range cells {
+		line.term(0, c.z())
+	}
+	line.end("")
+	bw.WriteString("Binaries\n")
+	for _, c := range cells {
+		for _, p := range c.who {
+			line.term(0, c.x(p))
+		}
+	}
+	line.end("")
+	bw.WriteString("End\n")
+	return bw.Flush()
+}
+
+// writeSpreadPeople writes the rows of the people: at least placed of them placed, each once.
+func (a *Aggregate) writeSpreadPeople(bw *bufio.Writer, line *lpLine, cells []spreadCell, placed int) {
 	mine := make([][]string, a.N)
 	for _, c := range cells {
 		for _, p := range c.who {
-			mine[p] = append(mine[p], x(p, c))
+			mine[p] = append(mine[p], c.x(p))
 		}
 	}
 	bw.WriteString(" placed:")
@@ -119,59 +154,48 @@ func (a *Aggregate) WriteSpreadLP(w io.Writer, levels []int, placed int, mu floa
 		}
 		line.end(" <= 1")
 	}
-	for i, c := range cells {
-		for _, bound := range []struct {
-			name, sense string
-			size        int
-		}{{"min", ">=", a.Min}, {"max", "<=", a.Max}} {
-			fmt.Fprintf(bw, " %s%d:", bound.name, i)
-			for _, p := range c.who {
-				line.term(1, x(p, c))
-			}
-			line.term(-bound.size, z(c))
-			line.end(" " + bound.sense + " 0")
-		}
-		byOrg := map[int32][]int32{}
+}
+
+// writeSpreadCell writes the rows of cell i: its circles hold its people, an organization at
+// most once per circle, a keep-apart pair in two circles.
+func (a *Aggregate) writeSpreadCell(bw *bufio.Writer, line *lpLine, i int, c spreadCell) {
+	for _, bound := range []struct {
+		name, sense string
+		size        int
+	}{{"min", ">=", a.Min}, {"max", "<=", a.Max}} {
+		fmt.Fprintf(bw, " %s%d:", bound.name, i)
 		for _, p := range c.who {
-			if o := a.Org[p]; o >= 0 {
-				byOrg[o] = append(byOrg[o], p)
-			}
+			line.term(1, c.x(p))
 		}
-		for o, ps := range byOrg {
-			if len(ps) < 2 {
-				continue
+		line.term(-bound.size, c.z())
+		line.end(" " + bound.sense + " 0")
+	}
+	byOrg := map[int32][]int32{}
+	var orgs []int32
+	for _, p := range c.who {
+		if o := a.Org[p]; o >= 0 {
+			if byOrg[o] == nil {
+				orgs = append(orgs, o)
 			}
-			fmt.Fprintf(bw, " org%d_%d:", o, i)
-			for _, p := range ps {
-				line.term(1, x(p, c))
-			}
-			line.term(-1, z(c))
-			line.end(" <= 0")
-		}
-		for k, pr := range a.Avoid {
-			if containsPerson(c.who, pr[0]) && containsPerson(c.who, pr[1]) {
-				fmt.Fprintf(bw, " apart%d_%d: %s + %s - %s <= 0\n", k, i, x(pr[0], c), x(pr[1], c), z(c))
-			}
+			byOrg[o] = append(byOrg[o], p)
 		}
 	}
-	bw.WriteString("Bounds\n")
-	for _, c := range cells {
-		fmt.Fprintf(bw, " 0 <= %s <= %d\n", z(c), len(c.who)/a.Min)
+	for _, o := range orgs {
+		if len(byOrg[o]) < 2 {
+			continue
+		}
+		fmt.Fprintf(bw, " org%d_%d:", o, i)
+		for _, p := range byOrg[o] {
+			line.term(1, c.x(p))
+		}
+		line.term(-1, c.z())
+		line.end(" <= 0")
 	}
-	bw.WriteString("Generals\n")
-	for _, c := range cells {
-		line.term(0, z(c))
-	}
-	line.end("")
-	bw.WriteString("Binaries\n")
-	for _, c := range cells {
-		for _, p := range c.who {
-			line.term(0, x(p, c))
+	for k, pr := range a.Avoid {
+		if containsPerson(c.who, pr[0]) && containsPerson(c.who, pr[1]) {
+			fmt.Fprintf(bw, " apart%d_%d: %s + %s - %s <= 0\n", k, i, c.x(pr[0]), c.x(pr[1]), c.z())
 		}
 	}
-	line.end("")
-	bw.WriteString("End\n")
-	return bw.Flush()
 }
 
 // containsPerson reports whether the ascending list holds p.
