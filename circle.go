@@ -143,6 +143,9 @@ type CircleHome struct {
 	Series *Series
 	// Polls are the circle's open polls for a new time, newest first.
 	Polls []*Poll
+	// NewThreads counts the discussion's threads with posts new to the
+	// reader since her last visit.
+	NewThreads int
 }
 
 // MeetingPage is what a meeting's page shows: the meeting, its circle and

@@ -86,7 +86,18 @@ type circleTop struct {
 	// series is the circle's series (nil for none) when seriesRead.
 	series     *roundtable.Series
 	seriesRead bool
+	newThreads int // threads with posts new to the actor (circleIs only)
 }
+
+// threadsNewTo counts the threads of circle c with a post the reader ($2)
+// has not seen, as the discussion page marks them: posted after her last
+// visit, or, in a thread she started and has not visited since, a reply by
+// someone else.
+const threadsNewTo = `SELECT COUNT(*) FROM discussion_threads t
+	LEFT JOIN discussion_reads r ON r.thread_id = t.id AND r.user_id = $2
+	WHERE t.circle_id = c.id AND t.deleted_at IS NULL AND t.last_post_at > COALESCE(r.read_at, -1)
+		AND (r.read_at IS NOT NULL OR t.author_id IS NULL OR t.author_id <> $2 OR EXISTS (
+			SELECT 1 FROM discussion_replies x WHERE x.thread_id = t.id AND (x.author_id IS NULL OR x.author_id <> $2)))`
 
 // circleHead reads the circle picked by where (circleIs or
 // meetingCircleIs, with arg), its program and its series in one query,
@@ -116,9 +127,15 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 		p, err := findProgram(ctx, tx, c.ProgramID)
 		return &circleTop{c: c, p: p, mb: mb}, err
 	}
+	// The circle's own page says how many threads have news for her; the
+	// meeting page, which reads its circle here too, does not need it.
+	unread := "0"
+	if where == circleIs {
+		unread = threadsNewTo
+	}
 	row := tx.QueryRowContext(ctx, `
 		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at,
-			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`, COALESCE(c.data_key, '')
+			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`, COALESCE(c.data_key, ''), (`+unread+`)
 		FROM circles c JOIN programs p ON p.id = c.program_id
 		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
 		LEFT JOIN series s ON s.circle_id = c.id
@@ -129,11 +146,12 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	var hasSeries int
 	var sr seriesRow
 	var wrapped string
+	var newThreads int
 	c, err := scanCircle(scanFunc(func(dc ...any) error {
 		var err error
 		p, err = scanProgram(scanFunc(func(dp ...any) error {
 			dest := append(append(dc, dp...), &role, &accepted, &hasSeries)
-			return row.Scan(append(append(dest, sr.dest()...), &wrapped)...)
+			return row.Scan(append(append(dest, sr.dest()...), &wrapped, &newThreads)...)
 		}))
 		return err
 	}))
@@ -148,7 +166,7 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	if wrapped != "" {
 		tx.useKey(c.ID, wrapped) // for the circle's content read next; an error shows there
 	}
-	top := &circleTop{c: c, p: p, seriesRead: true,
+	top := &circleTop{c: c, p: p, seriesRead: true, newThreads: newThreads,
 		mb: &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}}
 	if hasSeries == 1 {
 		top.series = sr.series(c.ID)
@@ -164,7 +182,7 @@ func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string
 	if err != nil {
 		return nil, nil, err
 	}
-	h.Circle, h.Program, h.Series = top.c, top.p, top.series
+	h.Circle, h.Program, h.Series, h.NewThreads = top.c, top.p, top.series, top.newThreads
 	mb := top.mb
 	id := h.Circle.ID
 	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {

@@ -339,3 +339,44 @@ func TestDiscussionService_AuthorDeleted(t *testing.T) {
 		}
 	})
 }
+
+// The circle's page counts the threads with news for the reader, exactly as
+// the discussion marks them new, through a thread's life.
+func TestDiscussionService_NewOnCircleHome(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.discussionWorld()
+		circles := sqldb.NewCircleService(e.db)
+		check := func(step string, want map[*roundtable.User]int) {
+			t.Helper()
+			for u, n := range want {
+				home, err := circles.FindCircleHome(as(u), w.circle.ID)
+				must(t, err)
+				idx, err := w.s.ListThreads(as(u), w.circle.ID)
+				must(t, err)
+				marked := 0
+				for _, th := range idx.Threads {
+					if th.New {
+						marked++
+					}
+				}
+				if home.NewThreads != n || marked != n {
+					t.Errorf("%s, %s: got %d on the circle's page and %d marked in the discussion, want %d", step, u.Name, home.NewThreads, marked, n)
+				}
+			}
+		}
+		check("no thread", map[*roundtable.User]int{w.mo: 0, w.ana: 0, w.fac: 0})
+		th := &roundtable.Thread{CircleID: w.circle.ID, Title: "Carry on from Tuesday", Body: "What did you try?"}
+		must(t, w.s.StartThread(as(w.mo), th))
+		other := &roundtable.Thread{CircleID: w.circle.ID, Title: "Reading for March", Body: "Anyone read it?"}
+		must(t, w.s.StartThread(as(w.fac), other))
+		check("two threads", map[*roundtable.User]int{w.mo: 1, w.ana: 2, w.fac: 1})
+		_, err := w.s.ReadThread(as(w.ana), th.ID, 0)
+		must(t, err)
+		check("Ana read one", map[*roundtable.User]int{w.mo: 1, w.ana: 1, w.fac: 1})
+		e.clock.Add(time.Minute)
+		must(t, w.s.AddReply(as(w.ana), &roundtable.Reply{ThreadID: th.ID, Body: "I tried delegating."}))
+		check("Ana replied", map[*roundtable.User]int{w.mo: 2, w.ana: 1, w.fac: 1})
+		must(t, w.s.DeleteThread(as(w.fac), other.ID))
+		check("a thread deleted", map[*roundtable.User]int{w.mo: 1, w.ana: 0, w.fac: 1})
+	})
+}

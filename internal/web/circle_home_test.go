@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -43,5 +44,29 @@ func TestCircleRhythm(t *testing.T) {
 		if got := circleRhythm(c, p, nil, time.UTC, before); got != nil {
 			t.Errorf("circle %+v: got %+v, want nothing", c, got)
 		}
+	}
+}
+
+// The circle's page says how many threads have posts new to the reader, and
+// stops saying so once she has read them.
+func TestCircleHome_NewThreads(t *testing.T) {
+	p := newDemoPages(t, "sqlite")
+	const tag = `<span class="tag">1 thread with new posts</span>`
+	home := p.get(p.paths["circle"], "facilitator").Body.String()
+	if !strings.Contains(home, tag) {
+		t.Fatalf("got no %q on the circle's page before reading the demo's thread", tag)
+	}
+	list := p.get("/circles/"+p.demo.MemberCircleID+"/discussion", "facilitator").Body.String()
+	i := strings.Index(list, `href="/threads/`)
+	if i < 0 {
+		t.Fatalf("got no thread link on the discussion page:\n%s", list)
+	}
+	link := list[i+len(`href="`):]
+	link = link[:strings.IndexByte(link, '"')]
+	if rec := p.get(link, "facilitator"); rec.Code != 200 {
+		t.Fatalf("read %s: got status %d", link, rec.Code)
+	}
+	if home := p.get(p.paths["circle"], "facilitator").Body.String(); strings.Contains(home, "with new posts") {
+		t.Error("got threads with new posts on the circle's page after reading the only thread, want none")
 	}
 }
