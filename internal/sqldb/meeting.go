@@ -102,7 +102,7 @@ func listMeetings(ctx context.Context, tx *Tx, circleID, userID string) ([]*roun
 	// One circle: its key is read once (usually with the circle, earlier
 	// in the transaction), not with every meeting.
 	if _, err := tx.circleKey(ctx, circleID); err != nil {
-		tx.db.log.Error("circle content cannot be opened", "circle", circleID, "err", err)
+		tx.unopened(circleID, "circles", "data_key", circleID, true, err)
 	}
 	rows, err := tx.QueryContext(ctx, circleMeetingsQuery, circleID)
 	if err != nil {

@@ -130,8 +130,29 @@ func (tx *Tx) open(circleID, wrapped, table, column, rowID, stored string) strin
 			return text
 		}
 	}
-	tx.db.log.Error("circle content cannot be opened", "circle", circleID, "table", table, "column", column, "row", rowID, "err", err)
+	tx.unopened(circleID, table, column, rowID, k == nil, err)
 	return unreadableText
+}
+
+// unopened logs a value that could not be opened. A damaged value is logged
+// each time; a circle whose key is missing once per transaction, not once
+// per value, and a circle whose key was shredded on purpose only at debug
+// level: its content reads as unreadable by design.
+func (tx *Tx) unopened(circleID, table, column, rowID string, noKey bool, err error) {
+	if noKey {
+		if tx.keyless[circleID] {
+			return
+		}
+		if tx.keyless == nil {
+			tx.keyless = map[string]bool{}
+		}
+		tx.keyless[circleID] = true
+		if errors.Is(err, errShredded) {
+			tx.db.log.Debug("circle content was shredded", "circle", circleID)
+			return
+		}
+	}
+	tx.db.log.Error("circle content cannot be opened", "circle", circleID, "table", table, "column", column, "row", rowID, "err", err)
 }
 
 // opener opens values of one circle with a key already found; on a key
@@ -163,7 +184,7 @@ func (o *opener) open(table, column, rowID, stored string) string {
 			return text
 		}
 	}
-	o.tx.db.log.Error("circle content cannot be opened", "circle", o.circleID, "table", table, "column", column, "row", rowID, "err", err)
+	o.tx.unopened(o.circleID, table, column, rowID, o.err != nil, err)
 	return unreadableText
 }
 

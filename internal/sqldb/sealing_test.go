@@ -270,6 +270,33 @@ func TestSealing_Tampered(t *testing.T) {
 // TestSealing_Shredded: with a circle's data key deleted, what was said in
 // it can no longer be read by anyone — each value shows as unreadable, the
 // page still works, and other circles are untouched.
+// A circle whose key cannot be unwrapped (its stored key damaged) reads as
+// unreadable, and each read logs it once, not once per value.
+func TestSealing_KeyLostLogsOnce(t *testing.T) {
+	t.Parallel()
+	for _, engine := range sqldbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			var logs bytes.Buffer
+			e, _ := sealedDB(t, engine, &logs)
+			w := e.roomWorld()
+			w.goTo(t, segQuestions)
+			for _, q := range []string{"First question", "Second question", "Third question"} {
+				_, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, q)
+				must(t, err)
+			}
+			must(t, sqldb.ExecForTest(context.Background(), e.db, `UPDATE circles SET data_key = 'damaged' WHERE id = $1`, w.meeting.CircleID))
+			logs.Reset()
+			r := w.room(t, w.member)
+			if len(r.Board) != 3 || !strings.Contains(r.Board[2].Body, "cannot be read") {
+				t.Errorf("got board %+v, want three unreadable posts", r.Board)
+			}
+			if n := strings.Count(logs.String(), "circle content cannot be opened"); n != 1 {
+				t.Errorf("got %d log lines for one read, want 1:\n%s", n, logs.String())
+			}
+		})
+	}
+}
+
 func TestSealing_Shredded(t *testing.T) {
 	t.Parallel()
 	for _, engine := range sqldbtest.Engines(t) {
@@ -300,6 +327,10 @@ func TestSealing_Shredded(t *testing.T) {
 			}
 			if c := r.Challenges[0]; strings.Contains(c.Context, "Secret context") || !strings.Contains(c.Context, "cannot be read") {
 				t.Errorf("after the key is deleted: got card %+v, want it unreadable", c)
+			}
+			// Unreadable by design, not by a fault: nothing is logged as an error.
+			if strings.Contains(logs.String(), "cannot be opened") {
+				t.Errorf("reading a shredded circle logged errors:\n%s", logs.String())
 			}
 			// Nothing more is written in it, with the reason.
 			if _, err := w.rooms.Post(as(w.chair), w.meeting.ID, roundtable.PostQuestion, "Still here?"); roundtable.ErrorCode(err) != roundtable.ECONFLICT ||

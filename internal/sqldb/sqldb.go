@@ -172,6 +172,9 @@ type Tx struct {
 	// meetingCircle the circle of each meeting whose key it asked for.
 	keys          map[string]*keyring.DataKey
 	meetingCircle map[string]string
+	// keyless are the circles whose key could not be had in this
+	// transaction, told to the log once each (see unopened).
+	keyless map[string]bool
 }
 
 // beginRead starts a read-only transaction (on SQLite, on a reader connection).
