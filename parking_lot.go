@@ -142,6 +142,11 @@ type ParkingLotService interface {
 	// circle's facilitator or the meeting's; EINVALID for a meeting over or
 	// cancelled, or a topic picked already.
 	PickTopic(ctx context.Context, circleID, topicID, meetingID string) error
+	// PutTopicBack returns a picked topic to the lot before its meeting
+	// starts, undoing what the pick did (the presenter's role it gave, the
+	// card draft while untouched) and saying what stayed. EFORBIDDEN as for
+	// PickTopic; EINVALID for a topic not picked or a meeting under way.
+	PutTopicBack(ctx context.Context, circleID, topicID string) (string, error)
 }
 
 // ExportParkingTopic is one of her parking-lot topics, in her data export.

@@ -169,3 +169,69 @@ func TestParkingLotService_PickTopic(t *testing.T) {
 		wantCode(t, s.PickTopic(as(w.fac), w.a.ID, late.ID, w.meeting.ID), roundtable.EINVALID)
 	})
 }
+
+// A topic picked by mistake goes back to the lot before its meeting: what
+// the pick did is undone, and what people did since stays.
+func TestParkingLotService_PutTopicBack(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewParkingLotService(e.db)
+		agendas := sqldb.NewAgendaService(e.db)
+		presenters := func() (member bool, card roundtable.Challenge) {
+			t.Helper()
+			ag, err := agendas.FindAgenda(as(w.fac), w.meeting.ID)
+			must(t, err)
+			for _, r := range ag.Roles {
+				member = member || r.Role == roundtable.RolePresenter && r.UserID == w.member.ID
+			}
+			for _, c := range ag.Challenges {
+				if c.PresenterID == w.member.ID {
+					card = c
+				}
+			}
+			return member, card
+		}
+		tp := topicOf(w.a, "Hiring my first senior manager")
+		must(t, s.SaveTopic(as(w.member), tp))
+		must(t, s.ShareTopic(as(w.member), w.a.ID, tp.ID, true))
+		_, err := s.PutTopicBack(as(w.fac), w.a.ID, tp.ID)
+		wantCode(t, err, roundtable.EINVALID) // not picked
+		must(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID))
+		_, err = s.PutTopicBack(as(w.member), w.a.ID, tp.ID)
+		wantCode(t, err, roundtable.EFORBIDDEN)
+
+		// Picked and put back at once: her role and the untouched draft go.
+		msg, err := s.PutTopicBack(as(w.fac), w.a.ID, tp.ID)
+		must(t, err)
+		if !contains(msg, "back in the parking lot") || !contains(msg, "no longer presents") || contains(msg, "card") {
+			t.Errorf("got %q, want the topic back and her role gone", msg)
+		}
+		if on, card := presenters(); on || card.Question != "" || card.Context != "" {
+			t.Fatalf("after putting back: presenter %v, card %+v; want neither", on, card)
+		}
+		if l := lot(t, s, w.member, w.a); len(l.Picked) != 0 || len(l.Mine) != 1 || l.Mine[0].ID != tp.ID {
+			t.Fatalf("got picked %d, mine %d; want the topic waiting again", len(l.Picked), len(l.Mine))
+		}
+		_, err = s.PutTopicBack(as(w.fac), w.a.ID, tp.ID)
+		wantCode(t, err, roundtable.EINVALID)
+
+		// Presenting already, and writing on the card: both stay.
+		must(t, agendas.SetRoles(as(w.fac), w.meeting.ID, []roundtable.RoleAssignment{{Role: roundtable.RolePresenter, UserID: w.member.ID}}))
+		must(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID))
+		must(t, agendas.SaveChallenge(as(w.member), &roundtable.Challenge{MeetingID: w.meeting.ID, Question: tp.Title, Context: tp.Why, Tried: "Asked my board"}))
+		msg, err = s.PutTopicBack(as(w.fac), w.a.ID, tp.ID)
+		must(t, err)
+		if !contains(msg, "still is") || !contains(msg, "stays as she wrote it") {
+			t.Errorf("got %q, want her role and card said to stay", msg)
+		}
+		if on, card := presenters(); !on || card.Tried != "Asked my board" {
+			t.Fatalf("presenter %v, card %+v; want both kept", on, card)
+		}
+
+		// Once the meeting is under way, the pick stands.
+		must(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID))
+		e.clock.Add(w.meeting.StartsAt.Sub(e.clock.Now()) + time.Minute)
+		_, err = s.PutTopicBack(as(w.fac), w.a.ID, tp.ID)
+		wantCode(t, err, roundtable.EINVALID)
+	})
+}

@@ -56,8 +56,14 @@ func (s *ParkingLotService) PickTopic(ctx context.Context, circleID, topicID, me
 		} else if n == 0 {
 			return errPickedAlready()
 		}
-		if err := addPresenter(ctx, tx, m.ID, t.OwnerID); err != nil {
+		added, err := addPresenter(ctx, tx, m.ID, t.OwnerID)
+		if err != nil {
 			return err
+		}
+		if added {
+			if _, err := tx.ExecContext(ctx, `UPDATE parking_topics SET picked_role = 1 WHERE id = $1`, t.ID); err != nil {
+				return fmt.Errorf("mark topic picked: %w", err)
+			}
 		}
 		return draftCard(ctx, tx, m.ID, t)
 	})
@@ -69,27 +75,28 @@ func errPickedAlready() error {
 }
 
 // addPresenter makes userID a presenter of the meeting, after those there
-// already; one presenting already stays where she is.
-func addPresenter(ctx context.Context, tx *Tx, meetingID, userID string) error {
+// already, and reports whether it did; one presenting already stays where
+// she is.
+func addPresenter(ctx context.Context, tx *Tx, meetingID, userID string) (bool, error) {
 	var n, next int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter' AND user_id = $2`,
 		meetingID, userID).Scan(&n)
 	if err != nil {
-		return fmt.Errorf("find presenter: %w", err)
+		return false, fmt.Errorf("find presenter: %w", err)
 	}
 	if n > 0 {
-		return nil
+		return false, nil
 	}
 	err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), -1) + 1 FROM meeting_roles WHERE meeting_id = $1 AND role = 'presenter'`, meetingID).Scan(&next)
 	if err != nil {
-		return fmt.Errorf("find last presenter: %w", err)
+		return false, fmt.Errorf("find last presenter: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO meeting_roles (meeting_id, role, user_id, position) VALUES ($1, 'presenter', $2, $3)`,
 		meetingID, userID, next)
 	if err != nil {
-		return fmt.Errorf("add presenter: %w", err)
+		return false, fmt.Errorf("add presenter: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // draftCard writes the topic into its owner's challenge card for the

@@ -38,6 +38,8 @@ type topicView struct {
 	*roundtable.ParkingTopic
 	Mine      bool
 	PickedFor string // the meeting it was picked for, in the reader's zone
+	// CanPutBack: the reader may pick, and the meeting has not started.
+	CanPutBack bool
 }
 
 // pickChoice is a meeting a topic can be picked for.
@@ -81,6 +83,7 @@ func (s *Server) renderParkingLot(w http.ResponseWriter, r *http.Request, status
 			v := topicView{ParkingTopic: t, Mine: t.OwnerID == u.ID}
 			if t.Picked() {
 				v.PickedFor = t.PickedFor.In(loc).Format("Monday 2 January, 15:04")
+				v.CanPutBack = lot.CanPick && t.PickedFor.After(now)
 			}
 			out = append(out, v)
 		}
@@ -237,6 +240,19 @@ func (s *Server) handleParkingTopicPick(w http.ResponseWriter, r *http.Request) 
 	}
 	return s.notice(w, r, "/meetings/"+url.PathEscape(meetingID)+"/agenda",
 		"The topic is picked: its owner presents it at this meeting, and it is her challenge card's draft.")
+}
+
+// handleParkingTopicPutBack returns a picked topic to the lot.
+func (s *Server) handleParkingTopicPutBack(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	circleID := r.PathValue("circleID")
+	msg, err := s.svc.ParkingLot.PutTopicBack(r.Context(), circleID, r.PathValue("topicID"))
+	if err != nil {
+		return s.refuse(w, r, lotPath(circleID), err)
+	}
+	return s.notice(w, r, lotPath(circleID), msg)
 }
 
 // refuse answers a small form's refusal that the person can understand

@@ -51,7 +51,17 @@ func TestParkingLot_Pages(t *testing.T) {
 	r = fb.post(topic+"/pick", url.Values{"meeting_id": {m.ID}}).want(t, http.StatusSeeOther)
 	fb.follow(r).contains(t, "picked already")
 	ny.get("/meetings/"+m.ID+"/challenge").want(t, http.StatusOK).contains(t, "Growing the leadership team", "The team doubles.")
-	ny.get(lot).contains(t, "you present it on")
+	ny.get(lot).contains(t, "you present it on").lacks(t, "Put back in the parking lot")
+
+	// Picked by mistake: the facilitator puts it back, and may pick again.
+	fb.get(lot).contains(t, "Put back in the parking lot")
+	tk.post(topic+"/put-back", nil).want(t, http.StatusForbidden)
+	r = fb.post(topic+"/put-back", nil).want(t, http.StatusSeeOther)
+	fb.follow(r).contains(t, "The topic is back in the parking lot.", "no longer presents at that meeting", "Pick this topic")
+	ny.get("/meetings/"+m.ID+"/challenge").lacks(t, "The team doubles.")
+	r = fb.post(topic+"/put-back", nil).want(t, http.StatusSeeOther)
+	fb.follow(r).contains(t, "waits in the parking lot already")
+	fb.post(topic+"/pick", url.Values{"meeting_id": {m.ID}}).want(t, http.StatusSeeOther)
 
 	// Removing asks on its own page and says what goes.
 	ny.post(lot, url.Values{"title": {"Board politics"}, "priority": {"C"}, "minutes": {"10"}}).want(t, http.StatusSeeOther)

@@ -178,6 +178,7 @@ func (s *Server) routeList() []route {
 		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/share", name: "parking.share", h: s.handleParkingTopicShare},
 		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/want", name: "parking.want", h: s.handleParkingTopicWant},
 		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/pick", name: "parking.pick", h: s.handleParkingTopicPick},
+		{method: "POST", pattern: "/circles/{circleID}/parking-lot/{topicID}/put-back", name: "parking.putback", h: s.handleParkingTopicPutBack},
 
 		// Group decisions: a proposal with a closing time; the facilitator applies a change of format or cadence.
 		{method: "GET", pattern: "/circles/{circleID}/decisions", name: "decisions", h: s.handleDecisionIndex},
