@@ -12,15 +12,9 @@ import (
 func (s *ParkingLotService) PickTopic(ctx context.Context, circleID, topicID, meetingID string) error {
 	a := actorOf(ctx)
 	return s.db.update(ctx, func(tx *Tx) error {
-		if _, err := memberWithRules(ctx, tx, a, circleID); err != nil {
-			return err
-		}
-		t, err := findTopic(ctx, tx, a, circleID, topicID)
+		t, err := sharedTopic(ctx, tx, a, circleID, topicID)
 		if err != nil {
 			return err
-		}
-		if !t.Shared {
-			return notFound("topic")
 		}
 		if !validID(meetingID) {
 			return fieldError("meeting_id", "Choose the meeting she presents it at.")
@@ -67,6 +61,22 @@ func (s *ParkingLotService) PickTopic(ctx context.Context, circleID, topicID, me
 		}
 		return draftCard(ctx, tx, m.ID, t)
 	})
+}
+
+// sharedTopic returns a topic shared with the circle to one of its members
+// (ground rules accepted); ENOTFOUND for anyone else or a topic not shared.
+func sharedTopic(ctx context.Context, tx *Tx, a actor, circleID, topicID string) (*roundtable.ParkingTopic, error) {
+	if _, err := memberWithRules(ctx, tx, a, circleID); err != nil {
+		return nil, err
+	}
+	t, err := findTopic(ctx, tx, a, circleID, topicID)
+	if err != nil {
+		return nil, err
+	}
+	if !t.Shared {
+		return nil, notFound("topic")
+	}
+	return t, nil
 }
 
 // errPickedAlready is the answer to picking a topic picked already.

@@ -16,15 +16,9 @@ func (s *ParkingLotService) PutTopicBack(ctx context.Context, circleID, topicID 
 	a := actorOf(ctx)
 	var msg string
 	err := s.db.update(ctx, func(tx *Tx) error {
-		if _, err := memberWithRules(ctx, tx, a, circleID); err != nil {
-			return err
-		}
-		t, err := findTopic(ctx, tx, a, circleID, topicID)
+		t, err := sharedTopic(ctx, tx, a, circleID, topicID)
 		if err != nil {
 			return err
-		}
-		if !t.Shared {
-			return notFound("topic")
 		}
 		if !t.Picked() {
 			return roundtable.Errorf(roundtable.EINVALID, "This topic waits in the parking lot already.")
