@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -226,6 +227,20 @@ func TestParkingLotService_PutTopicBack(t *testing.T) {
 		}
 		if on, card := presenters(); !on || card.Tried != "Asked my board" {
 			t.Fatalf("presenter %v, card %+v; want both kept", on, card)
+		}
+
+		// Picked before the pick's role was recorded: nobody knows whether
+		// it gave her the role, so it stays, and the answer says so.
+		must(t, agendas.SetRoles(as(w.fac), w.meeting.ID, nil))
+		must(t, s.PickTopic(as(w.fac), w.a.ID, tp.ID, w.meeting.ID))
+		must(t, sqldb.ExecForTest(context.Background(), e.db, `UPDATE parking_topics SET picked_role = -1 WHERE id = $1`, tp.ID))
+		msg, err = s.PutTopicBack(as(w.fac), w.a.ID, tp.ID)
+		must(t, err)
+		if !contains(msg, "still presents at that meeting: change its roles") {
+			t.Errorf("got %q, want her role said to stay, with what to do", msg)
+		}
+		if on, _ := presenters(); !on {
+			t.Fatal("the role of a pick made before it was recorded was removed, want it kept")
 		}
 
 		// Once the meeting is under way, the pick stands.

@@ -55,7 +55,7 @@ func (s *ParkingLotService) PutTopicBack(ctx context.Context, circleID, topicID 
 				return fmt.Errorf("remove presenter: %w", err)
 			}
 		}
-		msg = putBackWords(t.OwnerName, gaveRole == 1, cardKept)
+		msg = putBackWords(t.OwnerName, gaveRole, cardKept)
 		return touchRoom(ctx, tx, m.ID)
 	})
 	return msg, err
@@ -82,13 +82,17 @@ func dropDraftCard(ctx context.Context, tx *Tx, meetingID string, t *roundtable.
 	return false, nil
 }
 
-// putBackWords says what putting a topic back did, and what stayed.
-func putBackWords(owner string, roleGone, cardKept bool) string {
+// putBackWords says what putting a topic back did, and what stayed;
+// gaveRole is the topic's picked_role.
+func putBackWords(owner string, gaveRole int, cardKept bool) string {
 	msg := "The topic is back in the parking lot."
-	if roleGone {
+	switch gaveRole {
+	case 1:
 		msg += " " + owner + " no longer presents at that meeting."
-	} else {
+	case 0:
 		msg += " " + owner + " was a presenter there before it was picked, and still is."
+	default: // picked before the pick's role was recorded
+		msg += " " + owner + " still presents at that meeting: change its roles if she should not."
 	}
 	if cardKept {
 		msg += " Her challenge card there stays as she wrote it."
