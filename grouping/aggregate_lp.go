@@ -220,14 +220,7 @@ func (a *Aggregate) Circles(values map[string]float64, r *rand.Rand) ([][]int, i
 func (a *Aggregate) Values(circles [][]int) (map[string]float64, bool) {
 	out := map[string]float64{}
 	for _, c := range circles {
-		t := slices.IndexFunc(a.At, func(at []int32) bool {
-			for _, p := range c {
-				if _, ok := slices.BinarySearch(at, int32(p)); !ok {
-					return false
-				}
-			}
-			return true
-		})
+		t := a.timeOf(c)
 		if t < 0 {
 			return nil, false
 		}
@@ -237,6 +230,18 @@ func (a *Aggregate) Values(circles [][]int) (map[string]float64, bool) {
 		out[yName(t)]++
 	}
 	return out, true
+}
+
+// timeOf is the first of the aggregate's times every member of circle c can make, −1 for none.
+func (a *Aggregate) timeOf(c []int) int {
+	return slices.IndexFunc(a.At, func(at []int32) bool {
+		for _, p := range c {
+			if _, ok := slices.BinarySearch(at, int32(p)); !ok {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // WriteValues writes variable values in the layout CBC reads a starting solution from, one

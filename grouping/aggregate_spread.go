@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -226,4 +227,31 @@ func SpreadOfSolution(values map[string]float64, levels []int) (circles, spreadS
 		spreadSum += k * (bands[b].Hi - bands[b].Lo)
 	}
 	return circles, spreadSum, nil
+}
+
+// SpreadValues turns circles (people by index) into a solution of WriteSpreadLP for people of
+// the given levels, to start a solver from: each circle at the first time all its members can
+// make, in the band from its lowest level to its highest. False when a circle has no such time.
+func (a *Aggregate) SpreadValues(circles [][]int, levels []int) (map[string]float64, bool) {
+	bands := spreadBands(levels)
+	out := map[string]float64{}
+	for _, c := range circles {
+		if len(c) == 0 {
+			continue
+		}
+		t := a.timeOf(c)
+		if t < 0 {
+			return nil, false
+		}
+		lo, hi := levels[c[0]], levels[c[0]]
+		for _, p := range c {
+			lo, hi = min(lo, levels[p]), max(hi, levels[p])
+		}
+		cell := spreadCell{t: t, b: slices.Index(bands, SpreadBand{lo, hi})}
+		for _, p := range c {
+			out[cell.x(int32(p))] = 1
+		}
+		out[cell.z()]++
+	}
+	return out, true
 }

@@ -52,4 +52,17 @@ func TestAggregate_SpreadLP(t *testing.T) {
 	if err := a.WriteSpreadLP(&b, levels[:3], 6, 1.0); err == nil {
 		t.Error("got no error for levels of fewer people than the aggregate's")
 	}
+
+	// Circles as a starting solution: each in the band of its own levels.
+	v, ok := a.SpreadValues([][]int{{0, 1, 2}, {3, 4, 6}}, levels)
+	if !ok || v[index(1, 1)] != 1 || v[index(3, 5)] != 1 || v["x6_0_"+strings.TrimPrefix(index(3, 5), "z0_")] != 1 || len(v) != 8 {
+		t.Errorf("got %v, want two circles, of bands 1–1 and 3–5, and their six people", v)
+	}
+	if circles, sum, err := SpreadOfSolution(v, levels); err != nil || circles != 2 || sum != 2 {
+		t.Errorf("read back: got %d circles of spread %d (%v), want 2 of 0 + 2", circles, sum, err)
+	}
+	a.At = [][]int32{{0, 1, 2, 3, 4, 5}} // the sixth can make no time
+	if _, ok := a.SpreadValues([][]int{{3, 4, 6}}, levels); ok {
+		t.Error("got a start for a circle that has no common time")
+	}
 }

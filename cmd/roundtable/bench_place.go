@@ -189,7 +189,7 @@ func benchPlaceOne(ctx context.Context, n int, seed uint64, c placeConfig, progr
 		for i, p := range people {
 			levels[i] = p.Level
 		}
-		if row.floor, err = floorOfSpread(ctx, a, levels, row.engine, row.spread, c.spreadSeconds); err != nil {
+		if row.floor, err = floorOfSpread(ctx, a, levels, row.engine, row.spread, c.spreadSeconds, circlesOf(f)); err != nil {
 			fmt.Fprintf(progress, "n=%d seed %d: %v\n", n, seed, err)
 			row.floor = nil
 		}

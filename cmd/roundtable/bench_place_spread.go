@@ -26,13 +26,28 @@ type spreadFloor struct {
 // method on grouping's spread program: solve it for μ = 1.0, the target, then for the mean of
 // the best solution found until no lower mean exists or time is up. A solve that stops on time
 // still bounds the mean from below; when it found no formation, the next asks for one below
-// known, the engine's mean. Nil without error when cbc is missing.
-func floorOfSpread(ctx context.Context, a *grouping.Aggregate, levels []int, placed int, known, seconds float64) (*spreadFloor, error) {
+// known, the engine's mean. Every solve starts from the engine's circles (start), when they map
+// onto the program. Nil without error when cbc is missing.
+func floorOfSpread(ctx context.Context, a *grouping.Aggregate, levels []int, placed int, known, seconds float64, start [][]int) (*spreadFloor, error) {
 	bin, err := lookCBC()
 	if err != nil || placed < a.Min {
 		return nil, nil
 	}
 	began := time.Now()
+	// Zero-half cuts take most of the root's time on these programs and add little.
+	extra := []string{"zeroHalfCuts", "off"}
+	if values, ok := a.SpreadValues(start, levels); ok && len(start) > 0 {
+		mips, err := os.CreateTemp("", "roundtable-spread-start-*.sol")
+		if err != nil {
+			return nil, err
+		}
+		mips.Close()
+		defer os.Remove(mips.Name())
+		if err := writeFile(mips.Name(), func(w io.Writer) error { return grouping.WriteValues(w, values) }); err != nil {
+			return nil, err
+		}
+		extra = append(extra, "mips", mips.Name(), "preprocess", "off") // see solveCBC
+	}
 	f := &spreadFloor{best: math.NaN()}
 	// Circles placing placed people number at least ⌈placed/Max⌉ and at most ⌊N/Min⌋.
 	fewest, most := (placed+a.Max-1)/a.Max, a.N/a.Min
@@ -42,9 +57,7 @@ func floorOfSpread(ctx context.Context, a *grouping.Aggregate, levels []int, pla
 		if left < 1 {
 			break
 		}
-		// Zero-half cuts take most of the root's time on these programs and add little.
-		res, err := runCBC(ctx, bin, func(w io.Writer) error { return a.WriteSpreadLP(w, levels, placed, mu) },
-			[]string{"zeroHalfCuts", "off"}, left)
+		res, err := runCBC(ctx, bin, func(w io.Writer) error { return a.WriteSpreadLP(w, levels, placed, mu) }, extra, left)
 		if err != nil {
 			return nil, err
 		}

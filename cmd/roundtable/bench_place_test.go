@@ -107,7 +107,7 @@ func TestFloorOfSpread(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := floorOfSpread(context.Background(), a, levels, 12, 4.0, 30)
+		f, err := floorOfSpread(context.Background(), a, levels, 12, 4.0, 30, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
