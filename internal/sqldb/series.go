@@ -281,24 +281,60 @@ func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable
 	if err != nil || c.TimeZone == "" {
 		return nil, roundtable.Errorf(roundtable.EINVALID, "The circle's time zone %q is unknown; ask the organizer to correct it.", c.TimeZone)
 	}
+	cands, rngFrom, err := seriesDates(tx, p, sr, ref, from, first)
+	if err != nil {
+		return nil, err
+	}
+	all, err := listMeetings(ctx, tx, c.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	ex := sortExisting(all, ref, tx.now, old, from)
+	w := &seriesWork{circleID: c.ID, preview: &roundtable.SeriesPreview{Series: sr, From: rngFrom}}
+	pairOf, cancel := ex.pair(cands, ref)
+	w.cancel, w.preview.Cancelled = cancel, cancel
+	for i, cd := range cands {
+		if ex.skipped[cd.day] {
+			continue
+		}
+		if m := ex.oneOff[cd.day]; m != nil {
+			w.preview.Dates = append(w.preview.Dates, roundtable.SeriesDate{StartsAt: m.StartsAt, TimeNote: m.TimeNote, Existing: m.ID})
+			continue
+		}
+		w.addDate(c.ID, sr, old, cd, pairOf[i])
+	}
+	sort.SliceStable(w.preview.Dates, func(i, j int) bool { return w.preview.Dates[i].StartsAt.Before(w.preview.Dates[j].StartsAt) })
+	return w, defaultAgenda(ctx, tx, w, p, sr)
+}
+
+// seriesDate is a date the series' rule gives, still to come.
+type seriesDate struct {
+	at   time.Time
+	note string // a clock change near it, if any
+	day  string // its date in the circle's zone, YYYY-MM-DD
+}
+
+// seriesDates checks the series against the program and returns the dates
+// its rule gives that are still to come, and the day the range starts.
+func seriesDates(tx *Tx, p *roundtable.Program, sr *roundtable.Series, ref *time.Location, from, first time.Time) ([]seriesDate, time.Time, error) {
 	slot, err := schedule.ParseSlot(sr.Slot)
 	if err != nil {
-		return nil, fieldError("slot", "Choose a day and a start time, like Tuesday at 15:00.")
+		return nil, time.Time{}, fieldError("slot", "Choose a day and a start time, like Tuesday at 15:00.")
 	}
 	today := civilDay(tx.now.In(ref))
 	start, end := civilDay(p.StartDate), civilDay(p.EndDate)
 	if today.After(end) {
-		return nil, roundtable.Errorf(roundtable.EINVALID, "The program ended on %s: there are no meetings left to schedule.", end.Format("2 January 2006"))
+		return nil, time.Time{}, roundtable.Errorf(roundtable.EINVALID, "The program ended on %s: there are no meetings left to schedule.", end.Format("2 January 2006"))
 	}
 	rngFrom := start
 	if !from.IsZero() {
 		from = civilDay(from)
 		switch {
 		case from.Before(start) || from.After(end):
-			return nil, fieldError("from", fmt.Sprintf("Choose a date within the program, from %s to %s.",
+			return nil, time.Time{}, fieldError("from", fmt.Sprintf("Choose a date within the program, from %s to %s.",
 				start.Format("2 January 2006"), end.Format("2 January 2006")))
 		case from.Before(today):
-			return nil, fieldError("from", "Choose today or a later date: meetings that took place stay as they were.")
+			return nil, time.Time{}, fieldError("from", "Choose today or a later date: meetings that took place stay as they were.")
 		}
 		rngFrom = from
 		if !first.IsZero() {
@@ -321,64 +357,72 @@ func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable
 	}
 	dates, err := sr.Rule().Dates(slot.Day, rng)
 	if err != nil {
-		return nil, noDates()
+		return nil, time.Time{}, noDates()
 	}
-	type candidate struct {
-		at   time.Time
-		note string
-		day  string
-	}
-	var cands []candidate
+	var cands []seriesDate
 	for _, d := range dates {
 		t, note := schedule.WallTimeNote(d, slot.Start, ref)
 		if !t.After(tx.now) {
 			continue // the past stays as it was
 		}
-		cands = append(cands, candidate{at: fromMS(ms(t)), note: note, day: d.Format(time.DateOnly)})
+		cands = append(cands, seriesDate{at: fromMS(ms(t)), note: note, day: d.Format(time.DateOnly)})
 	}
 	if len(cands) == 0 {
-		return nil, noDates()
+		return nil, time.Time{}, noDates()
 	}
+	return cands, rngFrom, nil
+}
 
-	all, err := listMeetings(ctx, tx, c.ID, "")
-	if err != nil {
-		return nil, err
-	}
+// existingMeetings are the circle's meetings still to come, as a series
+// change sees them.
+type existingMeetings struct {
+	oneOff  map[string]*roundtable.Meeting // dates one-off meetings take
+	skipped map[string]bool                // dates of series meetings cancelled by hand
+	olds    []*roundtable.Meeting          // series meetings to rewrite, by start
+}
+
+// sortExisting sorts the circle's meetings still to come (from the date
+// from on, for a change of the series old).
+func sortExisting(all []*roundtable.Meeting, ref *time.Location, now time.Time, old *roundtable.Series, from time.Time) existingMeetings {
 	var fromDay string
 	if !from.IsZero() {
-		fromDay = from.Format(time.DateOnly)
+		fromDay = civilDay(from).Format(time.DateOnly)
 	}
-	oneOff := map[string]*roundtable.Meeting{} // dates one-off meetings take
-	skipped := map[string]bool{}               // dates of series meetings cancelled by hand
-	var olds []*roundtable.Meeting             // series meetings to rewrite, by start
+	ex := existingMeetings{oneOff: map[string]*roundtable.Meeting{}, skipped: map[string]bool{}}
 	for _, m := range all {
 		day := dayKey(m.StartsAt, ref)
-		if !m.StartsAt.After(tx.now) || (old != nil && day < fromDay) {
+		if !m.StartsAt.After(now) || (old != nil && day < fromDay) {
 			continue
 		}
 		switch {
 		case !m.InSeries && !m.Cancelled:
-			oneOff[day] = m
+			ex.oneOff[day] = m
 		case old == nil:
 		case m.InSeries && m.Cancelled:
-			skipped[day] = true
+			ex.skipped[day] = true
 		case m.InSeries:
-			olds = append(olds, m)
+			ex.olds = append(ex.olds, m)
 		}
 	}
+	return ex
+}
 
-	w := &seriesWork{circleID: c.ID, preview: &roundtable.SeriesPreview{Series: sr, From: rngFrom}}
+// pair gives each date the series meeting already on its day; the meetings
+// whose date goes move to the dates that are new, as many as can, in order,
+// each as little as can be; the others are cancelled. pairOf[i] is date i's
+// meeting, nil for a new one.
+func (ex existingMeetings) pair(cands []seriesDate, ref *time.Location) (pairOf, cancel []*roundtable.Meeting) {
 	paired := map[*roundtable.Meeting]bool{}
-	pairOf := make([]*roundtable.Meeting, len(cands))
-	var open []int // candidates still without a meeting
+	pairOf = make([]*roundtable.Meeting, len(cands))
+	var open []int // dates still without a meeting
 	byDay := map[string]*roundtable.Meeting{}
-	for _, m := range olds {
+	for _, m := range ex.olds {
 		if byDay[dayKey(m.StartsAt, ref)] == nil {
 			byDay[dayKey(m.StartsAt, ref)] = m
 		}
 	}
 	for i, cd := range cands {
-		if oneOff[cd.day] != nil || skipped[cd.day] {
+		if ex.oneOff[cd.day] != nil || ex.skipped[cd.day] {
 			continue
 		}
 		if m := byDay[cd.day]; m != nil && !paired[m] {
@@ -387,10 +431,8 @@ func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable
 		}
 		open = append(open, i)
 	}
-	// Meetings whose date goes move to the dates that are new: as many as
-	// can, in order, each as little as can be.
 	var rest []*roundtable.Meeting
-	for _, m := range olds {
+	for _, m := range ex.olds {
 		if !paired[m] {
 			rest = append(rest, m)
 		}
@@ -401,45 +443,38 @@ func planSeries(ctx context.Context, tx *Tx, c *roundtable.Circle, p *roundtable
 	}
 	for a, b := range matchInOrder(rest, openAt) {
 		if b < 0 {
-			w.cancel = append(w.cancel, rest[a])
+			cancel = append(cancel, rest[a])
 			continue
 		}
 		pairOf[open[b]] = rest[a]
 	}
-	w.preview.Cancelled = w.cancel
+	return pairOf, cancel
+}
 
-	for i, cd := range cands {
-		if skipped[cd.day] {
-			continue
-		}
-		if m := oneOff[cd.day]; m != nil {
-			w.preview.Dates = append(w.preview.Dates, roundtable.SeriesDate{StartsAt: m.StartsAt, TimeNote: m.TimeNote, Existing: m.ID})
-			continue
-		}
-		next := &roundtable.Meeting{CircleID: c.ID, StartsAt: cd.at, Minutes: sr.Minutes, TimeNote: cd.note,
-			VideoURL: sr.VideoURL, Place: sr.Place, InSeries: true}
-		d := roundtable.SeriesDate{StartsAt: cd.at, TimeNote: cd.note}
-		if m := pairOf[i]; m != nil {
-			// What the facilitator set on one meeting by hand stays.
-			if old != nil && m.VideoURL != old.VideoURL {
-				next.VideoURL = m.VideoURL
-			}
-			if old != nil && m.Place != old.Place {
-				next.Place = m.Place
-			}
-			d.Existing = m.ID
-			if !m.StartsAt.Equal(cd.at) {
-				d.Was = m.StartsAt
-			}
-			w.revise = append(w.revise, [2]*roundtable.Meeting{m, next})
-		} else {
-			d.New = true
-			w.create = append(w.create, next)
-		}
+// addDate plans the series' meeting on date cd: the meeting m moved or kept
+// there (nil: a new one), keeping what the facilitator set on it by hand.
+func (w *seriesWork) addDate(circleID string, sr, old *roundtable.Series, cd seriesDate, m *roundtable.Meeting) {
+	next := &roundtable.Meeting{CircleID: circleID, StartsAt: cd.at, Minutes: sr.Minutes, TimeNote: cd.note,
+		VideoURL: sr.VideoURL, Place: sr.Place, InSeries: true}
+	d := roundtable.SeriesDate{StartsAt: cd.at, TimeNote: cd.note}
+	if m == nil {
+		d.New = true
+		w.create = append(w.create, next)
 		w.preview.Dates = append(w.preview.Dates, d)
+		return
 	}
-	sort.SliceStable(w.preview.Dates, func(i, j int) bool { return w.preview.Dates[i].StartsAt.Before(w.preview.Dates[j].StartsAt) })
-	return w, defaultAgenda(ctx, tx, w, p, sr)
+	if old != nil && m.VideoURL != old.VideoURL {
+		next.VideoURL = m.VideoURL
+	}
+	if old != nil && m.Place != old.Place {
+		next.Place = m.Place
+	}
+	d.Existing = m.ID
+	if !m.StartsAt.Equal(cd.at) {
+		d.Was = m.StartsAt
+	}
+	w.revise = append(w.revise, [2]*roundtable.Meeting{m, next})
+	w.preview.Dates = append(w.preview.Dates, d)
 }
 
 // civilDay returns t's calendar date (read in t's location) at midnight UTC.
