@@ -82,6 +82,38 @@ func ParseApplicantsCSV(r io.Reader, qs ...Question) ([]*Applicant, error) {
 // applicant, so callers can report further problems (an e-mail already in a
 // program) by line.
 func ReadApplicantsCSV(r io.Reader, qs ...Question) ([]ApplicantRow, error) {
+	data, err := readImportFile(r)
+	if err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1 // checked per row, to name the line
+	header, err := cr.Read()
+	if err != nil {
+		return nil, importErr(1, "the header cannot be read: "+csvReason(err))
+	}
+	cols, asked, problems := readCSVHeader(header, qs)
+	if len(problems) > 0 {
+		return nil, &ImportError{Lines: problems}
+	}
+	rows, problems, err := readApplicantRows(cr, cols, asked)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+		return nil, &ImportError{Lines: problems}
+	}
+	if len(rows) == 0 {
+		return nil, importErr(2, "the file has a header but no applicants")
+	}
+	return rows, nil
+}
+
+// readImportFile reads an import file whole and refuses, naming the line,
+// one too large, empty, not UTF-8 or holding a NUL; a byte-order mark is
+// dropped.
+func readImportFile(r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read applicants file: %w", err)
@@ -99,21 +131,18 @@ func ReadApplicantsCSV(r io.Reader, qs ...Question) ([]ApplicantRow, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, importErr(1+bytes.Count(data[:i], []byte("\n")), "the file holds a NUL character; is it really a CSV file?")
 	}
+	return data, nil
+}
 
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1 // checked per row, to name the line
-	var problems []LineError
-	add := func(line int, format string, args ...any) {
-		problems = append(problems, LineError{Line: line, Reason: fmt.Sprintf(format, args...)})
+// readCSVHeader names each column of the header (answerColumn + key for a
+// question's) and returns the questions the file answers, or the header's
+// problems, all on line 1.
+func readCSVHeader(header []string, qs []Question) (cols []string, asked []Question, problems []LineError) {
+	add := func(format string, args ...any) {
+		problems = append(problems, LineError{Line: 1, Reason: fmt.Sprintf(format, args...)})
 	}
-
-	header, err := cr.Read()
-	if err != nil {
-		return nil, importErr(1, "the header cannot be read: "+csvReason(err))
-	}
-	cols := make([]string, len(header))
+	cols = make([]string, len(header))
 	seen := map[string]bool{}
-	var asked []Question // the questions this file answers
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if h == "time_zone" {
@@ -125,29 +154,35 @@ func ReadApplicantsCSV(r io.Reader, qs ...Question) ([]ApplicantRow, error) {
 		case h == "":
 			continue // spreadsheets add empty columns; rows must leave them empty
 		case csvColumns[h] == "" && q == nil:
-			add(1, "unknown column %q; the columns are %s%s", header[i], ApplicantsCSVHeader, questionColumns(qs))
+			add("unknown column %q; the columns are %s%s", header[i], ApplicantsCSVHeader, questionColumns(qs))
 		case q != nil:
 			cols[i] = answerColumn + q.Key
 			if !seen[cols[i]] {
 				asked = append(asked, *q)
 			} else {
-				add(1, "the question %q has two columns", q.Label)
+				add("the question %q has two columns", q.Label)
 			}
 		case seen[h]:
-			add(1, "the column %q appears twice", h)
+			add("the column %q appears twice", h)
 		}
 		seen[cols[i]] = true
 	}
 	for _, c := range csvRequired {
 		if !seen[c] {
-			add(1, "the required column %q is missing", c)
+			add("the required column %q is missing", c)
 		}
 	}
-	if len(problems) > 0 {
-		return nil, &ImportError{Lines: problems}
-	}
+	return cols, asked, problems
+}
 
+// readApplicantRows reads the rows after the header: the applicants of the
+// good ones, and a problem per bad one, by line.
+func readApplicantRows(cr *csv.Reader, cols []string, asked []Question) ([]ApplicantRow, []LineError, error) {
 	var rows []ApplicantRow
+	var problems []LineError
+	add := func(line int, format string, args ...any) {
+		problems = append(problems, LineError{Line: line, Reason: fmt.Sprintf(format, args...)})
+	}
 	records := 0
 	firstLine := map[string]int{} // e-mail → line it first appears on
 	for {
@@ -163,7 +198,7 @@ func ReadApplicantsCSV(r io.Reader, qs ...Question) ([]ApplicantRow, error) {
 			}
 			continue
 		} else if err != nil {
-			return nil, fmt.Errorf("read applicants file: %w", err)
+			return nil, nil, fmt.Errorf("read applicants file: %w", err)
 		}
 		line, _ := cr.FieldPos(0) // only valid after a successful Read
 		if records++; records > MaxImportRows {
@@ -189,14 +224,7 @@ func ReadApplicantsCSV(r io.Reader, qs ...Question) ([]ApplicantRow, error) {
 			rows = append(rows, ApplicantRow{Line: line, Applicant: a})
 		}
 	}
-	if len(problems) > 0 {
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
-		return nil, &ImportError{Lines: problems}
-	}
-	if len(rows) == 0 {
-		return nil, importErr(2, "the file has a header but no applicants")
-	}
-	return rows, nil
+	return rows, problems, nil
 }
 
 // answerColumn marks a column that answers a question: "answer:" + its key.
