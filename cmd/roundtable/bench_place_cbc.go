@@ -41,18 +41,11 @@ func solveCBC(ctx context.Context, a *grouping.Aggregate, seconds float64, seed 
 	}
 	var extra []string
 	if values, ok := a.Values(start); ok && len(start) > 0 {
-		mips, err := os.CreateTemp("", "roundtable-start-*.sol")
-		if err != nil {
+		var done func()
+		if extra, done, err = cbcStart(values); err != nil {
 			return nil, err
 		}
-		mips.Close()
-		defer os.Remove(mips.Name())
-		if err := writeFile(mips.Name(), func(w io.Writer) error { return grouping.WriteValues(w, values) }); err != nil {
-			return nil, err
-		}
-		// CBC 2.10 aborts when it preprocesses a model with a starting solution; without
-		// preprocessing, the start makes it faster on our cohorts, not slower.
-		extra = []string{"mips", mips.Name(), "preprocess", "off"}
+		defer done()
 	}
 	res, err := runCBC(ctx, bin, a.WriteLP, extra, seconds)
 	if err != nil {
@@ -79,6 +72,24 @@ func solveCBC(ctx context.Context, a *grouping.Aggregate, seconds float64, seed 
 		return nil, fmt.Errorf("cbc: the solution places %d people, its objective says %d", placed, o.best)
 	}
 	return o, nil
+}
+
+// cbcStart writes a starting solution for cbc and returns the arguments that
+// give it, and a function that removes the file.
+func cbcStart(values map[string]float64) ([]string, func(), error) {
+	mips, err := os.CreateTemp("", "roundtable-start-*.sol")
+	if err != nil {
+		return nil, nil, err
+	}
+	mips.Close()
+	done := func() { os.Remove(mips.Name()) }
+	if err := writeFile(mips.Name(), func(w io.Writer) error { return grouping.WriteValues(w, values) }); err != nil {
+		done()
+		return nil, nil, err
+	}
+	// CBC 2.10 aborts when it preprocesses a model with a starting solution; without
+	// preprocessing, the start makes it faster on our cohorts, not slower.
+	return []string{"mips", mips.Name(), "preprocess", "off"}, done, nil
 }
 
 // read reads a cbc solution file: its first line, like "Optimal - objective value 296.00000000",

@@ -37,16 +37,12 @@ func floorOfSpread(ctx context.Context, a *grouping.Aggregate, levels []int, pla
 	// Zero-half cuts take most of the root's time on these programs and add little.
 	extra := []string{"zeroHalfCuts", "off"}
 	if values, ok := a.SpreadValues(start, levels); ok && len(start) > 0 {
-		mips, err := os.CreateTemp("", "roundtable-spread-start-*.sol")
+		args, done, err := cbcStart(values)
 		if err != nil {
 			return nil, err
 		}
-		mips.Close()
-		defer os.Remove(mips.Name())
-		if err := writeFile(mips.Name(), func(w io.Writer) error { return grouping.WriteValues(w, values) }); err != nil {
-			return nil, err
-		}
-		extra = append(extra, "mips", mips.Name(), "preprocess", "off") // see solveCBC
+		defer done()
+		extra = append(extra, args...)
 	}
 	f := &spreadFloor{best: math.NaN()}
 	// Circles placing placed people number at least ⌈placed/Max⌉ and at most ⌊N/Min⌋.
