@@ -144,8 +144,10 @@ type CircleHome struct {
 	// Polls are the circle's open polls for a new time, newest first.
 	Polls []*Poll
 	// NewThreads counts the discussion's threads with posts new to the
-	// reader since her last visit.
+	// reader since her last visit; ToVote the open proposals she has not
+	// voted on.
 	NewThreads int
+	ToVote     int
 }
 
 // MeetingPage is what a meeting's page shows: the meeting, its circle and

@@ -87,7 +87,14 @@ type circleTop struct {
 	series     *roundtable.Series
 	seriesRead bool
 	newThreads int // threads with posts new to the actor (circleIs only)
+	toVote     int // open proposals without the actor's vote (circleIs only)
 }
+
+// decisionsAwaiting counts the open proposals of circle c (closing after
+// $3) the reader ($2) has not voted on.
+const decisionsAwaiting = `SELECT COUNT(*) FROM decisions d
+	WHERE d.circle_id = c.id AND d.closed_at IS NULL AND d.closes_at > $3
+		AND NOT EXISTS (SELECT 1 FROM decision_votes v WHERE v.decision_id = d.id AND v.user_id = $2)`
 
 // threadsNewTo counts the threads of circle c with a post the reader ($2)
 // has not seen, as the discussion page marks them: posted after her last
@@ -127,31 +134,32 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 		p, err := findProgram(ctx, tx, c.ProgramID)
 		return &circleTop{c: c, p: p, mb: mb}, err
 	}
-	// The circle's own page says how many threads have news for her; the
-	// meeting page, which reads its circle here too, does not need it.
-	unread := "0"
+	// The circle's own page says how many threads have news for her and how
+	// many proposals wait for her vote; the meeting page, which reads its
+	// circle here too, does not need them.
+	unread, awaiting, args := "0", "0", []any{arg, a.user.ID}
 	if where == circleIs {
-		unread = threadsNewTo
+		unread, awaiting, args = threadsNewTo, decisionsAwaiting, append(args, ms(tx.now))
 	}
 	row := tx.QueryRowContext(ctx, `
 		SELECT `+circleColumns+`, `+programColumns+`, m.role, m.ground_rules_accepted_at,
-			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`, COALESCE(c.data_key, ''), (`+unread+`)
+			CASE WHEN s.circle_id IS NULL THEN 0 ELSE 1 END, `+seriesColumns+`, COALESCE(c.data_key, ''), (`+unread+`), (`+awaiting+`)
 		FROM circles c JOIN programs p ON p.id = c.program_id
 		JOIN circle_members m ON m.circle_id = c.id AND m.user_id = $2
 		LEFT JOIN series s ON s.circle_id = c.id
-		WHERE `+where, arg, a.user.ID)
+		WHERE `+where, args...)
 	var p *roundtable.Program
 	var role roundtable.CircleRole
 	var accepted *int64
 	var hasSeries int
 	var sr seriesRow
 	var wrapped string
-	var newThreads int
+	var newThreads, toVote int
 	c, err := scanCircle(scanFunc(func(dc ...any) error {
 		var err error
 		p, err = scanProgram(scanFunc(func(dp ...any) error {
 			dest := append(append(dc, dp...), &role, &accepted, &hasSeries)
-			return row.Scan(append(append(dest, sr.dest()...), &wrapped, &newThreads)...)
+			return row.Scan(append(append(dest, sr.dest()...), &wrapped, &newThreads, &toVote)...)
 		}))
 		return err
 	}))
@@ -166,7 +174,7 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 	if wrapped != "" {
 		tx.useKey(c.ID, wrapped) // for the circle's content read next; an error shows there
 	}
-	top := &circleTop{c: c, p: p, seriesRead: true, newThreads: newThreads,
+	top := &circleTop{c: c, p: p, seriesRead: true, newThreads: newThreads, toVote: toVote,
 		mb: &membership{circleID: c.ID, programID: c.ProgramID, role: role, accepted: true}}
 	if hasSeries == 1 {
 		top.series = sr.series(c.ID)
@@ -182,7 +190,7 @@ func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string
 	if err != nil {
 		return nil, nil, err
 	}
-	h.Circle, h.Program, h.Series, h.NewThreads = top.c, top.p, top.series, top.newThreads
+	h.Circle, h.Program, h.Series, h.NewThreads, h.ToVote = top.c, top.p, top.series, top.newThreads, top.toVote
 	mb := top.mb
 	id := h.Circle.ID
 	if h.Circle.Members, err = listMembers(ctx, tx, id); err != nil {

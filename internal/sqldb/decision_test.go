@@ -316,3 +316,34 @@ func TestDecisionService_Mail(t *testing.T) {
 		}
 	})
 }
+
+// The circle's page counts the open proposals waiting for the reader's
+// vote: not those she voted on, nor those closed, early or on time.
+func TestDecisionService_ToVoteOnCircleHome(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world()
+		s := sqldb.NewDecisionService(e.db)
+		check := func(step string, want map[*roundtable.User]int) {
+			t.Helper()
+			for u, n := range want {
+				home, err := e.circles.FindCircleHome(as(u), w.a.ID)
+				must(t, err)
+				if home.ToVote != n {
+					t.Errorf("%s, %s: got %d proposals waiting for a vote, want %d", step, u.Name, home.ToVote, n)
+				}
+			}
+		}
+		check("none", map[*roundtable.User]int{w.member: 0, w.fac: 0})
+		early, late := proposal(w.a, e.clock.Now()), proposal(w.a, e.clock.Now())
+		late.ClosesAt = e.clock.Now().Add(time.Hour)
+		must(t, s.CreateDecision(as(w.member), early))
+		must(t, s.CreateDecision(as(w.member), late))
+		check("two open", map[*roundtable.User]int{w.member: 2, w.fac: 2})
+		must(t, s.Vote(as(w.fac), w.a.ID, &roundtable.DecisionVote{DecisionID: early.ID, Stance: roundtable.StanceAgree}))
+		check("she voted on one", map[*roundtable.User]int{w.member: 2, w.fac: 1})
+		must(t, s.CloseDecision(as(w.member), w.a.ID, early.ID))
+		check("one closed early", map[*roundtable.User]int{w.member: 1, w.fac: 1})
+		e.clock.Add(2 * time.Hour)
+		check("the other past its closing time", map[*roundtable.User]int{w.member: 0, w.fac: 0})
+	})
+}

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +71,33 @@ func TestCircleHome_NewThreads(t *testing.T) {
 	}
 	if home := p.get(p.paths["circle"], "facilitator").Body.String(); strings.Contains(home, "with new posts") {
 		t.Error("got threads with new posts on the circle's page after reading the only thread, want none")
+	}
+}
+
+// The circle's page says when a proposal waits for the reader's vote, and
+// stops once she has voted.
+func TestCircleHome_ToVote(t *testing.T) {
+	p := newDemoPages(t, "sqlite")
+	const tag = `<span class="tag">1 proposal waits for your vote</span>`
+	if home := p.get(p.paths["circle"], "member").Body.String(); !strings.Contains(home, tag) {
+		t.Fatalf("got no %q on the circle's page while the demo's proposal is open", tag)
+	}
+	list := p.get("/circles/"+p.demo.MemberCircleID+"/decisions", "member").Body.String()
+	m := regexp.MustCompile(`href="(/circles/[^/"]+/decisions/[0-9a-f-]{36})"`).FindStringSubmatch(list)
+	if m == nil {
+		t.Fatalf("got no proposal link on the decisions page:\n%s", list)
+	}
+	link := m[1]
+	req := httptest.NewRequest("POST", testBase+link+"/vote", strings.NewReader("stance=agree"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", testBase)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: p.sessions["member"]})
+	rec := httptest.NewRecorder()
+	p.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("vote at %s: got status %d, want 303", link, rec.Code)
+	}
+	if home := p.get(p.paths["circle"], "member").Body.String(); strings.Contains(home, "for your vote") {
+		t.Error("got a proposal waiting for her vote after she voted, want none")
 	}
 }
