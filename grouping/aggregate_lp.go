@@ -91,16 +91,7 @@ func (a *Aggregate) WriteLP(w io.Writer) error {
 // writeOrgRows writes "at most one of each organization per circle" for time t, for the
 // organizations with two or more people there, and x_pt ≤ y_t for the others.
 func (a *Aggregate) writeOrgRows(bw *bufio.Writer, line *lpLine, t int, at []int32) {
-	byOrg := map[int32][]int32{}
-	var orgs []int32
-	for _, p := range at {
-		if o := a.Org[p]; o >= 0 {
-			if byOrg[o] == nil {
-				orgs = append(orgs, o)
-			}
-			byOrg[o] = append(byOrg[o], p)
-		}
-	}
+	orgs, byOrg := a.byOrganization(at)
 	// x ≤ y for everyone else: not needed for the integer program, but it cuts off the
 	// fractional points where one person sits in an eighth of a circle, which makes the
 	// solver's bound far stronger.
@@ -120,6 +111,22 @@ func (a *Aggregate) writeOrgRows(bw *bufio.Writer, line *lpLine, t int, at []int
 		line.term(-1, yName(t))
 		line.end(" <= 0")
 	}
+}
+
+// byOrganization groups people by organization: the organizations in the order their first
+// person comes, and each one's people. People of none are left out.
+func (a *Aggregate) byOrganization(people []int32) ([]int32, map[int32][]int32) {
+	byOrg := map[int32][]int32{}
+	var orgs []int32
+	for _, p := range people {
+		if o := a.Org[p]; o >= 0 {
+			if byOrg[o] == nil {
+				orgs = append(orgs, o)
+			}
+			byOrg[o] = append(byOrg[o], p)
+		}
+	}
+	return orgs, byOrg
 }
 
 func xName(p int32, t int) string { return "x" + strconv.Itoa(int(p)) + "_" + strconv.Itoa(t) }

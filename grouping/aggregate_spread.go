@@ -171,16 +171,7 @@ func (a *Aggregate) writeSpreadCell(bw *bufio.Writer, line *lpLine, i int, c spr
 		line.term(-bound.size, c.z())
 		line.end(" " + bound.sense + " 0")
 	}
-	byOrg := map[int32][]int32{}
-	var orgs []int32
-	for _, p := range c.who {
-		if o := a.Org[p]; o >= 0 {
-			if byOrg[o] == nil {
-				orgs = append(orgs, o)
-			}
-			byOrg[o] = append(byOrg[o], p)
-		}
-	}
+	orgs, byOrg := a.byOrganization(c.who)
 	for _, o := range orgs {
 		if len(byOrg[o]) < 2 {
 			continue
@@ -193,20 +184,10 @@ func (a *Aggregate) writeSpreadCell(bw *bufio.Writer, line *lpLine, i int, c spr
 		line.end(" <= 0")
 	}
 	for k, pr := range a.Avoid {
-		if containsPerson(c.who, pr[0]) && containsPerson(c.who, pr[1]) {
+		if slices.Contains(c.who, pr[0]) && slices.Contains(c.who, pr[1]) {
 			fmt.Fprintf(bw, " apart%d_%d: %s + %s - %s <= 0\n", k, i, c.x(pr[0]), c.x(pr[1]), c.z())
 		}
 	}
-}
-
-// containsPerson reports whether the ascending list holds p.
-func containsPerson(list []int32, p int32) bool {
-	for _, q := range list {
-		if q == p {
-			return true
-		}
-	}
-	return false
 }
 
 // SpreadOfSolution reads the circles a solution of WriteSpreadLP opens (its z values, by

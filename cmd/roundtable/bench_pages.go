@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 	warmup := fs.Duration("warmup", time.Second, "time each page is asked for before it is measured")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured pages (not the bare handler) to `FILE`")
 	memProfile := fs.String("memprofile", "", "write an allocation profile, taken after the pages, to `FILE`")
-	only := fs.String("pages", "", "measure only these pages, comma-separated (circle, meeting, room, program, discussion, thread); all when empty")
+	only := fs.String("pages", "", "measure only these pages, comma-separated ("+strings.Join(benchPageNames, ", ")+"); all when empty")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func runBenchPages(ctx context.Context, args []string, std stdio) error {
 	case *engine != "sqlite" && *engine != "postgres":
 		return usageError{"--db sqlite or postgres"}
 	case !knownPages(*only):
-		return usageError{"--pages names no page: circle, meeting, room, program, discussion or thread"}
+		return usageError{"--pages names no page: " + strings.Join(benchPageNames, ", ")}
 	}
 	if *memProfile != "" {
 		runtime.MemProfileRate = 4096
@@ -213,6 +214,9 @@ func pickPages(cases []pageCase, only string) []pageCase {
 	return out
 }
 
+// benchPageNames are the pages bench pages measures ("thread" is both of the thread's lines).
+var benchPageNames = []string{"circle", "meeting", "room", "program", "discussion", "thread"}
+
 // knownPages reports whether every name in the comma-separated list is a
 // page the benchmark measures.
 func knownPages(only string) bool {
@@ -220,9 +224,7 @@ func knownPages(only string) bool {
 		return true
 	}
 	for _, name := range strings.Split(only, ",") {
-		switch strings.TrimSpace(name) {
-		case "circle", "meeting", "room", "program", "discussion", "thread":
-		default:
+		if !slices.Contains(benchPageNames, strings.TrimSpace(name)) {
 			return false
 		}
 	}

@@ -62,8 +62,8 @@ func solveCBC(ctx context.Context, a *grouping.Aggregate, seconds float64, seed 
 	o.found = true
 	if !o.optimal {
 		o.bound = a.N
-		if b, ok := cbcBound(res.log); ok {
-			o.bound = int(math.Floor(b + 1e-6))
+		if b, ok := cbcLogValue(res.log, "Upper bound:"); ok {
+			o.bound = int(math.Floor(math.Abs(b) + 1e-6))
 		}
 	}
 	var placed int
@@ -125,26 +125,14 @@ func runLogged(ctx context.Context, bin string, args ...string) (string, error) 
 	return log.String(), err
 }
 
-// cbcLowerBound reads a minimisation's proven bound from CBC's log when it stopped at its
-// limit: "Lower bound: 32.223".
-func cbcLowerBound(log string) (float64, bool) {
+// cbcLogValue reads the number after label in CBC's log, like "Lower bound: 32.223" (a
+// minimisation's proven bound when it stopped at its limit) or "Upper bound: 296.000" (a
+// maximisation's: CBC minimises the negated objective inside).
+func cbcLogValue(log, label string) (float64, bool) {
 	for line := range strings.SplitSeq(log, "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Lower bound:"); ok {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), label); ok {
 			if b, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
 				return b, true
-			}
-		}
-	}
-	return 0, false
-}
-
-// cbcBound reads the proven bound from CBC's log: "Upper bound: 296.000" when it stopped at
-// its limit (a maximisation's bound; CBC minimises the negated objective inside).
-func cbcBound(log string) (float64, bool) {
-	for line := range strings.SplitSeq(log, "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Upper bound:"); ok {
-			if b, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				return math.Abs(b), true
 			}
 		}
 	}

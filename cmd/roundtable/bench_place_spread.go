@@ -17,9 +17,10 @@ type spreadFloor struct {
 	lower   float64 // no such formation has a lower mean spread
 	best    float64 // the lowest mean of a formation CBC found; NaN for none
 	exact   bool    // lower is reached: best == lower
-	allows1 bool    // a formation reaching 1.0 exists (CBC found one)
-	elapsed time.Duration
 }
+
+// allows1 reports whether CBC found a formation with a mean spread of at most 1.0.
+func (f *spreadFloor) allows1() bool { return f.best <= 1.0+1e-9 }
 
 // floorOfSpread finds the lowest mean level spread of formations placing at least placed of
 // the aggregate's people (of the given levels), within seconds of CBC's time, by Dinkelbach's
@@ -61,7 +62,7 @@ func floorOfSpread(ctx context.Context, a *grouping.Aggregate, levels []int, pla
 		// μ + low/circles, with circles at their fewest when low < 0 and at most when above.
 		low := res.objective
 		if !res.optimal {
-			if b, ok := cbcLowerBound(res.log); ok {
+			if b, ok := cbcLogValue(res.log, "Lower bound:"); ok {
 				low = b
 			} else {
 				low = math.Inf(-1)
@@ -90,7 +91,6 @@ func floorOfSpread(ctx context.Context, a *grouping.Aggregate, levels []int, pla
 		if mean := float64(sum) / float64(circles); math.IsNaN(f.best) || mean < f.best {
 			f.best = mean
 		}
-		f.allows1 = f.best <= 1.0+1e-9
 		if res.optimal && res.objective >= -1e-9 && f.best <= mu+1e-9 {
 			f.lower, f.exact = f.best, true // no formation has a lower mean than this solution's
 			break
@@ -100,7 +100,6 @@ func floorOfSpread(ctx context.Context, a *grouping.Aggregate, levels []int, pla
 		}
 		mu = f.best // the next step asks for a formation with a lower mean than the best known
 	}
-	f.elapsed = time.Since(began)
 	return f, nil
 }
 

@@ -111,7 +111,7 @@ func TestFloorOfSpread(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f == nil || !f.exact || f.best != tc.want || f.lower != tc.want || f.allows1 != (tc.want <= 1) {
+		if f == nil || !f.exact || f.best != tc.want || f.lower != tc.want || f.allows1() != (tc.want <= 1) {
 			t.Errorf("%d at level 1: got %+v, want the lowest mean spread %.1f, proven", tc.ones, f, tc.want)
 		}
 	}

@@ -230,10 +230,7 @@ func (s *AgendaService) ApplyFormat(ctx context.Context, meetingID, key string, 
 			return &roundtable.Error{Code: roundtable.EINVALID, Message: "Choose one of the formats.",
 				Fields: map[string]string{"format": "Choose one of the formats."}}
 		}
-		if err := applySegments(ctx, tx, m, f.Name, f.Segments, f.MinMinutes, add); err != nil {
-			return err
-		}
-		return markAgendaOwn(ctx, tx, m.ID)
+		return applySegments(ctx, tx, m, f.Name, f.Segments, f.MinMinutes, add)
 	})
 }
 
@@ -257,10 +254,7 @@ func (s *AgendaService) ApplyTemplate(ctx context.Context, meetingID, templateID
 		if t.ProgramID != programID || !(a.system || t.VisibleTo(a.id())) {
 			return notFound("template")
 		}
-		if err := applySegments(ctx, tx, m, "The template “"+t.Name+"”", t.Segments, 0, add); err != nil {
-			return err
-		}
-		return markAgendaOwn(ctx, tx, m.ID)
+		return applySegments(ctx, tx, m, "The template “"+t.Name+"”", t.Segments, 0, add)
 	})
 }
 
@@ -298,13 +292,16 @@ func fitSegments(ctx context.Context, tx *Tx, m *roundtable.Meeting, name string
 }
 
 // applySegments fits segs to the meeting and saves them as its agenda, or
-// after it, and wakes its room.
+// after it, as the meeting's own, and wakes its room.
 func applySegments(ctx context.Context, tx *Tx, m *roundtable.Meeting, name string, segs []roundtable.Segment, minMinutes int, add bool) error {
 	all, err := fitSegments(ctx, tx, m, name, segs, minMinutes, add)
 	if err != nil {
 		return err
 	}
 	if err := replaceSegments(ctx, tx, m.ID, all); err != nil {
+		return err
+	}
+	if err := markAgendaOwn(ctx, tx, m.ID); err != nil {
 		return err
 	}
 	return touchRoom(ctx, tx, m.ID)

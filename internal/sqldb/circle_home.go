@@ -46,7 +46,7 @@ func meetingHome(ctx context.Context, tx *Tx, a actor, meetingID string) (*round
 	if !validID(meetingID) {
 		return nil, nil, nil, notFound("meeting")
 	}
-	h, mb, err := loadCircleHomeWhere(ctx, tx, a, meetingCircleIs, meetingID)
+	h, mb, err := loadCircleHomeWhere(ctx, tx, a, meetingCircleIs, meetingID, false)
 	if err != nil {
 		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
 			return nil, nil, nil, notFound("meeting")
@@ -67,7 +67,7 @@ func loadCircleHome(ctx context.Context, tx *Tx, a actor, id string) (*roundtabl
 	if !validID(id) {
 		return nil, notFound("circle")
 	}
-	h, _, err := loadCircleHomeWhere(ctx, tx, a, circleIs, id)
+	h, _, err := loadCircleHomeWhere(ctx, tx, a, circleIs, id, true)
 	return h, err
 }
 
@@ -86,8 +86,8 @@ type circleTop struct {
 	// series is the circle's series (nil for none) when seriesRead.
 	series     *roundtable.Series
 	seriesRead bool
-	newThreads int // threads with posts new to the actor (circleIs only)
-	toVote     int // open proposals without the actor's vote (circleIs only)
+	newThreads int // threads with posts new to the actor (when counted)
+	toVote     int // open proposals without the actor's vote (when counted)
 }
 
 // decisionsAwaiting counts the open proposals of circle c (closing after
@@ -110,8 +110,10 @@ const threadsNewTo = `SELECT COUNT(*) FROM discussion_threads t
 // meetingCircleIs, with arg), its program and its series in one query,
 // joined to the actor's membership, which it requires with the ground rules
 // accepted: no row when the circle is not there or the actor is not in it
-// (ENOTFOUND).
-func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circleTop, error) {
+// (ENOTFOUND). With counts, for the circle's own page, it also counts the
+// threads with news for her and the proposals waiting for her vote; the
+// meeting page, which reads its circle here too, does not show them.
+func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string, counts bool) (*circleTop, error) {
 	if a.user == nil && !a.system {
 		return nil, notFound("circle")
 	}
@@ -134,11 +136,8 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 		p, err := findProgram(ctx, tx, c.ProgramID)
 		return &circleTop{c: c, p: p, mb: mb}, err
 	}
-	// The circle's own page says how many threads have news for her and how
-	// many proposals wait for her vote; the meeting page, which reads its
-	// circle here too, does not need them.
 	unread, awaiting, args := "0", "0", []any{arg, a.user.ID}
-	if where == circleIs {
+	if counts {
 		unread, awaiting, args = threadsNewTo, decisionsAwaiting, append(args, ms(tx.now))
 	}
 	row := tx.QueryRowContext(ctx, `
@@ -183,10 +182,10 @@ func circleHead(ctx context.Context, tx *Tx, a actor, where, arg string) (*circl
 }
 
 // loadCircleHomeWhere is loadCircleHome of the circle picked by where, with
-// the actor's membership.
-func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string) (*roundtable.CircleHome, *membership, error) {
+// the actor's membership; counts as for circleHead.
+func loadCircleHomeWhere(ctx context.Context, tx *Tx, a actor, where, arg string, counts bool) (*roundtable.CircleHome, *membership, error) {
 	var h roundtable.CircleHome
-	top, err := circleHead(ctx, tx, a, where, arg)
+	top, err := circleHead(ctx, tx, a, where, arg, counts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -20,7 +20,7 @@ func (s *CircleService) FindMeetingPage(ctx context.Context, meetingID string) (
 	}
 	var pg *roundtable.MeetingPage
 	err := s.db.view(ctx, func(tx *Tx) error {
-		top, err := circleHead(ctx, tx, a, meetingCircleIs, meetingID)
+		top, err := circleHead(ctx, tx, a, meetingCircleIs, meetingID, false)
 		if roundtable.ErrorCode(err) == roundtable.ENOTFOUND {
 			return notFound("meeting")
 		} else if err != nil {
