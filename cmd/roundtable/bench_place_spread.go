@@ -14,9 +14,9 @@ import (
 // spreadFloor is the lowest mean level spread of any formation placing as many people as the
 // engine did, as far as CBC got: the benchmark only, when coinor-cbc is installed.
 type spreadFloor struct {
-	lower   float64 // no such formation has a lower mean spread
-	best    float64 // the lowest mean of a formation CBC found; NaN for none
-	exact   bool    // lower is reached: best == lower
+	lower float64 // no such formation has a lower mean spread
+	best  float64 // the lowest mean of a formation CBC found; NaN for none
+	exact bool    // lower is reached: best == lower
 }
 
 // allows1 reports whether CBC found a formation with a mean spread of at most 1.0.
